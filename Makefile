@@ -1,0 +1,36 @@
+# The two entry points of the README: `make book` and `make test`.
+# Each sets up what it needs first (a virtual environment from the pinned
+# requirements), so both work on a fresh machine from a clean clone.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup book export test lint clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+# Build the appendix (warnings are errors; a cell that raises fails the build).
+book: setup
+	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+
+# Regenerate figures/ without building the book.
+export: setup
+	$(BIN)/python -m pifi_ablation export
+
+test: setup
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+
+clean:
+	rm -rf _build

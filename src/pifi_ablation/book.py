@@ -1,0 +1,199 @@
+"""What a chapter's setup cell calls: load the data once, glue the findings, show the notice.
+
+Chapters hold prose and short cells; this module holds the plumbing, so the
+cells stay one line each.  All HTML built here escapes every string that came
+from data.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from functools import cache
+
+from matplotlib.figure import Figure
+
+from pifi_ablation import paths
+from pifi_ablation.ablations import Ablations, load
+from pifi_ablation.figures import make_figure
+from pifi_ablation.findings import Finding, findings
+from pifi_ablation.provenance import Provenance
+from pifi_ablation.tables import SummaryTable, summary_table
+
+
+class Plain(str):
+    """A string that MyST-NB's glue pastes without quotes."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+class Html:
+    """A block of HTML shown as a cell output."""
+
+    def __init__(self, markup: str) -> None:
+        self.markup = markup
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+    def __repr__(self) -> str:
+        return "(HTML block; see the rendered page)"
+
+
+def bilingual(en: str, ko: str, tag: str = "div") -> str:
+    """HTML holding both languages; the language switch shows one.  Arguments are HTML."""
+    return f'<{tag} class="lang-en" lang="en">{en}</{tag}><{tag} class="lang-ko" lang="ko">{ko}</{tag}>'
+
+
+def notice_html(provenance: Provenance) -> str:
+    """The data notice at the top of every page."""
+    if provenance.is_demo:
+        en = ("<p><strong>Demonstration data, not measurements.</strong> Every number, figure and "
+              "table on this page comes from an illustrative simulation (the seed notebook's "
+              "generators), not from measured experiments. It shows how the appendix reads; it "
+              "supports no claim about the method.</p>")
+        ko = ("<p><strong>시연용 데이터이며 측정값이 아닙니다.</strong> 이 페이지의 모든 수치, 그림, "
+              "표는 실제 실험 측정이 아니라 예시용 시뮬레이션(시드 노트북의 생성기)에서 나왔습니다. "
+              "부록이 어떻게 읽히는지 보여 줄 뿐, 방법에 대한 어떤 주장도 뒷받침하지 않습니다.</p>")
+        kind = "warning"
+    else:
+        loc = html.escape(provenance.location or "")
+        en = (f"<p><strong>Measured data</strong> from <code>{loc}</code>: "
+              f"{len(provenance.files)} files, content hash <code>{provenance.short_hash}</code>.</p>")
+        ko = (f"<p><strong>측정 데이터</strong>: <code>{loc}</code>, 파일 {len(provenance.files)}개, "
+              f"내용 해시 <code>{provenance.short_hash}</code>.</p>")
+        kind = "note"
+    title = bilingual("Data source", "데이터 출처", tag="span")
+    return (f'<div class="admonition {kind} pifi-data-notice" data-source="{provenance.kind}">'
+            f'<p class="admonition-title">{title}</p>{bilingual(en, ko)}</div>')
+
+
+def table_html(table: SummaryTable, provenance: Provenance) -> str:
+    """The chapter table in both languages, each with its caption and source."""
+    source_en = ("Illustrative simulation (demo data), not measurements." if provenance.is_demo
+                 else html.escape(provenance.label()) + ".")
+    source_ko = ("예시용 시뮬레이션(시연 데이터)이며 측정값이 아닙니다." if provenance.is_demo
+                 else f"측정 데이터: {html.escape(provenance.location or '')}, "
+                      f"내용 해시 {provenance.short_hash}.")
+
+    def one(frame, label: str, caption: str, source: str) -> str:
+        body = frame.to_html(index=False, escape=True, border=0, classes=["pifi-table"])
+        return (f'<p class="pifi-table-caption"><strong>{label}</strong> {html.escape(caption)} '
+                f'<em>{source}</em></p><div class="pifi-table-scroll">{body}</div>')
+
+    en = one(table.frame, "Table.", table.caption_en, source_en)
+    ko = one(table.korean(), "표.", table.caption_ko, source_ko)
+    return f'<div class="pifi-table-block" id="table-{table.name}">{bilingual(en, ko)}</div>'
+
+
+@cache
+def _load(source: str) -> Ablations:
+    return load(source)
+
+
+@dataclass
+class Page:
+    """A chapter's handle on the data: the tables, the findings, figures and tables to show."""
+
+    ablations: Ablations
+    found: dict[str, Finding] = field(default_factory=dict)
+
+    def figure(self, name: str) -> Figure:
+        return make_figure(self.ablations, name)
+
+    def table(self, name: str) -> Html:
+        return Html(table_html(summary_table(self.ablations, name), self.ablations.provenance))
+
+    def glue_figure(self, name: str) -> None:
+        """Glue figure ``name`` under the key ``fig_{name}`` for a ``glue:figure`` directive."""
+        import matplotlib.pyplot as plt
+        from myst_nb import glue
+
+        fig = self.figure(name)
+        glue(f"fig_{name}", fig, display=False)
+        plt.close(fig)
+
+
+def glue_findings(found: dict[str, Finding]) -> None:
+    """Glue every finding as ``key``, and where it is a mean ``key_ci`` and ``key_n``."""
+    from myst_nb import glue
+
+    for key, finding in found.items():
+        glue(key, finding, display=False)
+        if finding.ci is not None:
+            glue(f"{key}_ci", Plain(finding.ci_text), display=False)
+        if finding.n is not None:
+            glue(f"{key}_n", Plain(str(finding.n)), display=False)
+
+
+def setup_page(source: str | None = None) -> Page:
+    """Load the data (``$PIFI_ABLATION_SOURCE`` or demo), glue every finding, show the notice."""
+    from IPython.display import display
+
+    ablations = _load(source or paths.default_source())
+    page = Page(ablations, findings(ablations))
+    glue_findings(page.found)
+    display(Html(notice_html(ablations.provenance)))
+    return page
+
+
+def provenance_html(ablations: Ablations) -> str:
+    """The provenance record and what each table holds, in both languages."""
+    p = ablations.provenance
+    esc = html.escape
+    rows = [
+        ("Source kind", "출처 종류", esc(p.kind)),
+        ("Description", "설명", esc(p.description)),
+        ("Location", "위치", f"<code>{esc(p.location or '')}</code>"),
+        ("Content hash (SHA-256)", "내용 해시 (SHA-256)", f"<code>{esc(p.content_hash)}</code>"),
+        ("Files read", "읽은 파일 수", str(len(p.files))),
+        ("Assumptions", "가정", "<br>".join(esc(a) for a in p.assumptions) or "none / 없음"),
+        ("Warnings", "경고", "<br>".join(esc(w) for w in p.warnings) or "none / 없음"),
+    ]
+
+    def record(lang: int) -> str:
+        body = "".join(f"<tr><th>{r[lang]}</th><td>{r[2]}</td></tr>" for r in rows)
+        return (f'<div class="pifi-table-scroll"><table class="pifi-table pifi-provenance">{body}'
+                "</table></div>")
+
+    content = ablations.tables()
+    settings = {"sample_size": "n_samples", "keyword_weight": "keyword_weight",
+                "lambda_scale": "lambda_scale", "task_sensitivity": "task_type", "model_size": "model"}
+    head_en = "<tr><th>Table</th><th>Rows</th><th>Tasks</th><th>Settings</th></tr>"
+    head_ko = "<tr><th>표</th><th>행 수</th><th>태스크 수</th><th>설정</th></tr>"
+    body = "".join(
+        f"<tr><td><code>{name}</code></td><td>{len(df)}</td><td>{df['task'].nunique()}</td>"
+        f"<td>{esc(', '.join(str(v) for v in sorted(df[settings[name]].unique(), key=str)))}</td></tr>"
+        for name, df in content.items()
+    )
+
+    def holdings(head: str) -> str:
+        return (f'<div class="pifi-table-scroll"><table class="pifi-table pifi-holdings">{head}{body}'
+                "</table></div>")
+
+    return bilingual(record(0) + holdings(head_en), record(1) + holdings(head_ko))
+
+
+def environment_html() -> str:
+    """Versions of Python and of the packages that computed this page."""
+    import platform
+    from importlib.metadata import version
+
+    names = ["pifi-ablation", "numpy", "pandas", "scipy", "matplotlib", "seaborn", "jupyter-book",
+             "myst-nb", "sphinx"]
+    body = "".join(f"<tr><td>{n}</td><td>{version(n)}</td></tr>" for n in names)
+    body = f"<tr><td>python</td><td>{platform.python_version()}</td></tr>" + body
+    table = f'<div class="pifi-table-scroll"><table class="pifi-table">{{head}}{body}</table></div>'
+    return bilingual(table.format(head="<tr><th>Package</th><th>Version</th></tr>"),
+                     table.format(head="<tr><th>패키지</th><th>버전</th></tr>"))
+
+
+def show_provenance(page: Page) -> Html:
+    return Html(provenance_html(page.ablations))
+
+
+def show_environment() -> Html:
+    return Html(environment_html())

@@ -1,0 +1,397 @@
+"""One function per figure: tables in, a matplotlib Figure out.
+
+Functions neither read files nor save; ``export.py`` saves.  Every figure keeps
+the seed notebook's panels, letters and meanings, and improves on them where
+the seed misled: sample-size axes are ticked at the sizes actually run, bands
+are labelled as 95% intervals over tasks with their n, and per-task optima are
+read off the data rather than off the simulation's hidden truth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FixedLocator, NullLocator
+
+from pifi_ablation import stats, style
+from pifi_ablation.ablations import Ablations
+from pifi_ablation.metrics import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE
+from pifi_ablation.registry import MODEL_ORDER, TASK_TYPES
+
+FIGURE_NAMES: tuple[str, ...] = (
+    "sample_size", "keyword_weight", "lambda_scale", "task_sensitivity", "model_size",
+)
+
+
+def _new_figure(n_panels: int, height: float = style.PANEL_HEIGHT_IN) -> tuple[Figure, list[Axes]]:
+    fig = plt.figure(figsize=(style.TEXT_WIDTH_IN, height))
+    axes = fig.subplots(1, n_panels)
+    return fig, list(np.atleast_1d(axes))
+
+
+def _finish(fig: Figure, stamp: str | None, legend_handles: Sequence[Line2D] = ()) -> Figure:
+    if legend_handles:
+        ncols = _legend_columns([h.get_label() for h in legend_handles], fig.get_figwidth())
+        fig.legend(handles=_row_major(list(legend_handles), ncols), loc="outside upper center",
+                   ncols=ncols, frameon=False, handlelength=_HANDLE_EM, columnspacing=_SPACING_EM)
+    if stamp:
+        fig.supxlabel(stamp, x=0.995, ha="right", fontsize=style.MIN_FONT_PT,
+                      color="0.4", style="italic")
+    return fig
+
+
+_HANDLE_EM = 1.6
+_SPACING_EM = 1.2
+_PAD_EM = 0.8  # matplotlib's default handletextpad
+_CHAR_EM = 0.5  # mean advance of DejaVu Sans, in em (slightly generous)
+
+
+def _legend_columns(labels: Sequence[str], width_in: float, max_cols: int = 8) -> int:
+    """Most columns whose row-major layout fits the figure width (estimated from label lengths)."""
+    em = style.RC["legend.fontsize"] / 72  # inches
+    for ncols in range(min(max_cols, len(labels)), 0, -1):
+        widths = [max(len(labels[i]) for i in range(c, len(labels), ncols)) for c in range(ncols)]
+        total = sum((_HANDLE_EM + _PAD_EM + _CHAR_EM * w) * em for w in widths)
+        total += (ncols - 1) * _SPACING_EM * em
+        if total <= 0.97 * width_in:
+            return ncols
+    return 1
+
+
+def _row_major(handles: list, ncols: int) -> list:
+    """Reorder so that matplotlib's column-by-column legend reads row by row."""
+    rows = -(-len(handles) // ncols)
+    grid = [handles[r * ncols:(r + 1) * ncols] for r in range(rows)]
+    return [grid[r][c] for c in range(ncols) for r in range(rows) if c < len(grid[r])]
+
+
+def _band_handle(n_text: str) -> Patch:
+    return Patch(facecolor=style.MEAN_COLOR, alpha=style.BAND_ALPHA,
+                 label=f"95% CI over tasks ({n_text})")
+
+
+def _n_text(summary: pd.DataFrame) -> str:
+    n = summary["n"]
+    return f"n={int(n.min())}" if n.min() == n.max() else f"n={int(n.min())}-{int(n.max())}"
+
+
+def _task_handles(tasks: Sequence[str], marker: str = "o") -> list[Line2D]:
+    return [Line2D([], [], color=style.task_color(t), marker=marker, label=style.task_label(t))
+            for t in tasks]
+
+
+def _sample_axis(ax: Axes, sizes: Sequence[int]) -> None:
+    """Log axis ticked at exactly the sample sizes run, in plain numbers."""
+    ax.set_xscale("log")
+    ax.xaxis.set_major_locator(FixedLocator(sorted(sizes)))
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_xticklabels([str(s) for s in sorted(sizes)])
+    ax.set_xlabel("Selection samples (n)")
+
+
+def _setting_axis(ax: Axes, settings: Sequence[float], label: str, log: bool = False) -> None:
+    if log:
+        ax.set_xscale("log")
+    ax.xaxis.set_major_locator(FixedLocator(sorted(settings)))
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_xticklabels([f"{s:g}" for s in sorted(settings)])
+    ax.set_xlabel(label)
+
+
+def _mean_band(ax: Axes, summary: pd.DataFrame, x: str, label_what: str) -> None:
+    """Mean over tasks with its 95% t-interval as a band, labelled with n."""
+    ax.fill_between(summary[x], summary["ci_low"], summary["ci_high"], color=style.MEAN_COLOR,
+                    alpha=style.BAND_ALPHA, linewidth=0, label=f"95% CI over tasks ({_n_text(summary)})")
+    ax.plot(summary[x], summary["mean"], color=style.MEAN_COLOR, marker="s", label=label_what)
+
+
+def _per_task_lines(ax: Axes, table: pd.DataFrame, x: str, y: str) -> list[str]:
+    tasks = list(dict.fromkeys(table["task"]))
+    values = stats.per_task(table, [x], y)
+    for task in tasks:
+        part = values[values["task"] == task].sort_values(x)
+        ax.plot(part[x], part[y], marker="o", color=style.task_color(task),
+                label=style.task_label(task), linewidth=1.0, alpha=0.9)
+    return tasks
+
+
+def _not_recorded(ax: Axes, what: str) -> None:
+    ax.text(0.5, 0.5, f"{what}\nnot recorded", ha="center", va="center",
+            transform=ax.transAxes, color="0.4")
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def sample_size_figure(table: pd.DataFrame, *, stamp: str | None = None) -> Figure:
+    """(a) recovery per task vs n, with the mean and the recommended n; (b) signal quality,
+    mean and 95% CI vs n; (c) selection time per n (mean, 95% CI)."""
+    with style.paper_style():
+        fig, (a, b, c) = _new_figure(3)
+        sizes = sorted(int(s) for s in table["n_samples"].unique())
+        recovery = stats.summarise(table, "n_samples", "recovery_rate")
+        tasks = _per_task_lines(a, table, "n_samples", "recovery_rate")
+        a.plot(recovery["n_samples"], recovery["mean"], color=style.MEAN_COLOR, marker="s",
+               linewidth=1.8)
+        recommended = stats.recommended_sample_size(recovery)
+        a.axvline(recommended, **style.DEFAULT_LINE)
+        a.annotate(f"90% of best\nmean at {recommended}", (recommended, 0.03),
+                   xycoords=("data", "axes fraction"), xytext=(3, 0), textcoords="offset points",
+                   ha="left", va="bottom", color="0.3")
+        _sample_axis(a, sizes)
+        a.set_ylabel("Recovery rate")
+        a.set_title("(a) Recovery")
+
+        quality = stats.summarise(table, "n_samples", "signal_quality")
+        _mean_band(b, quality, "n_samples", "Mean over tasks")
+        _sample_axis(b, sizes)
+        b.set_ylabel("Signal quality (ρ)")
+        b.set_title("(b) Signal quality")
+
+        time = stats.summarise(table, "n_samples", "time_sec")
+        if time["n"].sum() == 0:
+            _not_recorded(c, "Selection time")
+        else:
+            pos = np.arange(len(time))
+            err = np.vstack([time["mean"] - time["ci_low"], time["ci_high"] - time["mean"]])
+            c.bar(pos, time["mean"], yerr=np.nan_to_num(err), capsize=2.5, color="0.6",
+                  edgecolor="0.2", linewidth=0.5, error_kw={"elinewidth": 0.8})
+            c.set_xticks(pos, [str(int(s)) for s in time["n_samples"]])
+            c.set_xlabel("Selection samples (n)")
+            c.set_ylabel("Selection time (s)")
+            c.grid(axis="x", visible=False)
+        c.set_title("(c) Selection overhead")
+        handles = [*_task_handles(tasks),
+                   Line2D([], [], color=style.MEAN_COLOR, marker="s", linewidth=1.8,
+                          label="Mean over tasks"),
+                   _band_handle(_n_text(quality)),
+                   Line2D([], [], **style.DEFAULT_LINE, label="Recommended n (a)")]
+        return _finish(fig, stamp, handles)
+
+
+def _sweep_figure(table: pd.DataFrame, setting: str, default: float, axis_label: str,
+                  left_value: str, left_label: str, left_title: str, right_title: str,
+                  stamp: str | None, log: bool) -> Figure:
+    with style.paper_style():
+        fig, (a, b) = _new_figure(2, height=style.PANEL_HEIGHT_IN + 0.1)
+        settings = sorted(float(s) for s in table[setting].unique())
+        tasks = _per_task_lines(a, table, setting, left_value)
+        if left_value == "recovery_rate":
+            optima = stats.per_task_optimum(table, setting)
+            for _, row in optima.iterrows():
+                a.plot(row[setting], row["recovery_rate"], marker="*", markersize=9,
+                       color=style.task_color(row["task"]), markeredgecolor="0.15",
+                       markeredgewidth=0.4, linestyle="none", zorder=4)
+        a.axvline(default, **style.DEFAULT_LINE)
+        _setting_axis(a, settings, axis_label, log)
+        a.set_ylabel(left_label)
+        a.set_title(left_title)
+
+        recovery = stats.summarise(table, setting, "recovery_rate")
+        _mean_band(b, recovery, setting, "Mean over tasks")
+        best = stats.argmax_setting(recovery, setting)
+        best_mean = float(recovery.loc[recovery[setting] == best, "mean"].iloc[0])
+        b.plot(best, best_mean, marker="*", markersize=11, color=_GOLD, markeredgecolor="0.15",
+               markeredgewidth=0.5, linestyle="none", zorder=5)
+        b.axvline(default, **style.DEFAULT_LINE)
+        _setting_axis(b, settings, axis_label, log)
+        b.set_ylabel("Mean recovery rate")
+        b.set_title(right_title)
+        handles = _task_handles(tasks)
+        if left_value == "recovery_rate":
+            handles.append(Line2D([], [], color="0.5", marker="*", markersize=8, linestyle="none",
+                                  markeredgecolor="0.15", label="Task's best (a)"))
+        handles += [
+            Line2D([], [], color=style.MEAN_COLOR, marker="s", label="Mean over tasks (b)"),
+            _band_handle(_n_text(recovery)),
+            Line2D([], [], color=_GOLD, marker="*", markersize=9, linestyle="none",
+                   markeredgecolor="0.15", label=f"Best mean ({best:g})"),
+            Line2D([], [], **style.DEFAULT_LINE, label=f"Default ({default:g})"),
+        ]
+        return _finish(fig, stamp, handles)
+
+
+_GOLD = "#E6A800"
+
+
+def keyword_weight_figure(table: pd.DataFrame, *, stamp: str | None = None) -> Figure:
+    """(a) recovery per task vs keyword weight, each task's best marked; (b) mean recovery
+    with 95% CI, the best mean and the default."""
+    return _sweep_figure(table, "keyword_weight", DEFAULT_KEYWORD_WEIGHT, "Keyword weight (α)",
+                         "recovery_rate", "Recovery rate", "(a) Recovery per task",
+                         "(b) Mean over tasks", stamp, log=False)
+
+
+def lambda_scale_figure(table: pd.DataFrame, *, stamp: str | None = None) -> Figure:
+    """(a) max head effect per task vs lambda; (b) mean recovery with 95% CI vs lambda."""
+    return _sweep_figure(table, "lambda_scale", DEFAULT_LAMBDA_SCALE, "Lambda scale (λ, log axis)",
+                         "max_head_effect", "Max head effect (KL)", "(a) Head-effect magnitude",
+                         "(b) Selection quality", stamp, log=True)
+
+
+def task_sensitivity_figure(table: pd.DataFrame, *, stamp: str | None = None) -> Figure:
+    """(a) sensitivity vs auto-last gap per task, Spearman rho; (b) auto-last and best-last
+    gaps per task; (c) recovery per task, sorted, by task type."""
+    with style.paper_style():
+        fig, (a, b, c) = _new_figure(3, height=style.PANEL_HEIGHT_IN + 0.35)
+        tasks = stats.per_task(table, ["task_type"], "sensitivity")
+        for col in ("auto_last_gap", "best_last_gap", "recovery_rate"):
+            tasks = tasks.merge(stats.per_task(table, ["task_type"], col), on=["task_type", "task"])
+        order = list(dict.fromkeys(table["task"]))
+        tasks = tasks.set_index("task").loc[order].reset_index()
+        type_of = dict(zip(tasks["task"], tasks["task_type"], strict=True))
+
+        for _, row in tasks.iterrows():
+            a.plot(row["sensitivity"], 100 * row["auto_last_gap"],
+                   marker=style.TYPE_MARKERS[row["task_type"]], markersize=6, linestyle="none",
+                   color=style.task_color(row["task"]), markeredgecolor="0.2", markeredgewidth=0.4)
+        corr = stats.spearman(tasks["sensitivity"], tasks["auto_last_gap"])
+        a.set_title(f"(a) Sensitivity vs benefit\nSpearman ρ = {corr.rho:.2f}, n = {corr.n} tasks")
+        a.set_xlabel("Layer sensitivity")
+        a.set_ylabel("Auto − last gap (pp)")
+
+        pos = np.arange(len(tasks))
+        width = 0.4
+        b.bar(pos - width / 2, 100 * tasks["auto_last_gap"], width, color=_AUTO_GREY)
+        b.bar(pos + width / 2, 100 * tasks["best_last_gap"], width, color=_BEST_GREY)
+        b.set_xticks(pos, [style.task_label(t) for t in tasks["task"]], rotation=45, ha="right",
+                     rotation_mode="anchor")
+        b.set_ylabel("Gap (pp)")
+        b.set_title("(b) Gaps by task")
+        b.grid(axis="x", visible=False)
+
+        ranked = tasks.sort_values("recovery_rate", ascending=True)
+        for i, (_, row) in enumerate(ranked.iterrows()):
+            c.barh(i, 100 * row["recovery_rate"], edgecolor="0.2", linewidth=0.5,
+                   **_TYPE_BAR[row["task_type"]])
+        c.set_yticks(np.arange(len(ranked)), [style.task_label(t) for t in ranked["task"]])
+        c.axvline(100, color="0.35", linestyle=":", linewidth=1.0)
+        c.set_xlim(0, 110)
+        c.set_xlabel("Recovery rate (%)")
+        c.set_title("(c) Recovery by task")
+        c.grid(axis="y", visible=False)
+
+        handles = []
+        for t in order:
+            h = _task_handles([t], marker=style.TYPE_MARKERS[type_of[t]])[0]
+            h.set_linestyle("none")
+            handles.append(h)
+        handles += [Patch(facecolor=_AUTO_GREY, label="Auto − last (b)"),
+                    Patch(facecolor=_BEST_GREY, label="Best − last (b)")]
+        handles += [Patch(edgecolor="0.2", label=f"{t.capitalize()} (c)", **_TYPE_BAR[t])
+                    for t in TASK_TYPES if t in set(tasks["task_type"])]
+        return _finish(fig, stamp, handles)
+
+
+_AUTO_GREY = "0.3"
+_BEST_GREY = "0.72"
+_TYPE_BAR: dict[str, dict[str, object]] = {
+    "classification": {"facecolor": "#7FA7C9"},
+    "entailment": {"facecolor": "white", "hatch": "////"},
+}
+
+
+def _model_tick(model: str) -> str:
+    """'Qwen2-0.5B' -> '0.5B' (the axis label names the family)."""
+    return model.split("-", 1)[1] if model.startswith("Qwen2-") else model
+
+
+def model_size_figure(table: pd.DataFrame, *, stamp: str | None = None) -> Figure:
+    """(a) best-last gap per model (tasks as points, mean and 95% CI); (b) recovery per model;
+    (c) normalised best-layer position per model (0 = first layer, 1 = last)."""
+    with style.paper_style():
+        fig, (a, b, c) = _new_figure(3)
+        models = [m for m in MODEL_ORDER if m in set(table["model"])]
+        models += sorted(set(table["model"]) - set(models))
+        ticks = [_model_tick(m) for m in models]
+        family = "Qwen2 model" if all(m.startswith("Qwen2-") for m in models) else "Model"
+        tasks = list(dict.fromkeys(table["task"]))
+        pos = {m: i for i, m in enumerate(models)}
+        offsets = dict(zip(tasks, np.linspace(-0.2, 0.1, len(tasks)), strict=True))
+
+        def points(ax: Axes, value: str, scale: float, horizontal: bool = False) -> None:
+            per = stats.per_task(table, ["model"], value)
+            for _, row in per.iterrows():
+                at = pos[row["model"]] + offsets[row["task"]]
+                v = scale * row[value]
+                ax.plot(*((v, at) if horizontal else (at, v)), marker="o", linestyle="none",
+                        color=style.task_color(row["task"]), markeredgecolor="0.2",
+                        markeredgewidth=0.3, alpha=0.9, zorder=3)
+
+        def means(ax: Axes, value: str, scale: float, horizontal: bool = False) -> None:
+            summary = stats.summarise(table, "model", value).set_index("model").loc[models]
+            at = np.arange(len(models), dtype=float) + 0.28
+            mean = scale * summary["mean"].to_numpy()
+            err = np.nan_to_num(scale * np.vstack([summary["mean"] - summary["ci_low"],
+                                                   summary["ci_high"] - summary["mean"]]))
+            kw = {"fmt": "D", "color": style.MEAN_COLOR, "markersize": 4, "capsize": 3,
+                  "elinewidth": 1.0, "zorder": 4}
+            if horizontal:
+                ax.errorbar(mean, at, xerr=err, **kw)
+            else:
+                ax.errorbar(at, mean, yerr=err, **kw)
+
+        points(a, "best_last_gap", 100)
+        means(a, "best_last_gap", 100)
+        a.set_ylabel("Best − last gap (pp)")
+        a.set_title("(a) Selection potential")
+
+        recovery = stats.summarise(table, "model", "recovery_rate").set_index("model").loc[models]
+        b.bar(np.arange(len(models)), recovery["mean"], width=0.7,
+              color=[style.MODEL_COLORS.get(m, "0.6") for m in models], alpha=0.45,
+              edgecolor="0.2", linewidth=0.5)
+        points(b, "recovery_rate", 1)
+        means(b, "recovery_rate", 1)
+        b.axhline(1.0, color="0.35", linestyle=":", linewidth=1.0)
+        b.set_ylim(0, 1.1)
+        b.set_ylabel("Recovery rate")
+        b.set_title("(b) Selection effectiveness")
+        for ax in (a, b):
+            ax.set_xticks(range(len(models)), ticks)
+            ax.set_xlim(-0.55, len(models) - 0.45)
+            ax.set_xlabel(family)
+            ax.grid(axis="x", visible=False)
+
+        points(c, "best_layer_norm", 1, horizontal=True)
+        means(c, "best_layer_norm", 1, horizontal=True)
+        c.axvline(1.0, color=_LAST_RED, linestyle="--", linewidth=1.0)
+        c.set_yticks(range(len(models)), ticks)
+        c.set_ylim(len(models) - 0.45, -0.55)
+        c.set_xlim(0, 1.03)
+        c.set_ylabel(family)
+        c.set_xlabel("Best layer (0 = first, 1 = last)")
+        c.set_title("(c) Best-layer position")
+        c.grid(axis="y", visible=False)
+
+        handles = _task_handles(tasks)
+        for h in handles:
+            h.set_linestyle("none")
+        handles += [Line2D([], [], color=style.MEAN_COLOR, marker="D", markersize=4,
+                           label="Mean, 95% CI over tasks"),
+                    Line2D([], [], color=_LAST_RED, linestyle="--", label="Last layer (c)")]
+        return _finish(fig, stamp, handles)
+
+
+_LAST_RED = "#C0392B"
+
+
+FIGURES: dict[str, Callable[..., Figure]] = {
+    "sample_size": sample_size_figure,
+    "keyword_weight": keyword_weight_figure,
+    "lambda_scale": lambda_scale_figure,
+    "task_sensitivity": task_sensitivity_figure,
+    "model_size": model_size_figure,
+}
+
+
+def make_figure(ablations: Ablations, name: str) -> Figure:
+    """The figure ``name`` of ``ablations``, stamped with where its data came from."""
+    if name not in FIGURES:
+        raise KeyError(f"unknown figure {name!r}; known: {', '.join(FIGURES)}")
+    return FIGURES[name](getattr(ablations, name), stamp=ablations.provenance.label())

@@ -1,0 +1,239 @@
+"""The named findings: every number the book's prose and the paper quote.
+
+Each :class:`Finding` has a stable ASCII snake_case ``key`` (the glue key in the
+book, and the source of the LaTeX macro name), a value computed from the
+tables, and one formatting rule, so the appendix and the paper print the same
+digits.  Findings are phrased as quantities, never as verdicts, so that a
+sentence quoting them stays true for whatever data is loaded.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+
+from pifi_ablation import stats
+from pifi_ablation.ablations import Ablations
+from pifi_ablation.metrics import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE
+from pifi_ablation.registry import MODEL_ORDER
+from pifi_ablation.style import task_label
+
+Format = Literal["pct", "pp", "int", "setting", "rho", "p", "name", "sec"]
+MISSING_TEXT = "n/a"
+
+
+def format_value(value: float | int | str, fmt: Format) -> str:
+    """Format one value by its rule.
+
+    ``pct``: a fraction shown as a percentage with one decimal; ``pp``: an
+    accuracy difference in percentage points, one decimal, no unit (the prose
+    says "percentage points" / "%p"); ``setting``: a hyper-parameter as given.
+
+    >>> format_value(0.8534, "pct"), format_value(0.0213, "pp"), format_value(0.65, "setting")
+    ('85.3%', '2.1', '0.65')
+    """
+    if isinstance(value, str):
+        return value
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING_TEXT
+    if fmt == "pct":
+        return f"{100 * value:.1f}%"
+    if fmt == "pp":
+        return f"{100 * value:.1f}"
+    if fmt == "int":
+        return f"{int(value):d}"
+    if fmt == "setting":
+        return f"{value:g}"
+    if fmt == "rho":
+        return f"{value:.2f}"
+    if fmt == "p":
+        return f"{value:.3f}" if value >= 0.001 else "< 0.001"
+    if fmt == "sec":
+        return f"{value:.1f}"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One quotable number (or name), with its interval and n where it is a mean."""
+
+    key: str
+    value: float | int | str
+    fmt: Format
+    description: str
+    ci: tuple[float, float] | None = None
+    n: int | None = None
+
+    @property
+    def text(self) -> str:
+        return format_value(self.value, self.fmt)
+
+    @property
+    def ci_text(self) -> str:
+        if self.ci is None:
+            return MISSING_TEXT
+        low, high = (format_value(v, self.fmt) for v in self.ci)
+        return f"[{low}, {high}]"
+
+    def __repr__(self) -> str:  # the text/plain that MyST-NB's glue pastes
+        return self.text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _from_estimate(key: str, e: stats.Estimate, fmt: Format, description: str) -> Finding:
+    return Finding(key, e.mean, fmt, description, ci=(e.low, e.high), n=e.n)
+
+
+def _row(summary: pd.DataFrame, setting: str, value: float) -> stats.Estimate:
+    hit = summary[summary[setting] == value]
+    if hit.empty:
+        return stats.Estimate(float("nan"), float("nan"), float("nan"), 0)
+    r = hit.iloc[0]
+    return stats.Estimate(float(r["mean"]), float(r["ci_low"]), float(r["ci_high"]), int(r["n"]))
+
+
+def sample_size_findings(table: pd.DataFrame) -> list[Finding]:
+    recovery = stats.summarise(table, "n_samples", "recovery_rate")
+    quality = stats.summarise(table, "n_samples", "signal_quality")
+    time = stats.summarise(table, "n_samples", "time_sec")
+    smallest, largest = int(recovery["n_samples"].min()), int(recovery["n_samples"].max())
+    recommended = stats.recommended_sample_size(recovery)
+    best_n = int(stats.argmax_setting(recovery, "n_samples"))
+    return [
+        Finding("ss_n_tasks", int(table["task"].nunique()), "int", "tasks in the sample-size ablation"),
+        Finding("ss_smallest_n", smallest, "int", "smallest sample size tried"),
+        Finding("ss_largest_n", largest, "int", "largest sample size tried"),
+        _from_estimate("ss_recovery_smallest", _row(recovery, "n_samples", smallest), "pct",
+                       "mean recovery at the smallest sample size"),
+        _from_estimate("ss_recovery_largest", _row(recovery, "n_samples", largest), "pct",
+                       "mean recovery at the largest sample size"),
+        Finding("ss_best_n", best_n, "int", "sample size of highest mean recovery"),
+        _from_estimate("ss_recovery_best", _row(recovery, "n_samples", best_n), "pct",
+                       "highest mean recovery over sample sizes"),
+        Finding("ss_recommended_n", recommended, "int",
+                "smallest sample size whose mean recovery reaches 90% of the best mean"),
+        _from_estimate("ss_recovery_recommended", _row(recovery, "n_samples", recommended), "pct",
+                       "mean recovery at the recommended sample size"),
+        _from_estimate("ss_quality_smallest", _row(quality, "n_samples", smallest), "rho",
+                       "mean signal quality (Spearman rho) at the smallest sample size"),
+        _from_estimate("ss_quality_largest", _row(quality, "n_samples", largest), "rho",
+                       "mean signal quality (Spearman rho) at the largest sample size"),
+        _from_estimate("ss_time_smallest", _row(time, "n_samples", smallest), "sec",
+                       "mean selection time (s) at the smallest sample size"),
+        _from_estimate("ss_time_largest", _row(time, "n_samples", largest), "sec",
+                       "mean selection time (s) at the largest sample size"),
+    ]
+
+
+def _sweep_findings(table: pd.DataFrame, setting: str, default: float, prefix: str,
+                    label: str) -> list[Finding]:
+    recovery = stats.summarise(table, setting, "recovery_rate")
+    best = stats.argmax_setting(recovery, setting)
+    at_best = _row(recovery, setting, best)
+    at_default = _row(recovery, setting, default)
+    optima = stats.per_task_optimum(table, setting)
+    return [
+        Finding(f"{prefix}_n_tasks", int(table["task"].nunique()), "int", f"tasks in the {label} ablation"),
+        Finding(f"{prefix}_best", best, "setting", f"{label} of highest mean recovery"),
+        _from_estimate(f"{prefix}_recovery_best", at_best, "pct", f"mean recovery at the best {label}"),
+        Finding(f"{prefix}_default", default, "setting", f"default {label}"),
+        _from_estimate(f"{prefix}_recovery_default", at_default, "pct",
+                       f"mean recovery at the default {label}"),
+        Finding(f"{prefix}_default_shortfall", at_best.mean - at_default.mean, "pp",
+                f"best minus default mean recovery, in percentage points of recovery ({label})"),
+        Finding(f"{prefix}_task_optimum_low", float(optima[setting].min()), "setting",
+                f"lowest per-task best {label}"),
+        Finding(f"{prefix}_task_optimum_high", float(optima[setting].max()), "setting",
+                f"highest per-task best {label}"),
+    ]
+
+
+def keyword_weight_findings(table: pd.DataFrame) -> list[Finding]:
+    return _sweep_findings(table, "keyword_weight", DEFAULT_KEYWORD_WEIGHT, "kw", "keyword weight")
+
+
+def lambda_scale_findings(table: pd.DataFrame) -> list[Finding]:
+    found = _sweep_findings(table, "lambda_scale", DEFAULT_LAMBDA_SCALE, "lam", "lambda scale")
+    effect = stats.summarise(table, "lambda_scale", "max_head_effect")
+    peak = stats.argmax_setting(effect, "lambda_scale")
+    found += [
+        Finding("lam_effect_peak", peak, "setting", "lambda scale of the largest mean max head effect"),
+        _from_estimate("lam_effect_at_peak", _row(effect, "lambda_scale", peak), "rho",
+                       "largest mean max head effect (KL)"),
+    ]
+    return found
+
+
+def task_findings(table: pd.DataFrame) -> list[Finding]:
+    tasks = stats.per_task(table, ["task_type"], "sensitivity").merge(
+        stats.per_task(table, ["task_type"], "auto_last_gap"), on=["task_type", "task"])
+    corr = stats.spearman(tasks["sensitivity"], tasks["auto_last_gap"])
+    by_type = stats.summarise(table, "task_type", "recovery_rate")
+    cls = _row(by_type, "task_type", "classification")
+    ent = _row(by_type, "task_type", "entailment")
+    most = tasks.sort_values("sensitivity", ascending=False).iloc[0]
+    return [
+        Finding("task_n", int(corr.n), "int", "tasks in the task-characteristics ablation"),
+        Finding("task_rho", corr.rho, "rho", "Spearman rho of sensitivity vs auto-last gap over tasks",
+                n=corr.n),
+        Finding("task_rho_p", corr.p_value, "p", "two-sided p-value of that rho", n=corr.n),
+        _from_estimate("task_recovery_cls", cls, "pct", "mean recovery over classification tasks"),
+        Finding("task_n_cls", cls.n, "int", "classification tasks"),
+        _from_estimate("task_recovery_ent", ent, "pct", "mean recovery over entailment tasks"),
+        Finding("task_n_ent", ent.n, "int", "entailment tasks"),
+        Finding("task_recovery_diff", cls.mean - ent.mean, "pp",
+                "classification minus entailment mean recovery, percentage points of recovery"),
+        Finding("task_most_sensitive", task_label(str(most["task"])), "name", "task of highest sensitivity"),
+        Finding("task_max_sensitivity", float(most["sensitivity"]), "rho", "highest sensitivity"),
+    ]
+
+
+def _model_slug(model: str) -> str:
+    """'Qwen2-0.5B' -> 'qwen2_0_5b' (a glue-key fragment)."""
+    return model.lower().replace("-", "_").replace(".", "_")
+
+
+def model_findings(table: pd.DataFrame) -> list[Finding]:
+    gap = stats.summarise(table, "model", "best_last_gap")
+    recovery = stats.summarise(table, "model", "recovery_rate")
+    position = stats.summarise(table, "model", "best_layer_norm")
+    found = []
+    present = [m for m in MODEL_ORDER if m in set(table["model"])]
+    # Every registry model gets its keys, so that a page quoting one never breaks;
+    # a model without runs reads "n/a" with n = 0.
+    for model in MODEL_ORDER:
+        slug = _model_slug(model)
+        found += [
+            _from_estimate(f"model_{slug}_gap", _row(gap, "model", model), "pp",
+                           f"mean best-last gap of {model}, percentage points"),
+            _from_estimate(f"model_{slug}_recovery", _row(recovery, "model", model), "pct",
+                           f"mean recovery of {model}"),
+            _from_estimate(f"model_{slug}_position", _row(position, "model", model), "rho",
+                           f"mean normalised best-layer position of {model}"),
+        ]
+    means = recovery.set_index("model")["mean"]
+    found += [
+        Finding("model_recovery_spread", float(means.max() - means.min()), "pp",
+                "highest minus lowest per-model mean recovery, percentage points of recovery"),
+        Finding("model_position_max", float(table["best_layer_norm"].max()), "rho",
+                "latest normalised best-layer position over models and tasks"),
+        Finding("model_n_models", len(present), "int", "models compared"),
+    ]
+    return found
+
+
+def findings(ablations: Ablations) -> dict[str, Finding]:
+    """Every named finding of the five ablations, by key."""
+    found = (
+        sample_size_findings(ablations.sample_size)
+        + keyword_weight_findings(ablations.keyword_weight)
+        + lambda_scale_findings(ablations.lambda_scale)
+        + task_findings(ablations.task_sensitivity)
+        + model_findings(ablations.model_size)
+    )
+    return {f.key: f for f in found}

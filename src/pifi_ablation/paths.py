@@ -1,0 +1,27 @@
+"""Where things live, relative to the project root (the folder holding ``_config.yml``)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+SOURCE_ENV = "PIFI_ABLATION_SOURCE"
+
+
+def project_root() -> Path:
+    """The project root: the nearest folder above the package or the working directory
+    that holds ``_config.yml``; the working directory when none does."""
+    for start in (Path(__file__).resolve(), Path.cwd().resolve()):
+        for folder in (start, *start.parents):
+            if (folder / "_config.yml").is_file() and (folder / "src").is_dir():
+                return folder
+    return Path.cwd()
+
+
+FIGURES_DIR = project_root() / "figures"
+RESULTS_DIR = project_root() / "results"
+
+
+def default_source() -> str:
+    """The source the book and the CLI show: ``$PIFI_ABLATION_SOURCE`` if set, else ``demo``."""
+    return os.environ.get(SOURCE_ENV, "demo")

@@ -1,0 +1,75 @@
+"""Facts about the models and tasks of the study, in one place.
+
+Layer and head counts are those of the models' published configurations.  The
+seed notebook's demonstration generator draws Qwen2-7B with 32 layers; that
+number belongs to the simulation only and is never read from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+TaskType = Literal["classification", "entailment"]
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """One LLM whose layers can be plugged into the small LM."""
+
+    name: str
+    n_layers: int
+    n_heads: int
+    params_b: float
+
+
+@dataclass(frozen=True)
+class TaskInfo:
+    """One downstream task of the study."""
+
+    name: str
+    task_type: TaskType
+    n_classes: int
+
+
+MODELS: dict[str, ModelInfo] = {
+    m.name: m
+    for m in (
+        ModelInfo("Qwen2-0.5B", n_layers=24, n_heads=14, params_b=0.5),
+        ModelInfo("Qwen2-1.5B", n_layers=28, n_heads=12, params_b=1.5),
+        ModelInfo("Qwen2-7B", n_layers=28, n_heads=28, params_b=7.0),
+    )
+}
+MODEL_ORDER: tuple[str, ...] = tuple(MODELS)
+
+TASKS: dict[str, TaskInfo] = {
+    t.name: t
+    for t in (
+        TaskInfo("sst2", "classification", 2),
+        TaskInfo("cola", "classification", 2),
+        TaskInfo("imdb", "classification", 2),
+        TaskInfo("tweet_offensive", "classification", 2),
+        TaskInfo("tweet_sentiment_binary", "classification", 2),
+        TaskInfo("snli", "entailment", 3),
+        TaskInfo("mnli", "entailment", 3),
+    )
+}
+TASK_ALIASES: dict[str, str] = {"tweet_sentiment": "tweet_sentiment_binary"}
+TASK_TYPES: tuple[TaskType, ...] = ("classification", "entailment")
+
+
+def canonical_task(name: str) -> str:
+    """Return the registry name of a task, resolving aliases.
+
+    >>> canonical_task("tweet_sentiment")
+    'tweet_sentiment_binary'
+    """
+    name = TASK_ALIASES.get(name, name)
+    if name not in TASKS:
+        raise KeyError(f"unknown task {name!r}; known: {', '.join(TASKS)}")
+    return name
+
+
+def task_info(name: str) -> TaskInfo:
+    """The registry entry of a task (aliases accepted)."""
+    return TASKS[canonical_task(name)]

@@ -1,0 +1,1 @@
+"""Sources that fill the five ablation tables: ``demo`` (simulation) and ``measured``."""

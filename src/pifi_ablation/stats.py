@@ -1,0 +1,136 @@
+"""Statistics that turn each ablation table into findings.
+
+Means are taken over tasks, with a two-sided 95% Student-t interval
+(mean +/- t_{0.975, n-1} * s / sqrt(n)); ``n`` is the number of tasks behind the
+mean and is reported with it.  Rows that repeat a task within a group (seeds,
+models of a measured source) are averaged per task first, so every task counts
+once.  Missing values (undefined for a run) are left out and lower ``n``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+from scipy import stats as sps
+
+CONFIDENCE = 0.95
+RECOMMENDED_SHARE = 0.90  # the sample size whose recovery reaches 90% of the best mean
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A mean with its 95% confidence interval and the number of values behind it."""
+
+    mean: float
+    low: float
+    high: float
+    n: int
+
+
+def mean_ci(values: ArrayLike, confidence: float = CONFIDENCE) -> Estimate:
+    """Mean and Student-t confidence interval of ``values``, NaNs left out.
+
+    With one value the interval is undefined (NaN); with none the mean is too.
+
+    >>> e = mean_ci([1.0, 2.0, 3.0])
+    >>> (e.mean, round(e.low, 4), round(e.high, 4), e.n)
+    (2.0, -0.4841, 4.4841, 3)
+    """
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    n = int(x.size)
+    if n == 0:
+        return Estimate(float("nan"), float("nan"), float("nan"), 0)
+    mean = float(x.mean())
+    if n == 1:
+        return Estimate(mean, float("nan"), float("nan"), 1)
+    half = float(sps.t.ppf(0.5 + confidence / 2, n - 1) * x.std(ddof=1) / np.sqrt(n))
+    return Estimate(mean, mean - half, mean + half, n)
+
+
+def per_task(table: pd.DataFrame, by: Sequence[str], value: str) -> pd.DataFrame:
+    """One value per (group, task): the mean over repeated rows (seeds), NaNs left out."""
+    keys = [*by, "task"]
+    return table.groupby(keys, sort=True)[value].mean().reset_index()
+
+
+def summarise(table: pd.DataFrame, by: str | Sequence[str], value: str) -> pd.DataFrame:
+    """Mean, 95% interval and n over tasks of ``value`` for each group of ``by``.
+
+    Columns: the ``by`` columns, ``mean``, ``ci_low``, ``ci_high``, ``n``.
+    """
+    by = [by] if isinstance(by, str) else list(by)
+    tasks = per_task(table, by, value)
+    rows = []
+    for group, part in tasks.groupby(by, sort=True):
+        group = group if isinstance(group, tuple) else (group,)
+        e = mean_ci(part[value])
+        rows.append({**dict(zip(by, group, strict=True)),
+                     "mean": e.mean, "ci_low": e.low, "ci_high": e.high, "n": e.n})
+    return pd.DataFrame(rows, columns=[*by, "mean", "ci_low", "ci_high", "n"])
+
+
+def recommended_sample_size(summary: pd.DataFrame, share: float = RECOMMENDED_SHARE) -> int:
+    """Smallest ``n_samples`` whose mean recovery reaches ``share`` of the best mean recovery.
+
+    ``summary`` is :func:`summarise` of recovery_rate by n_samples.
+
+    >>> s = pd.DataFrame({"n_samples": [50, 100, 200], "mean": [0.5, 0.8, 0.85]})
+    >>> recommended_sample_size(s)
+    100
+    """
+    ordered = summary.sort_values("n_samples")
+    target = share * ordered["mean"].max()
+    reached = ordered[ordered["mean"] >= target]
+    return int(reached["n_samples"].iloc[0])
+
+
+def argmax_setting(summary: pd.DataFrame, setting: str) -> float:
+    """The setting of highest mean (the smallest such setting when several tie)."""
+    ordered = summary.sort_values(setting)
+    return float(ordered[setting].iloc[int(np.argmax(ordered["mean"].to_numpy()))])
+
+
+def per_task_optimum(table: pd.DataFrame, setting: str, value: str = "recovery_rate"
+                     ) -> pd.DataFrame:
+    """For each task, the setting where its (seed-averaged) ``value`` is highest, and that value.
+
+    Derived from the data, never from a generator's hidden truth.
+    """
+    tasks = per_task(table, [setting], value)
+    rows = []
+    for task, part in tasks.groupby("task", sort=False):
+        part = part.sort_values(setting)
+        i = int(np.argmax(part[value].to_numpy()))
+        rows.append({"task": task, setting: float(part[setting].iloc[i]),
+                     value: float(part[value].iloc[i])})
+    return pd.DataFrame(rows, columns=["task", setting, value])
+
+
+@dataclass(frozen=True)
+class Correlation:
+    """Spearman rank correlation with its two-sided p-value and the number of pairs."""
+
+    rho: float
+    p_value: float
+    n: int
+
+
+def spearman(x: ArrayLike, y: ArrayLike) -> Correlation:
+    """Spearman rho of paired values, pairs with a NaN left out.
+
+    >>> spearman([1, 2, 3, 4], [10, 20, 30, 45]).rho
+    1.0
+    """
+    a = np.asarray(x, dtype=float)
+    b = np.asarray(y, dtype=float)
+    keep = ~(np.isnan(a) | np.isnan(b))
+    a, b = a[keep], b[keep]
+    if a.size < 3 or np.ptp(a) == 0 or np.ptp(b) == 0:
+        return Correlation(float("nan"), float("nan"), int(a.size))
+    result = sps.spearmanr(a, b)
+    return Correlation(float(result.statistic), float(result.pvalue), int(a.size))

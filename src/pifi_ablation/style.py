@@ -1,0 +1,96 @@
+"""The one place for the look of every figure: sizes, fonts, colours, labels.
+
+Figures are drawn at the size they are printed in an ACL-style two-column
+paper (text width about 6.3 in), so LaTeX includes them at 100% and no text is
+smaller than 7 pt.  Nothing here changes global state except through
+:func:`paper_style`, a context manager.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import matplotlib as mpl
+import seaborn as sns
+
+from pifi_ablation.registry import MODEL_ORDER, TASK_ALIASES, TASKS
+
+TEXT_WIDTH_IN = 6.3
+COLUMN_WIDTH_IN = 3.0
+PANEL_HEIGHT_IN = 2.1
+MIN_FONT_PT = 7.0
+DPI_PRINT = 300
+
+RC: dict[str, object] = {
+    "font.family": "DejaVu Sans",
+    "font.size": 8,
+    "axes.titlesize": 8,
+    "axes.labelsize": 8,
+    "xtick.labelsize": 7,
+    "ytick.labelsize": 7,
+    "legend.fontsize": 7,
+    "legend.title_fontsize": 7,
+    "figure.titlesize": 8,
+    "axes.titleweight": "bold",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "0.88",
+    "grid.linewidth": 0.5,
+    "axes.linewidth": 0.6,
+    "lines.linewidth": 1.2,
+    "lines.markersize": 3.5,
+    "xtick.major.width": 0.6,
+    "ytick.major.width": 0.6,
+    "figure.dpi": 200,  # the resolution of figures shown in the book
+    "savefig.dpi": DPI_PRINT,
+    "figure.constrained_layout.use": True,
+    # TrueType (Type 42) in PDF, never Type 3; text stays text in SVG.
+    "pdf.fonttype": 42,
+    "ps.fonttype": 42,
+    "svg.fonttype": "none",
+    "svg.hashsalt": "pifi-ablation",
+}
+
+_PALETTE = sns.color_palette("colorblind", 10)
+TASK_COLORS: dict[str, tuple[float, float, float]] = {
+    task: _PALETTE[i] for i, task in enumerate(TASKS)
+}
+TASK_COLORS.update({alias: TASK_COLORS[name] for alias, name in TASK_ALIASES.items()})
+TASK_LABELS: dict[str, str] = {
+    "sst2": "SST-2",
+    "cola": "CoLA",
+    "imdb": "IMDb",
+    "tweet_offensive": "Tweet-Off",
+    "tweet_sentiment_binary": "Tweet-Sent",
+    "tweet_sentiment": "Tweet-Sent",
+    "snli": "SNLI",
+    "mnli": "MNLI",
+}
+TYPE_COLORS: dict[str, tuple[float, float, float]] = {
+    "classification": _PALETTE[0],
+    "entailment": _PALETTE[3],
+}
+TYPE_MARKERS: dict[str, str] = {"classification": "o", "entailment": "^"}
+MODEL_COLORS: dict[str, tuple[float, float, float]] = {
+    m: sns.color_palette("crest", len(MODEL_ORDER))[i] for i, m in enumerate(MODEL_ORDER)
+}
+MEAN_COLOR = "0.15"
+DEFAULT_LINE = {"color": "0.35", "linestyle": "--", "linewidth": 1.0}
+BAND_ALPHA = 0.18
+
+
+def task_color(task: str) -> tuple[float, float, float]:
+    return TASK_COLORS.get(task, (0.5, 0.5, 0.5))
+
+
+def task_label(task: str) -> str:
+    return TASK_LABELS.get(task, task)
+
+
+@contextmanager
+def paper_style() -> Iterator[None]:
+    """Apply the figures' rcParams for the duration of the block only."""
+    with mpl.rc_context(RC):
+        yield

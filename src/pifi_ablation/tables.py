@@ -1,0 +1,179 @@
+"""The table each chapter shows: one summary per ablation, formatted once.
+
+Values are formatted by the same rules as the findings (``findings.format_value``),
+so a number in a table, in the prose and in the paper's macros reads the same.
+Column labels exist in English and Korean; the book shows the reader's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pifi_ablation import stats
+from pifi_ablation.ablations import Ablations
+from pifi_ablation.findings import Format, format_value
+from pifi_ablation.metrics import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE
+from pifi_ablation.registry import MODEL_ORDER
+from pifi_ablation.style import task_label
+
+KO_LABELS: dict[str, str] = {
+    "Selection samples (n)": "선택 샘플 수 (n)",
+    "Mean recovery [95% CI]": "평균 회복률 [95% CI]",
+    "Mean signal quality (ρ) [95% CI]": "평균 신호 품질 (ρ) [95% CI]",
+    "Mean selection time, s [95% CI]": "평균 선택 시간, 초 [95% CI]",
+    "Tasks (n)": "태스크 수 (n)",
+    "Keyword weight (α)": "키워드 가중치 (α)",
+    "Lambda scale (λ)": "람다 스케일 (λ)",
+    "Mean max head effect, KL [95% CI]": "평균 최대 헤드 효과, KL [95% CI]",
+    "Note": "비고",
+    "Task": "태스크",
+    "Type": "유형",
+    "Sensitivity": "민감도",
+    "Best − last gap (pp)": "Best − Last 격차 (%p)",
+    "Auto − last gap (pp)": "Auto − Last 격차 (%p)",
+    "Recovery": "회복률",
+    "Model": "모델",
+    "Mean best − last gap, pp [95% CI]": "평균 Best − Last 격차, %p [95% CI]",
+    "Mean best-layer position [95% CI]": "평균 최적 레이어 위치 [95% CI]",
+    # cell values
+    "default": "기본값",
+    "best mean": "최고 평균",
+    "default, best mean": "기본값, 최고 평균",
+    "classification": "분류",
+    "entailment": "함의",
+}
+
+
+@dataclass(frozen=True)
+class SummaryTable:
+    """A chapter's table: formatted cells with English labels, and its captions."""
+
+    name: str
+    frame: pd.DataFrame
+    caption_en: str
+    caption_ko: str
+
+    def korean(self) -> pd.DataFrame:
+        """The same table with Korean column labels and translated category cells."""
+        frame = self.frame.rename(columns=lambda c: KO_LABELS.get(c, c))
+        return frame.map(lambda v: KO_LABELS.get(v, v) if isinstance(v, str) else v)
+
+
+def _with_ci(summary: pd.DataFrame, fmt: Format) -> pd.Series:
+    return summary.apply(
+        lambda r: f"{format_value(r['mean'], fmt)} "
+                  f"[{format_value(r['ci_low'], fmt)}, {format_value(r['ci_high'], fmt)}]",
+        axis=1,
+    )
+
+
+def sample_size_table(table: pd.DataFrame) -> SummaryTable:
+    rec = stats.summarise(table, "n_samples", "recovery_rate")
+    qual = stats.summarise(table, "n_samples", "signal_quality")
+    time = stats.summarise(table, "n_samples", "time_sec")
+    frame = pd.DataFrame({
+        "Selection samples (n)": rec["n_samples"].map(lambda v: format_value(v, "int")),
+        "Mean recovery [95% CI]": _with_ci(rec, "pct"),
+        "Mean signal quality (ρ) [95% CI]": _with_ci(qual, "rho"),
+        "Mean selection time, s [95% CI]": _with_ci(time, "sec"),
+        "Tasks (n)": rec["n"].astype(str),
+    })
+    return SummaryTable(
+        "sample_size", frame,
+        "Sample-size ablation: means over tasks with 95% t-intervals.",
+        "표본 크기 ablation: 태스크 평균과 95% t-신뢰구간.",
+    )
+
+
+def _sweep_table(table: pd.DataFrame, setting: str, label: str, default: float,
+                 extra: dict[str, tuple[str, Format]]) -> pd.DataFrame:
+    rec = stats.summarise(table, setting, "recovery_rate")
+    best = stats.argmax_setting(rec, setting)
+
+    def note(v: float) -> str:
+        marks = [m for m, hit in (("default", v == default), ("best mean", v == best)) if hit]
+        return ", ".join(marks)
+
+    frame = pd.DataFrame({label: rec[setting].map(lambda v: format_value(v, "setting"))})
+    for column, (value, fmt) in extra.items():
+        frame[column] = _with_ci(stats.summarise(table, setting, value), fmt)
+    frame["Mean recovery [95% CI]"] = _with_ci(rec, "pct")
+    frame["Tasks (n)"] = rec["n"].astype(str)
+    frame["Note"] = rec[setting].map(note)
+    return frame
+
+
+def keyword_weight_table(table: pd.DataFrame) -> SummaryTable:
+    frame = _sweep_table(table, "keyword_weight", "Keyword weight (α)", DEFAULT_KEYWORD_WEIGHT, {})
+    return SummaryTable(
+        "keyword_weight", frame,
+        "Keyword-weight ablation: mean recovery over tasks with 95% t-intervals.",
+        "키워드 가중치 ablation: 태스크 평균 회복률과 95% t-신뢰구간.",
+    )
+
+
+def lambda_scale_table(table: pd.DataFrame) -> SummaryTable:
+    frame = _sweep_table(table, "lambda_scale", "Lambda scale (λ)", DEFAULT_LAMBDA_SCALE,
+                         {"Mean max head effect, KL [95% CI]": ("max_head_effect", "rho")})
+    return SummaryTable(
+        "lambda_scale", frame,
+        "Lambda-scale ablation: mean max head effect and recovery over tasks with 95% t-intervals.",
+        "람다 스케일 ablation: 태스크 평균 최대 헤드 효과와 회복률, 95% t-신뢰구간.",
+    )
+
+
+def task_table(table: pd.DataFrame) -> SummaryTable:
+    cols = ["sensitivity", "best_last_gap", "auto_last_gap", "recovery_rate"]
+    per = table.groupby(["task", "task_type"], sort=False)[cols].mean().reset_index()
+    frame = pd.DataFrame({
+        "Task": per["task"].map(task_label),
+        "Type": per["task_type"],
+        "Sensitivity": per["sensitivity"].map(lambda v: format_value(v, "rho")),
+        "Best − last gap (pp)": per["best_last_gap"].map(lambda v: format_value(v, "pp")),
+        "Auto − last gap (pp)": per["auto_last_gap"].map(lambda v: format_value(v, "pp")),
+        "Recovery": per["recovery_rate"].map(lambda v: format_value(v, "pct")),
+    })
+    return SummaryTable(
+        "task_sensitivity", frame,
+        "Task characteristics: layer sensitivity, gaps and recovery per task.",
+        "태스크 특성: 태스크별 레이어 민감도, 격차, 회복률.",
+    )
+
+
+def model_table(table: pd.DataFrame) -> SummaryTable:
+    gap = stats.summarise(table, "model", "best_last_gap")
+    rec = stats.summarise(table, "model", "recovery_rate")
+    pos = stats.summarise(table, "model", "best_layer_norm")
+    order = [m for m in MODEL_ORDER if m in set(gap["model"])]
+    order += sorted(set(gap["model"]) - set(order))
+
+    def ordered(s: pd.DataFrame) -> pd.DataFrame:
+        return s.set_index("model").loc[order].reset_index()
+
+    frame = pd.DataFrame({
+        "Model": order,
+        "Mean best − last gap, pp [95% CI]": _with_ci(ordered(gap), "pp").to_numpy(),
+        "Mean recovery [95% CI]": _with_ci(ordered(rec), "pct").to_numpy(),
+        "Mean best-layer position [95% CI]": _with_ci(ordered(pos), "rho").to_numpy(),
+        "Tasks (n)": ordered(rec)["n"].astype(str).to_numpy(),
+    })
+    return SummaryTable(
+        "model_size", frame,
+        "Model size: means over tasks with 95% t-intervals (best-layer position: 0 = first, "
+        "1 = last layer).",
+        "모델 크기: 태스크 평균과 95% t-신뢰구간 (최적 레이어 위치: 0 = 첫 레이어, 1 = 마지막 레이어).",
+    )
+
+
+def summary_table(ablations: Ablations, name: str) -> SummaryTable:
+    """The chapter table of ablation ``name``."""
+    builders = {
+        "sample_size": sample_size_table,
+        "keyword_weight": keyword_weight_table,
+        "lambda_scale": lambda_scale_table,
+        "task_sensitivity": task_table,
+        "model_size": model_table,
+    }
+    return builders[name](getattr(ablations, name))

@@ -1,0 +1,49 @@
+"""Shared fixtures: the demo tables, the seed's own generators, and figure clean-up."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Any
+
+import matplotlib as mpl
+
+mpl.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+import pifi_ablation
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_NOTEBOOK = ROOT.parent / "shared" / "seeds" / "seed_notebook.py"
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="session")
+def demo() -> pifi_ablation.Ablations:
+    return pifi_ablation.load("demo")
+
+
+@pytest.fixture(scope="session")
+def seed_generators() -> dict[str, Any]:
+    """The seed notebook's ``create_*`` functions, compiled from its own source.
+
+    Only the function definitions are executed, so the seed's plotting cells
+    (which write files) do not run.
+    """
+    assert SEED_NOTEBOOK.is_file(), f"the seed notebook is expected at {SEED_NOTEBOOK}"
+    tree = ast.parse(SEED_NOTEBOOK.read_text(encoding="utf-8"))
+    defs = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("create_")]
+    assert len(defs) == 5, [d.name for d in defs]
+    namespace: dict[str, Any] = {"np": np, "pd": pd, "List": list, "Optional": Any, "Dict": dict,
+                                 "Tuple": tuple}
+    exec(compile(ast.Module(body=defs, type_ignores=[]), str(SEED_NOTEBOOK), "exec"), namespace)
+    return {d.name: namespace[d.name] for d in defs}

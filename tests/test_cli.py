@@ -1,0 +1,32 @@
+"""The command line: export writes the figures; bad input is an error message, not a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def _run(*args):
+    return subprocess.run([sys.executable, "-m", "pifi_ablation", *args], capture_output=True,
+                          text=True, check=False)
+
+
+def test_export_writes_figures(tmp_path):
+    result = _run("export", "--source", "demo", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert len(written) == 10
+    assert all(str(tmp_path / name) in result.stdout for name in written)
+
+
+def test_bad_source_is_a_message_not_a_traceback(tmp_path):
+    result = _run("export", "--source", str(tmp_path / "nothing"), "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert str(tmp_path / "nothing") in result.stderr
+
+
+def test_usage_error():
+    result = _run("frobnicate")
+    assert result.returncode == 2
+    assert "invalid choice" in result.stderr

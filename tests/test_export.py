@@ -1,0 +1,74 @@
+"""The exported figures: formats, fonts, resolution, determinism, and the committed copies current."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from pifi_ablation.export import export_figures
+from pifi_ablation.figures import FIGURE_NAMES
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory, demo) -> Path:
+    out = tmp_path_factory.mktemp("figures")
+    export_figures(demo, out)
+    return out
+
+
+def _names():
+    return sorted(f"ablation_{n}.{ext}" for n in FIGURE_NAMES for ext in ("pdf", "png"))
+
+
+def test_writes_every_figure_in_both_formats(exported):
+    assert sorted(p.name for p in exported.iterdir()) == _names()
+
+
+def _font_subtypes(pdf: Path) -> set[str]:
+    found = set()
+    for page in PdfReader(pdf).pages:
+        fonts = page["/Resources"].get_object().get("/Font", {})
+        for ref in fonts.values():
+            found.add(str(ref.get_object()["/Subtype"]))
+    return found
+
+
+@pytest.mark.parametrize("name", FIGURE_NAMES)
+def test_pdf_fonts_are_truetype_never_type3(exported, name):
+    subtypes = _font_subtypes(exported / f"ablation_{name}.pdf")
+    assert subtypes, "no fonts found"
+    assert "/Type3" not in subtypes
+    assert subtypes <= {"/TrueType", "/Type0"}
+
+
+@pytest.mark.parametrize("name", FIGURE_NAMES)
+def test_png_is_300_dpi(exported, name):
+    data = (exported / f"ablation_{name}.png").read_bytes()
+    phys = data[data.index(b"pHYs") + 4: data.index(b"pHYs") + 13]
+    ppm_x = int.from_bytes(phys[:4], "big")
+    assert round(ppm_x * 0.0254) == 300
+
+
+def test_pdf_has_no_timestamp(exported):
+    raw = (exported / "ablation_sample_size.pdf").read_bytes()
+    assert not re.search(rb"/CreationDate|/ModDate", raw)
+
+
+def test_export_is_byte_for_byte_reproducible(exported, demo, tmp_path):
+    export_figures(demo, tmp_path)
+    for name in _names():
+        assert (tmp_path / name).read_bytes() == (exported / name).read_bytes(), name
+
+
+def test_committed_figures_are_current(exported):
+    """figures/ in the repository is what `python -m pifi_ablation export` writes now."""
+    for name in _names():
+        committed = ROOT / "figures" / name
+        assert committed.is_file(), f"{committed} is missing: run `python -m pifi_ablation export`"
+        assert committed.read_bytes() == (exported / name).read_bytes(), (
+            f"{committed} is stale: run `python -m pifi_ablation export` and commit figures/")

@@ -1,0 +1,110 @@
+"""Each figure has the seed's panels, and the right series and points, drawn from the tables."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from pifi_ablation import figures, style
+
+PANEL_TITLES = {
+    "sample_size": ["(a) Recovery", "(b) Signal quality", "(c) Selection overhead"],
+    "keyword_weight": ["(a) Recovery per task", "(b) Mean over tasks"],
+    "lambda_scale": ["(a) Head-effect magnitude", "(b) Selection quality"],
+    "task_sensitivity": ["(a) Sensitivity vs benefit", "(b) Gaps by task", "(c) Recovery by task"],
+    "model_size": ["(a) Selection potential", "(b) Selection effectiveness",
+                   "(c) Best-layer position"],
+}
+
+
+def _data_lines(ax):
+    """Lines that carry data (not reference lines spanning the axes)."""
+    return [ln for ln in ax.get_lines() if len(ln.get_xdata()) > 1 and ln.get_linestyle() != "--"]
+
+
+def _bars(ax):
+    return [p for p in ax.patches if isinstance(p, Rectangle)]
+
+
+@pytest.mark.parametrize("name", figures.FIGURE_NAMES)
+def test_panels_and_letters(demo, name):
+    fig = figures.make_figure(demo, name)
+    assert isinstance(fig, Figure)
+    titles = [ax.get_title().split("\n")[0] for ax in fig.axes]
+    assert titles == PANEL_TITLES[name]
+
+
+@pytest.mark.parametrize("name", figures.FIGURE_NAMES)
+def test_printed_width_and_minimum_font_size(demo, name):
+    fig = figures.make_figure(demo, name)
+    assert fig.get_figwidth() == pytest.approx(style.TEXT_WIDTH_IN)
+    fig.canvas.draw()
+    sizes = [t.get_fontsize() for t in fig.findobj(lambda a: hasattr(a, "get_fontsize"))
+             if getattr(t, "get_text", lambda: "")()]
+    assert min(sizes) >= style.MIN_FONT_PT
+
+
+@pytest.mark.parametrize("name", figures.FIGURE_NAMES)
+def test_demo_figures_are_stamped_as_simulation(demo, name):
+    fig = figures.make_figure(demo, name)
+    assert "simulation" in fig._supxlabel.get_text().lower()
+
+
+def test_sample_size_series(demo):
+    fig = figures.make_figure(demo, "sample_size")
+    a, b, c = fig.axes
+    n_tasks = demo.sample_size["task"].nunique()
+    sizes = sorted(demo.sample_size["n_samples"].unique())
+    lines = _data_lines(a)
+    assert len(lines) == n_tasks + 1  # one per task and the mean
+    assert all(list(ln.get_xdata()) == sizes for ln in lines)
+    # Ticks sit at the sizes actually run, labelled in plain numbers.
+    assert list(a.get_xticks()) == sizes
+    assert [t.get_text() for t in a.get_xticklabels()] == [str(s) for s in sizes]
+    mean_line = lines[-1]
+    expected = demo.sample_size.groupby("n_samples")["recovery_rate"].mean().to_numpy()
+    np.testing.assert_allclose(mean_line.get_ydata(), expected)
+    assert len([col for col in b.collections if isinstance(col, PolyCollection)]) == 1  # CI band
+    assert len(_bars(c)) == len(sizes)
+
+
+def test_sweep_figures_mark_per_task_optima_from_data(demo):
+    fig = figures.make_figure(demo, "keyword_weight")
+    a, b = fig.axes
+    stars = [ln for ln in a.get_lines() if ln.get_marker() == "*"]
+    table = demo.keyword_weight
+    assert len(stars) == table["task"].nunique()
+    best = table.loc[table.groupby("task")["recovery_rate"].idxmax(), "keyword_weight"]
+    assert sorted(float(s.get_xdata()[0]) for s in stars) == sorted(best)
+    defaults = [ln for ln in b.get_lines() if ln.get_linestyle() == "--"]
+    assert len(defaults) == 1 and defaults[0].get_xdata()[0] == 0.65
+
+
+def test_lambda_panel_a_has_one_line_per_task(demo):
+    fig = figures.make_figure(demo, "lambda_scale")
+    a, _ = fig.axes
+    assert len(_data_lines(a)) == demo.lambda_scale["task"].nunique()
+    assert a.get_xscale() == "log"
+
+
+def test_task_figure_counts(demo):
+    fig = figures.make_figure(demo, "task_sensitivity")
+    a, b, c = fig.axes
+    n = len(demo.task_sensitivity)
+    assert len(a.get_lines()) == n
+    assert len(_bars(b)) == 2 * n
+    assert len(_bars(c)) == n
+    assert "Spearman" in a.get_title()
+
+
+def test_model_figure_counts(demo):
+    fig = figures.make_figure(demo, "model_size")
+    a, b, c = fig.axes
+    n_rows = len(demo.model_size)
+    points = [ln for ln in a.get_lines() if ln.get_marker() == "o"]
+    assert len(points) == n_rows
+    assert len(_bars(b)) == demo.model_size["model"].nunique()
+    assert [t.get_text() for t in c.get_yticklabels()] == ["0.5B", "1.5B", "7B"]

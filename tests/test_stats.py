@@ -1,0 +1,69 @@
+"""Intervals, summaries and optima against independent computations."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pifi_ablation import stats
+
+# t_{0.975, 4} from statistical tables.
+T_975_DF4 = 2.7764451
+
+
+def test_mean_ci_by_hand():
+    values = [0.5, 0.7, 0.6, 0.9, 0.8]
+    mean = 0.7
+    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / 4)
+    half = T_975_DF4 * sd / math.sqrt(5)
+    e = stats.mean_ci(values)
+    assert (e.mean, e.n) == (pytest.approx(mean), 5)
+    assert e.low == pytest.approx(mean - half, abs=1e-6)
+    assert e.high == pytest.approx(mean + half, abs=1e-6)
+
+
+def test_mean_ci_leaves_out_missing_values():
+    e = stats.mean_ci([1.0, np.nan, 3.0])
+    assert e.n == 2 and e.mean == 2.0
+    one = stats.mean_ci([np.nan, 4.0])
+    assert one.n == 1 and math.isnan(one.low)
+    assert stats.mean_ci([]).n == 0
+
+
+def test_summarise_counts_each_task_once():
+    table = pd.DataFrame({
+        "task": ["a", "a", "b", "c"],
+        "n_samples": [50, 50, 50, 50],
+        "recovery_rate": [0.2, 0.4, 0.6, 0.9],  # task a has two seeds: mean 0.3
+    })
+    s = stats.summarise(table, "n_samples", "recovery_rate")
+    assert s.loc[0, "n"] == 3
+    assert s.loc[0, "mean"] == pytest.approx((0.3 + 0.6 + 0.9) / 3)
+
+
+def test_recommended_sample_size_on_demo(demo):
+    means = demo.sample_size.groupby("n_samples")["recovery_rate"].mean()
+    target = 0.9 * means.max()
+    expected = min(n for n, m in means.items() if m >= target)
+    summary = stats.summarise(demo.sample_size, "n_samples", "recovery_rate")
+    assert stats.recommended_sample_size(summary) == expected
+
+
+def test_per_task_optimum_is_read_from_the_data(demo):
+    table = demo.keyword_weight
+    optima = stats.per_task_optimum(table, "keyword_weight").set_index("task")
+    for task, part in table.groupby("task"):
+        best = part.loc[part["recovery_rate"].idxmax()]
+        assert optima.loc[task, "keyword_weight"] == best["keyword_weight"]
+    # The simulation's hidden optimum is not a grid point, so it is never what we report.
+    assert not set(optima["keyword_weight"]) & set(table["optimal_weight"])
+
+
+def test_spearman_hand_checked():
+    c = stats.spearman([1, 2, 3, 4, 5], [2, 1, 4, 3, 5])
+    assert c.rho == pytest.approx(1 - 6 * 4 / (5 * 24))
+    assert c.n == 5
+    assert math.isnan(stats.spearman([1, 2], [3, 4]).rho)
