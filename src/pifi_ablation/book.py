@@ -117,16 +117,24 @@ class Page:
         plt.close(fig)
 
 
+def glue_texts(found: dict[str, Finding]) -> dict[str, str]:
+    """Every glue key and the text it pastes: ``key``, and where defined ``key_ci``, ``key_n``."""
+    texts: dict[str, str] = {}
+    for key, finding in found.items():
+        texts[key] = finding.text
+        if finding.ci is not None:
+            texts[f"{key}_ci"] = finding.ci_text
+        if finding.n is not None:
+            texts[f"{key}_n"] = str(finding.n)
+    return texts
+
+
 def glue_findings(found: dict[str, Finding]) -> None:
-    """Glue every finding as ``key``, and where it is a mean ``key_ci`` and ``key_n``."""
+    """Glue every finding's text under its key (see :func:`glue_texts`)."""
     from myst_nb import glue
 
-    for key, finding in found.items():
-        glue(key, finding, display=False)
-        if finding.ci is not None:
-            glue(f"{key}_ci", Plain(finding.ci_text), display=False)
-        if finding.n is not None:
-            glue(f"{key}_n", Plain(str(finding.n)), display=False)
+    for key, text in glue_texts(found).items():
+        glue(key, Plain(text), display=False)
 
 
 def setup_page(source: str | None = None) -> Page:

@@ -1,0 +1,214 @@
+"""Build the book with warnings as errors and read the HTML as a reader gets it.
+
+One build (session fixture) serves every check: chapters present, both languages
+on every page and pairing up, the demo notice, five figures, and every glued
+number equal to what the package computes.  A second, one-page build proves that
+a cell that raises fails the build under the project's own configuration.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup, Tag
+
+import pifi_ablation
+from pifi_ablation.book import glue_texts
+from pifi_ablation.findings import findings
+
+ROOT = Path(__file__).resolve().parents[1]
+JB = Path(sys.executable).with_name("jupyter-book")
+CHAPTERS = ["intro", "method", "sample_size", "keyword_weight", "lambda_scale", "task_sensitivity",
+            "model_size", "summary", "reproducibility"]
+FIGURES = {"sample_size": "fig-sample-size", "keyword_weight": "fig-keyword-weight",
+           "lambda_scale": "fig-lambda-scale", "task_sensitivity": "fig-task-sensitivity",
+           "model_size": "fig-model-size"}
+GLUE_ROLE = re.compile(r"\{glue\}`([a-z0-9_]+)`")
+NUMREF_ROLE = re.compile(r"\{numref\}`[^<`]*<([a-z0-9-]+)>`")
+
+pytestmark = pytest.mark.book
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PIFI_ABLATION_SOURCE"}
+    env["PYTHONWARNINGS"] = "ignore"  # warnings inside the kernel are the build's business
+    return env
+
+
+def build(source: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(JB), "build", str(source), "--path-output", str(out), "--warningiserror", "--nitpick",
+         "--keep-going"],
+        capture_output=True, text=True, env=_env(), check=False)
+
+
+@pytest.fixture(scope="session")
+def html_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("book")
+    result = build(ROOT, out)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return out / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def pages(html_dir) -> dict[str, BeautifulSoup]:
+    return {name: BeautifulSoup((html_dir / "book" / f"{name}.html").read_text(encoding="utf-8"),
+                                "html.parser") for name in CHAPTERS}
+
+
+@pytest.fixture(scope="session")
+def expected_glue() -> dict[str, str]:
+    return glue_texts(findings(pifi_ablation.load("demo")))
+
+
+def _article(soup: BeautifulSoup) -> Tag:
+    article = soup.find("article")
+    assert article is not None
+    return article
+
+
+def _blocks(soup: BeautifulSoup, lang: str) -> list[Tag]:
+    """The prose blocks of one language written with the {en}/{ko} directives."""
+    return [d for d in _article(soup).find_all("div", class_=f"lang-{lang}")
+            if "container" in d.get("class", [])]
+
+
+def _source_blocks(chapter: str, lang: str) -> list[str]:
+    text = (ROOT / "book" / f"{chapter}.md").read_text(encoding="utf-8")
+    return re.findall(rf"^::::\{{{lang}\}}\n(.*?)^::::$", text, flags=re.S | re.M)
+
+
+def _pasted(block: Tag) -> list[str]:
+    return [s.get_text() for s in block.find_all("span", class_="text_plain")]
+
+
+def test_every_chapter_is_built(html_dir):
+    for name in CHAPTERS:
+        assert (html_dir / "book" / f"{name}.html").is_file(), name
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_both_languages_on_every_page(pages, chapter):
+    soup = pages[chapter]
+    h1 = _article(soup).find("h1")
+    assert h1.find("span", class_="lang-en") and h1.find("span", class_="lang-ko")
+    en, ko = _blocks(soup, "en"), _blocks(soup, "ko")
+    assert en, "no English prose"
+    assert len(en) == len(ko)
+    assert any(re.search(r"[\uac00-\ud7a3]", b.get_text()) for b in ko), "Korean blocks hold no Hangul"
+    for heading in _article(soup).find_all(["h1", "h2", "h3"]):
+        langs = {c for s in heading.find_all("span") for c in s.get("class", [])}
+        assert {"lang-en", "lang-ko"} <= langs, f"heading not bilingual: {heading.get_text()!r}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_korean_and_english_pair_up(pages, chapter):
+    """Each English block is followed by its Korean twin, quoting the same numbers and figures."""
+    for en in _blocks(pages[chapter], "en"):
+        ko = en.find_next_sibling()
+        assert ko is not None and "lang-ko" in ko.get("class", []), en.get_text()[:80]
+        assert sorted(_pasted(en)) == sorted(_pasted(ko)), en.get_text()[:80]
+        refs = lambda block: sorted(a["href"] for a in block.find_all("a", href=True))  # noqa: E731
+        assert refs(en) == refs(ko), en.get_text()[:80]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_glued_numbers_equal_the_package_values(pages, expected_glue, chapter):
+    for lang in ("en", "ko"):
+        sources = _source_blocks(chapter, lang)
+        rendered = _blocks(pages[chapter], lang)
+        assert len(sources) == len(rendered)
+        for source, block in zip(sources, rendered, strict=True):
+            keys = GLUE_ROLE.findall(source)
+            assert _pasted(block) == [expected_glue[k] for k in keys], source[:80]
+
+
+def test_source_blocks_pair_their_glue_keys_and_figures():
+    for chapter in CHAPTERS:
+        for en, ko in zip(_source_blocks(chapter, "en"), _source_blocks(chapter, "ko"), strict=True):
+            assert sorted(GLUE_ROLE.findall(en)) == sorted(GLUE_ROLE.findall(ko)), (chapter, en[:60])
+            assert sorted(NUMREF_ROLE.findall(en)) == sorted(NUMREF_ROLE.findall(ko)), (chapter, en[:60])
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_demo_notice_on_every_page(pages, chapter):
+    notice = _article(pages[chapter]).find("div", class_="pifi-data-notice")
+    assert notice is not None and notice["data-source"] == "demo"
+    assert "not measurements" in notice.find("div", class_="lang-en").get_text()
+    assert "측정값이 아닙니다" in notice.find("div", class_="lang-ko").get_text()
+
+
+def test_five_figures_embedded_numbered_and_bilingual(html_dir, pages):
+    numbers = []
+    for chapter, anchor in FIGURES.items():
+        figure = pages[chapter].find("figure", id=anchor)
+        assert figure is not None, anchor
+        img = figure.find("img")
+        assert (html_dir / "book" / img["src"]).is_file(), img["src"]
+        caption = figure.find("figcaption")
+        assert caption.find("span", class_="lang-en") and caption.find("span", class_="lang-ko")
+        numbers.append(caption.find("span", class_="caption-number").get_text().strip())
+        # Cross-referenced from the prose of its own chapter, in both languages.
+        links = [a for a in _article(pages[chapter]).find_all("a", href=f"#{anchor}")]
+        assert len(links) >= 2
+    assert numbers == [f"Figure {i}" for i in range(1, 6)]
+
+
+@pytest.mark.parametrize("chapter", list(FIGURES))
+def test_tables_are_bilingual_and_labelled_as_demo(pages, chapter):
+    block = _article(pages[chapter]).find("div", id=f"table-{chapter}")
+    assert block is not None
+    en, ko = block.find("div", class_="lang-en"), block.find("div", class_="lang-ko")
+    assert en.find("table") and ko.find("table")
+    assert "Illustrative simulation" in en.get_text()
+    assert "시뮬레이션" in ko.get_text()
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_code_cells_hidden_but_revealable_and_no_errors(pages, chapter):
+    article = _article(pages[chapter])
+    cells = article.find_all("div", class_="cell")
+    assert cells
+    for cell in cells:
+        assert "tag_hide-input" in cell["class"]
+        assert cell.find("details") is not None  # the toggle a reader clicks
+    assert "Traceback" not in article.get_text()
+    assert not article.find(class_="stderr")
+
+
+def test_method_cites_pifi_and_qwen2(pages):
+    text = _article(pages["method"]).get_text().lower()
+    assert "plug-in and fine-tuning" in text
+    assert "qwen2 technical report" in text
+    assert len(_article(pages["method"]).find_all("a", href=re.compile(r"#id\d|kim2025|yang2024"))) >= 2
+
+
+def test_language_switch_is_loaded_on_every_page(html_dir, pages):
+    for soup in pages.values():
+        assert soup.find("script", src=re.compile(r"language\.js"))
+    assert (html_dir / "_static" / "language.js").is_file()
+    assert (html_dir / "_static" / "mathjax" / "tex-svg.js").is_file()
+
+
+def test_a_cell_that_raises_fails_the_build(tmp_path):
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config["sphinx"].pop("local_extensions", None)
+    config.pop("bibtex_bibfiles", None)
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "_config.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    (book / "_toc.yml").write_text("format: jb-book\nroot: page\n", encoding="utf-8")
+    (book / "page.md").write_text(
+        "---\njupytext:\n  text_representation:\n    format_name: myst\nkernelspec:\n"
+        "  name: python3\n  display_name: Python 3\n---\n# Page\n\n"
+        "```{code-cell} ipython3\nraise RuntimeError('deliberate failure')\n```\n",
+        encoding="utf-8")
+    result = build(book, tmp_path / "out")
+    assert result.returncode != 0
+    assert "deliberate failure" in result.stdout + result.stderr
