@@ -9,7 +9,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: setup book export test lint clean
 
-setup: $(STAMP)
+SYSTEM_STAMP := $(VENV)/.system
+
+setup: $(SYSTEM_STAMP) $(STAMP)
+
+$(SYSTEM_STAMP): scripts/system-packages.txt scripts/system-deps.sh
+	bash scripts/system-deps.sh
+	mkdir -p $(VENV) && touch $@
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
