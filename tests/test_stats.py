@@ -62,6 +62,26 @@ def test_per_task_optimum_is_read_from_the_data(demo):
     assert not set(optima["keyword_weight"]) & set(table["optimal_weight"])
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_spearman_matches_scipy_with_ties(seed):
+    from scipy import stats as sps
+
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 6, size=12).astype(float)  # plenty of ties
+    y = x + rng.normal(0, 2, size=12)
+    ours = stats.spearman(x, y)
+    ref = sps.spearmanr(x, y)
+    assert ours.rho == pytest.approx(ref.statistic, abs=1e-12)
+    assert ours.p_value == pytest.approx(ref.pvalue, rel=1e-9)
+
+
+def test_t_quantile_matches_scipy():
+    from scipy import stats as sps
+
+    for df in (1, 2, 4, 6, 30):
+        assert stats.t_quantile(0.975, df) == pytest.approx(sps.t.ppf(0.975, df), rel=1e-12)
+
+
 def test_spearman_hand_checked():
     c = stats.spearman([1, 2, 3, 4, 5], [2, 1, 4, 3, 5])
     assert c.rho == pytest.approx(1 - 6 * 4 / (5 * 24))

@@ -89,6 +89,21 @@ def table_html(table: SummaryTable, provenance: Provenance) -> str:
     return f'<div class="pifi-table-block" id="table-{table.name}">{bilingual(en, ko)}</div>'
 
 
+SCREEN_DPI = 200
+
+
+def figure_png(fig: Figure, dpi: int = SCREEN_DPI) -> bytes:
+    """The figure as PNG bytes for the page: drawn at print size, at screen resolution."""
+    import io
+
+    from pifi_ablation import style
+
+    buffer = io.BytesIO()
+    with style.paper_style():
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
+
+
 @cache
 def _load(source: str) -> Ablations:
     return load(source)
@@ -109,12 +124,10 @@ class Page:
 
     def glue_figure(self, name: str) -> None:
         """Glue figure ``name`` under the key ``fig_{name}`` for a ``glue:figure`` directive."""
-        import matplotlib.pyplot as plt
+        from IPython.display import Image
         from myst_nb import glue
 
-        fig = self.figure(name)
-        glue(f"fig_{name}", fig, display=False)
-        plt.close(fig)
+        glue(f"fig_{name}", Image(data=figure_png(self.figure(name)), format="png"), display=False)
 
 
 def glue_texts(found: dict[str, Finding]) -> dict[str, str]:
@@ -190,7 +203,7 @@ def environment_html() -> str:
     import platform
     from importlib.metadata import version
 
-    names = ["pifi-ablation", "numpy", "pandas", "scipy", "matplotlib", "seaborn", "jupyter-book",
+    names = ["pifi-ablation", "numpy", "pandas", "scipy", "matplotlib", "jupyter-book",
              "myst-nb", "sphinx"]
     body = "".join(f"<tr><td>{n}</td><td>{version(n)}</td></tr>" for n in names)
     body = f"<tr><td>python</td><td>{platform.python_version()}</td></tr>" + body

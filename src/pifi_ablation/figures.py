@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -31,38 +31,35 @@ FIGURE_NAMES: tuple[str, ...] = (
 
 
 def _new_figure(n_panels: int, height: float = style.PANEL_HEIGHT_IN) -> tuple[Figure, list[Axes]]:
-    fig = plt.figure(figsize=(style.TEXT_WIDTH_IN, height))
+    # A bare Figure, not pyplot's: nothing is registered with a GUI or global
+    # state, so figures need no closing and pyplot is not imported to export.
+    fig = Figure(figsize=(style.TEXT_WIDTH_IN, height))
+    FigureCanvasAgg(fig)  # a renderer to measure text with (see _fitted_legend)
     axes = fig.subplots(1, n_panels)
     return fig, list(np.atleast_1d(axes))
 
 
 def _finish(fig: Figure, stamp: str | None, legend_handles: Sequence[Line2D] = ()) -> Figure:
     if legend_handles:
-        ncols = _legend_columns([h.get_label() for h in legend_handles], fig.get_figwidth())
-        fig.legend(handles=_row_major(list(legend_handles), ncols), loc="outside upper center",
-                   ncols=ncols, frameon=False, handlelength=_HANDLE_EM, columnspacing=_SPACING_EM)
+        _fitted_legend(fig, list(legend_handles))
     if stamp:
-        fig.supxlabel(stamp, x=0.995, ha="right", fontsize=style.MIN_FONT_PT,
-                      color="0.4", style="italic")
+        fig.supxlabel(stamp, x=0.995, ha="right", fontsize=style.MIN_FONT_PT, color="0.4")
     return fig
 
 
-_HANDLE_EM = 1.6
-_SPACING_EM = 1.2
-_PAD_EM = 0.8  # matplotlib's default handletextpad
-_CHAR_EM = 0.5  # mean advance of DejaVu Sans, in em (slightly generous)
+_MAX_LEGEND_COLUMNS = 8
 
 
-def _legend_columns(labels: Sequence[str], width_in: float, max_cols: int = 8) -> int:
-    """Most columns whose row-major layout fits the figure width (estimated from label lengths)."""
-    em = style.RC["legend.fontsize"] / 72  # inches
-    for ncols in range(min(max_cols, len(labels)), 0, -1):
-        widths = [max(len(labels[i]) for i in range(c, len(labels), ncols)) for c in range(ncols)]
-        total = sum((_HANDLE_EM + _PAD_EM + _CHAR_EM * w) * em for w in widths)
-        total += (ncols - 1) * _SPACING_EM * em
-        if total <= 0.97 * width_in:
-            return ncols
-    return 1
+def _fitted_legend(fig: Figure, handles: list) -> None:
+    """A legend above the panels with as many columns as fit the figure's width."""
+    renderer = fig.canvas.get_renderer()
+    limit = 0.98 * fig.bbox.width
+    for ncols in range(min(_MAX_LEGEND_COLUMNS, len(handles)), 0, -1):
+        legend = fig.legend(handles=_row_major(handles, ncols), loc="outside upper center",
+                            ncols=ncols, frameon=False, handlelength=1.6, columnspacing=1.2)
+        if ncols == 1 or legend.get_window_extent(renderer).width <= limit:
+            return
+        legend.remove()
 
 
 def _row_major(handles: list, ncols: int) -> list:

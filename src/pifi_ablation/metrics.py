@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
 
 DEFAULT_KEYWORD_WEIGHT = 0.65
 DEFAULT_LAMBDA_SCALE = 3.0
@@ -141,7 +140,9 @@ def signal_quality(score: ArrayLike, acc: ArrayLike) -> float:
         raise ValueError(f"score has {s.size} layers but the grid has {a.size}")
     if np.ptp(s) == 0 or np.ptp(a) == 0:
         return float("nan")
-    return float(stats.spearmanr(s, a).statistic)
+    from pifi_ablation.stats import spearman
+
+    return spearman(s, a).rho
 
 
 def max_head_effect(head_effects: Sequence[Sequence[float]] | None) -> float:
