@@ -15,7 +15,7 @@ def test_export_writes_figures(tmp_path):
     result = _run("export", "--source", "demo", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert len(written) == 10
+    assert len(written) == 17  # 5 figures x 2 formats, 5 tables, macros and their list
     assert all(str(tmp_path / name) in result.stdout for name in written)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from pifi_ablation.export import export_figures
+from pifi_ablation.export import MACRO_LIST_FILE, MACROS_FILE, export_all, export_figures
 from pifi_ablation.figures import FIGURE_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,16 +17,27 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory, demo) -> Path:
     out = tmp_path_factory.mktemp("figures")
-    export_figures(demo, out)
+    export_all(demo, out)
     return out
 
 
-def _names():
+def _figure_names():
     return sorted(f"ablation_{n}.{ext}" for n in FIGURE_NAMES for ext in ("pdf", "png"))
 
 
-def test_writes_every_figure_in_both_formats(exported):
+def _names():
+    tables = [f"table_{n}.tex" for n in FIGURE_NAMES]
+    return sorted([*_figure_names(), *tables, MACROS_FILE, MACRO_LIST_FILE])
+
+
+def test_writes_every_output(exported):
     assert sorted(p.name for p in exported.iterdir()) == _names()
+
+
+@pytest.mark.parametrize("name", FIGURE_NAMES)
+def test_pdf_is_drawn_at_printed_width(exported, name):
+    box = PdfReader(exported / f"ablation_{name}.pdf").pages[0].mediabox
+    assert float(box.width) == pytest.approx(6.3 * 72)  # ACL text width, included at 100%
 
 
 def _font_subtypes(pdf: Path) -> set[str]:
@@ -61,12 +72,13 @@ def test_pdf_has_no_timestamp(exported):
 
 def test_export_is_byte_for_byte_reproducible(exported, demo, tmp_path):
     export_figures(demo, tmp_path)
-    for name in _names():
+    for name in _figure_names():
         assert (tmp_path / name).read_bytes() == (exported / name).read_bytes(), name
 
 
 def test_committed_figures_are_current(exported):
-    """figures/ in the repository is what `python -m pifi_ablation export` writes now."""
+    """figures/ in the repository is what `python -m pifi_ablation export` writes now (also
+    proves determinism across runs, since the committed files came from an earlier run)."""
     for name in _names():
         committed = ROOT / "figures" / name
         assert committed.is_file(), f"{committed} is missing: run `python -m pifi_ablation export`"

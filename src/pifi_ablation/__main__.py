@@ -16,7 +16,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pifi_ablation",
                                      description="Paper outputs of the PiFi layer-selection ablations.")
     sub = parser.add_subparsers(dest="command", required=True)
-    export = sub.add_parser("export", help="write figures/ablation_*.{pdf,png} without building the book")
+    export = sub.add_parser("export", help="write figures, LaTeX tables and number macros to figures/ "
+                                           "without building the book")
     export.add_argument("--source", default=None,
                         help=f"'demo' or a results folder (default: ${paths.SOURCE_ENV} or 'demo')")
     export.add_argument("--out", type=Path, default=paths.FIGURES_DIR,
@@ -29,9 +30,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         ablations = load(args.source or paths.default_source())
         if args.command == "export":
-            from pifi_ablation.export import export_figures
+            from pifi_ablation.export import export_all
 
-            for path in export_figures(ablations, args.out):
+            for path in export_all(ablations, args.out):
                 print(path)
     except ResultsError as err:
         print(f"error: {err}", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""Write what the paper cites: the five figures as PDF and PNG, byte-for-byte reproducible.
+"""Write what the paper cites: figures, LaTeX tables and number macros, byte-for-byte reproducible.
 
 PDFs embed TrueType (Type 42) fonts and carry no timestamp; PNGs are 300 dpi
 and carry no timestamp either, so two exports of the same data are identical.
@@ -16,9 +16,14 @@ import matplotlib as mpl
 mpl.use("Agg")  # export never needs a display; set before pyplot is imported
 
 
-from pifi_ablation import style
+from pifi_ablation import latex, style
 from pifi_ablation.ablations import Ablations
 from pifi_ablation.figures import FIGURE_NAMES, make_figure
+from pifi_ablation.findings import findings
+from pifi_ablation.tables import summary_table
+
+MACROS_FILE = "findings_macros.tex"
+MACRO_LIST_FILE = "findings_list.tex"
 
 FORMATS: tuple[str, ...] = ("pdf", "png")
 # None removes a key: no creation date, and no version strings that would
@@ -71,3 +76,26 @@ def export_figures(ablations: Ablations, out_dir: Path | str) -> list[Path]:
         order = sorted(FIGURE_NAMES, key=lambda n: _COST.get(n, 1.0), reverse=True)
         jobs = {name: pool.submit(export_figure, ablations, name, out) for name in order}
         return [p for name in FIGURE_NAMES for p in jobs[name].result()]
+
+
+def table_path(out_dir: Path, name: str) -> Path:
+    return out_dir / f"table_{name}.tex"
+
+
+def export_latex(ablations: Ablations, out_dir: Path | str) -> list[Path]:
+    """Write ``table_{name}.tex`` for each ablation, the macros file and the macro list."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    found = findings(ablations)
+    texts = {table_path(out, name): latex.table_tex(summary_table(ablations, name), ablations.provenance)
+             for name in FIGURE_NAMES}
+    texts[out / MACROS_FILE] = latex.macros_tex(found, ablations.provenance)
+    texts[out / MACRO_LIST_FILE] = latex.macro_list_tex(found, ablations.provenance)
+    for path, text in texts.items():
+        path.write_text(text, encoding="utf-8", newline="\n")
+    return list(texts)
+
+
+def export_all(ablations: Ablations, out_dir: Path | str) -> list[Path]:
+    """Everything the paper cites: figures, tables and macros."""
+    return export_figures(ablations, out_dir) + export_latex(ablations, out_dir)

@@ -1,0 +1,148 @@
+"""LaTeX for the paper: one booktabs table per ablation and a file of number macros.
+
+The macros hold every finding by a name derived from its glue key, so a
+sentence in the paper and one in the appendix quote the same computed digits:
+``ss_recommended_n`` becomes ``\\pifiSampleSizeRecommendedN``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pifi_ablation.findings import Finding
+from pifi_ablation.provenance import Provenance
+from pifi_ablation.tables import SummaryTable
+
+MACRO_PREFIX = "pifi"
+# Key prefixes spelled out, so macro names read as words.
+_PREFIX_WORDS = {"ss": "SampleSize", "kw": "KeywordWeight", "lam": "Lambda"}
+_DIGITS = ["Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine"]
+# Characters that need escaping in LaTeX text, and the Unicode our labels use.
+_TEX_SPECIAL = {
+    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "−": r"$-$", "–": "--", "α": r"$\alpha$", "λ": r"$\lambda$", "ρ": r"$\rho$",
+    "<": r"$<$", ">": r"$>$",
+}
+_TEX_RE = re.compile("|".join(re.escape(c) for c in _TEX_SPECIAL))
+
+
+def tex_escape(text: str) -> str:
+    r"""Text safe to place in a LaTeX document (pdfLaTeX, no extra packages).
+
+    >>> tex_escape("45.0% of tweet_offensive, ρ < 0.001")
+    '45.0\\% of tweet\\_offensive, $\\rho$ $<$ 0.001'
+    """
+    return _TEX_RE.sub(lambda m: _TEX_SPECIAL[m.group(0)], text)
+
+
+def macro_name(key: str) -> str:
+    """The LaTeX macro (without backslash) for a glue key: letters only, CamelCase.
+
+    >>> macro_name("ss_recommended_n")
+    'pifiSampleSizeRecommendedN'
+    >>> macro_name("model_qwen2_0_5b_recovery_ci")
+    'pifiModelQwenTwoZeroFiveBRecoveryCi'
+    """
+    words = []
+    for i, part in enumerate(key.split("_")):
+        if i == 0 and part in _PREFIX_WORDS:
+            words.append(_PREFIX_WORDS[part])
+            continue
+        spelled = re.sub(r"\d", lambda m: _DIGITS[int(m.group(0))] + " ", part).split()
+        words += [w[:1].upper() + w[1:] for w in spelled]
+    return MACRO_PREFIX + "".join(words)
+
+
+def source_note(provenance: Provenance) -> str:
+    """One sentence naming the data source, for captions."""
+    if provenance.is_demo:
+        return "Illustrative simulation (demonstration data), not measurements."
+    return (f"Measured data: {provenance.location}, {len(provenance.files)} files, "
+            f"SHA-256 {provenance.short_hash}.")
+
+
+def macro_entries(found: dict[str, Finding], provenance: Provenance
+                  ) -> list[tuple[str, str, str]]:
+    """(macro name, LaTeX value, description) for every finding, its interval and its n."""
+    entries = [
+        (f"{MACRO_PREFIX}DataSource", tex_escape(source_note(provenance)), "the data source"),
+        (f"{MACRO_PREFIX}DataHash", provenance.short_hash, "content hash of the data (SHA-256, prefix)"),
+    ]
+    for key, finding in found.items():
+        entries.append((macro_name(key), tex_escape(finding.text), finding.description))
+        if finding.ci is not None:
+            entries.append((macro_name(f"{key}_ci"), tex_escape(finding.ci_text),
+                            f"95% CI of: {finding.description}"))
+        if finding.n is not None:
+            entries.append((macro_name(f"{key}_n"), str(finding.n), f"n behind: {finding.description}"))
+    names = [name for name, _, _ in entries]
+    duplicated = {n for n in names if names.count(n) > 1}
+    if duplicated:
+        raise ValueError(f"two findings map to the same macro: {sorted(duplicated)}")
+    return entries
+
+
+def macros_tex(found: dict[str, Finding], provenance: Provenance) -> str:
+    """The macros file: one ``\\newcommand`` per finding, each under a comment saying what it is."""
+    lines = [
+        "% Numbers of the PiFi layer-selection ablations, written by `python -m pifi_ablation export`.",
+        "% Do not edit: regenerate. Every value is the one the appendix quotes.",
+        f"% Source: {source_note(provenance)}",
+        f"% Content hash: {provenance.content_hash}",
+        "",
+    ]
+    for name, value, description in macro_entries(found, provenance):
+        lines.append(f"% {description}")
+        lines.append(f"\\newcommand{{\\{name}}}{{{value}}}")
+    return "\n".join(lines) + "\n"
+
+
+def macro_list_tex(found: dict[str, Finding], provenance: Provenance) -> str:
+    """A longtable listing every macro with its value and meaning (the reference for authors)."""
+    rows = [f"\\texttt{{\\textbackslash {name}}} & \\{name} & {tex_escape(description)} \\\\"
+            for name, _, description in macro_entries(found, provenance)]
+    return "\n".join([
+        "% Every macro of findings_macros.tex with its value; written by the export.",
+        r"\begingroup\footnotesize",
+        r"\begin{longtable}{@{}p{0.45\textwidth}p{0.15\textwidth}p{0.34\textwidth}@{}}",
+        r"\toprule", r"Macro & Value & Meaning \\", r"\midrule", r"\endhead",
+        *rows,
+        r"\bottomrule", r"\end{longtable}", r"\endgroup", "",
+    ])
+
+
+def _header(label: str) -> tuple[str, str]:
+    """Split 'Mean recovery [95% CI]' into two header lines."""
+    if " [" in label:
+        top, bottom = label.split(" [", 1)
+        return tex_escape(top), tex_escape("[" + bottom)
+    return tex_escape(label), ""
+
+
+def table_tex(table: SummaryTable, provenance: Provenance) -> str:
+    """A booktabs table of a chapter's summary, with caption and label."""
+    frame = table.frame
+    align = "l" + "r" * (len(frame.columns) - 1)
+    heads = [_header(str(c)) for c in frame.columns]
+    label = "tab:ablation-" + table.name.replace("_", "-")
+    body = [" & ".join(tex_escape(str(v)) for v in row) + r" \\" for row in frame.itertuples(index=False)]
+    caption = f"{table.caption_en} {source_note(provenance)}"
+    return "\n".join([
+        f"% {table.name} ablation; written by `python -m pifi_ablation export`. Do not edit.",
+        r"\begin{table*}[t]",
+        r"\centering",
+        r"\small",
+        f"\\begin{{tabular}}{{@{{}}{align}@{{}}}}",
+        r"\toprule",
+        " & ".join(h[0] for h in heads) + r" \\",
+        " & ".join(h[1] for h in heads) + r" \\",
+        r"\midrule",
+        *body,
+        r"\bottomrule",
+        r"\end{tabular}",
+        f"\\caption{{{tex_escape(caption)}}}",
+        f"\\label{{{label}}}",
+        r"\end{table*}",
+        "",
+    ])
