@@ -26,6 +26,21 @@
       span.textContent = text;
     }
   }
+  // The theme prints the home page's title in the sidebar as plain text (both
+  // languages run together); give it the same two spans as every other entry.
+  var HOME_TITLE = { en: "Introduction", ko: "소개" };
+  function splitHomeLink() {
+    var links = document.querySelectorAll(".bd-sidebar a.reference");
+    for (var i = 0; i < links.length; i++) {
+      var link = links[i];
+      if (!link.querySelector(".lang-en") &&
+          link.textContent.trim() === HOME_TITLE.en + " " + HOME_TITLE.ko) {
+        link.innerHTML = '<span class="lang-en">' + HOME_TITLE.en + '</span><span class="lang-ko">' +
+          HOME_TITLE.ko + "</span>";
+      }
+    }
+  }
+
   function apply(lang) {
     document.documentElement.setAttribute("data-lang", lang);
     document.documentElement.setAttribute("lang", lang);
@@ -54,6 +69,7 @@
     });
     var slot = document.querySelector(".article-header-buttons");
     if (slot) { slot.insertBefore(button, slot.firstChild); } else { document.body.appendChild(button); }
+    splitHomeLink();
     apply(read());
   });
   window.addEventListener("storage", function (event) {

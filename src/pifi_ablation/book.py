@@ -171,12 +171,13 @@ def provenance_html(ablations: Ablations) -> str:
         ("Location", "위치", f"<code>{esc(p.location or '')}</code>"),
         ("Content hash (SHA-256)", "내용 해시 (SHA-256)", f"<code>{esc(p.content_hash)}</code>"),
         ("Files read", "읽은 파일 수", str(len(p.files))),
-        ("Assumptions", "가정", "<br>".join(esc(a) for a in p.assumptions) or "none / 없음"),
-        ("Warnings", "경고", "<br>".join(esc(w) for w in p.warnings) or "none / 없음"),
+        ("Assumptions", "가정", "<br>".join(esc(a) for a in p.assumptions)),
+        ("Warnings", "경고", "<br>".join(esc(w) for w in p.warnings)),
     ]
+    nothing = ("none", "없음")
 
     def record(lang: int) -> str:
-        body = "".join(f"<tr><th>{r[lang]}</th><td>{r[2]}</td></tr>" for r in rows)
+        body = "".join(f"<tr><th>{r[lang]}</th><td>{r[2] or nothing[lang]}</td></tr>" for r in rows)
         return (f'<div class="pifi-table-scroll"><table class="pifi-table pifi-provenance">{body}'
                 "</table></div>")
 
