@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,29 @@ import pifi_ablation
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_NOTEBOOK = ROOT.parent / "shared" / "seeds" / "seed_notebook.py"
+JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
+CHAPTERS = ["intro", "method", "sample_size", "keyword_weight", "lambda_scale", "task_sensitivity",
+            "model_size", "summary", "reproducibility"]
+
+
+def build_book(source: Path, out: Path, env: dict[str, str] | None = None
+               ) -> subprocess.CompletedProcess[str]:
+    """`jupyter-book build` as `make book` runs it (warnings are errors), into ``out``."""
+    base = {k: v for k, v in os.environ.items() if k != "PIFI_ABLATION_SOURCE"}
+    base["PYTHONWARNINGS"] = "ignore"  # warnings inside the kernel are the build's business
+    return subprocess.run(
+        [str(JUPYTER_BOOK), "build", str(source), "--path-output", str(out), "--warningiserror",
+         "--nitpick", "--keep-going"],
+        capture_output=True, text=True, env={**base, **(env or {})}, check=False)
+
+
+@pytest.fixture(scope="session")
+def html_dir(tmp_path_factory) -> Path:
+    """The appendix built once per test session from the demo source."""
+    out = tmp_path_factory.mktemp("book")
+    result = build_book(ROOT, out)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return out / "_build" / "html"
 
 
 @pytest.fixture(autouse=True)

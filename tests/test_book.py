@@ -8,10 +8,7 @@ a cell that raises fails the build under the project's own configuration.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,10 +19,9 @@ import pifi_ablation
 from pifi_ablation.book import glue_texts
 from pifi_ablation.findings import findings
 
+from .conftest import CHAPTERS, build_book
+
 ROOT = Path(__file__).resolve().parents[1]
-JB = Path(sys.executable).with_name("jupyter-book")
-CHAPTERS = ["intro", "method", "sample_size", "keyword_weight", "lambda_scale", "task_sensitivity",
-            "model_size", "summary", "reproducibility"]
 FIGURES = {"sample_size": "fig-sample-size", "keyword_weight": "fig-keyword-weight",
            "lambda_scale": "fig-lambda-scale", "task_sensitivity": "fig-task-sensitivity",
            "model_size": "fig-model-size"}
@@ -33,27 +29,6 @@ GLUE_ROLE = re.compile(r"\{glue\}`([a-z0-9_]+)`")
 NUMREF_ROLE = re.compile(r"\{numref\}`[^<`]*<([a-z0-9-]+)>`")
 
 pytestmark = pytest.mark.book
-
-
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "PIFI_ABLATION_SOURCE"}
-    env["PYTHONWARNINGS"] = "ignore"  # warnings inside the kernel are the build's business
-    return env
-
-
-def build(source: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(JB), "build", str(source), "--path-output", str(out), "--warningiserror", "--nitpick",
-         "--keep-going"],
-        capture_output=True, text=True, env=_env(), check=False)
-
-
-@pytest.fixture(scope="session")
-def html_dir(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("book")
-    result = build(ROOT, out)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    return out / "_build" / "html"
 
 
 @pytest.fixture(scope="session")
@@ -209,6 +184,6 @@ def test_a_cell_that_raises_fails_the_build(tmp_path):
         "  name: python3\n  display_name: Python 3\n---\n# Page\n\n"
         "```{code-cell} ipython3\nraise RuntimeError('deliberate failure')\n```\n",
         encoding="utf-8")
-    result = build(book, tmp_path / "out")
+    result = build_book(book, tmp_path / "out")
     assert result.returncode != 0
     assert "deliberate failure" in result.stdout + result.stderr

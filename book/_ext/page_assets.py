@@ -1,0 +1,72 @@
+"""What every page loads: served from the book itself, once, without console errors.
+
+MathJax comes from the pinned ``django-static-mathjax`` wheel (a plain copy of
+MathJax's distribution, no Django needed) instead of a CDN, so equations render
+offline; its single-file SVG component needs no web fonts.  Two defects of the
+Jupyter Book 1 theme stack that print errors in the browser console are
+mended here: inline scripts registered twice (``THEBE_JS_URL`` declared twice)
+and an empty default colour mode.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+MATHJAX_FILE = "tex-svg.js"
+TARGET = f"mathjax/{MATHJAX_FILE}"
+
+
+def _source() -> Path:
+    import mathjax
+
+    return Path(mathjax.__file__).parent / "static" / "mathjax" / "es5" / MATHJAX_FILE
+
+
+def _configure(app: Sphinx, config: Config) -> None:
+    config.mathjax_path = TARGET
+    config.html_context.setdefault("default_mode", "light")
+
+
+_INLINE_SCRIPT = re.compile(r"[ \t]*<script>(?:(?!</script>).)*</script>\n?", re.S)
+
+
+def _dedupe_inline_scripts(html: str) -> str:
+    """Drop repeats of identical inline ``<script>`` blocks, keeping the first of each."""
+    seen: set[str] = set()
+
+    def keep_first(match: re.Match[str]) -> str:
+        block = match.group(0).strip()
+        if block in seen:
+            return ""
+        seen.add(block)
+        return match.group(0)
+
+    return _INLINE_SCRIPT.sub(keep_first, html)
+
+
+def _finish(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    # Some extensions of the theme stack register their inline configuration
+    # twice, so a page declares `const THEBE_JS_URL` twice: a console error.
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        cleaned = _dedupe_inline_scripts(text)
+        if cleaned != text:
+            page.write_text(cleaned, encoding="utf-8")
+    target = Path(app.outdir) / "_static" / TARGET
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_source(), target)
+
+
+def setup(app: Sphinx) -> dict[str, object]:
+    if not _source().is_file():
+        raise RuntimeError(f"MathJax not found at {_source()}; install requirements.txt")
+    app.connect("config-inited", _configure)
+    app.connect("build-finished", _finish)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
