@@ -35,17 +35,19 @@ NUMREF_ROLE = re.compile(r"\{numref\}`[^<`]*<([a-z0-9-]+)>`")
 pytestmark = pytest.mark.book
 
 
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "PIFI_ABLATION_SOURCE"}
+def _env(data: str) -> dict[str, str]:
+    # The source is named explicitly, so a results/ folder in a developer's clone cannot change it.
+    env = {**os.environ, "PIFI_ABLATION_SOURCE": data}
     env["PYTHONWARNINGS"] = "ignore"  # warnings inside the kernel are the build's business
     return env
 
 
-def build(source: Path, out: Path) -> subprocess.CompletedProcess[str]:
+def build(source: Path, out: Path, data: str = "demo") -> subprocess.CompletedProcess[str]:
+    """Build the book at ``source`` into ``out`` from the data source ``data``."""
     return subprocess.run(
         [str(JB), "build", str(source), "--path-output", str(out), "--warningiserror", "--nitpick",
          "--keep-going"],
-        capture_output=True, text=True, env=_env(), check=False)
+        capture_output=True, text=True, env=_env(data), check=False)
 
 
 @pytest.fixture(scope="session")
