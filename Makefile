@@ -24,8 +24,10 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-# Build the appendix (warnings are errors; a cell that raises fails the build).
+# Build the appendix (warnings are errors; a cell that raises fails the build).  A results
+# folder is checked first, so unusable input reads as a list of messages, not a traceback.
 book: setup
+	$(BIN)/python -m pifi_ablation validate --errors-only
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 
 # Regenerate figures/ without building the book.

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import ast
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,25 +16,10 @@ import pandas as pd
 import pytest
 
 import pifi_ablation
+from book_build import build_book
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_NOTEBOOK = ROOT.parent / "shared" / "seeds" / "seed_notebook.py"
-JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
-CHAPTERS = ["intro", "method", "sample_size", "keyword_weight", "lambda_scale", "task_sensitivity",
-            "model_size", "summary", "reproducibility"]
-
-
-def build_book(source: Path, out: Path, env: dict[str, str] | None = None
-               ) -> subprocess.CompletedProcess[str]:
-    """`jupyter-book build` as `make book` runs it (warnings are errors), into ``out``."""
-    base = {k: v for k, v in os.environ.items() if k != "PIFI_ABLATION_SOURCE"}
-    base["PYTHONWARNINGS"] = "ignore"  # warnings inside the kernel are the build's business
-    return subprocess.run(
-        [str(JUPYTER_BOOK), "build", str(source), "--path-output", str(out), "--warningiserror",
-         "--nitpick", "--keep-going"],
-        capture_output=True, text=True, env={**base, **(env or {})}, check=False)
-
-
 @pytest.fixture(scope="session")
 def html_dir(tmp_path_factory) -> Path:
     """The appendix built once per test session from the demo source."""

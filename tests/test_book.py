@@ -16,10 +16,9 @@ import yaml
 from bs4 import BeautifulSoup, Tag
 
 import pifi_ablation
+from book_build import CHAPTERS, build_book
 from pifi_ablation.book import glue_texts
 from pifi_ablation.findings import findings
-
-from .conftest import CHAPTERS, build_book
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = {"sample_size": "fig-sample-size", "keyword_weight": "fig-keyword-weight",

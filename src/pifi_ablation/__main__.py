@@ -1,4 +1,5 @@
-"""Command line: ``python -m pifi_ablation export [--source S] [--out DIR]``."""
+"""Command line: ``python -m pifi_ablation export [--source S] [--out DIR]`` and
+``python -m pifi_ablation validate [PATH]``."""
 
 from __future__ import annotations
 
@@ -22,12 +23,44 @@ def _parser() -> argparse.ArgumentParser:
                         help=f"'demo' or a results folder (default: ${paths.SOURCE_ENV} or 'demo')")
     export.add_argument("--out", type=Path, default=paths.FIGURES_DIR,
                         help="output folder (default: figures/ at the project root)")
+    validate = sub.add_parser("validate", help="read a results folder; print what it read, every "
+                              "unusable input and which cells of the ablation grid have runs")
+    validate.add_argument("path", nargs="?", default=None,
+                          help=f"a results folder (default: the source the book shows: ${paths.SOURCE_ENV}, "
+                               "else results/ at the project root if it holds selection logs)")
+    validate.add_argument("--errors-only", action="store_true",
+                          help="print only the unusable inputs (the book build runs this first)")
     return parser
+
+
+def _validate(path: str | None, errors_only: bool) -> int:
+    """Print the coverage report of a results folder; 1 when anything in it is unusable."""
+    from pifi_ablation.coverage import coverage
+    from pifi_ablation.sources import measured
+
+    source = path or paths.default_source()
+    if source == "demo":
+        if not errors_only:
+            print(f"The source is the demo simulation ({paths.RESULTS_DIR} holds no selection logs and "
+                  f"${paths.SOURCE_ENV} is not set): there is no results folder to validate.")
+        return 0
+    report = coverage(measured.read(source))
+    if errors_only:
+        for problem in report.problems:
+            print(f"  - {problem}")
+    else:
+        print(report.text())
+    if report.problems:
+        print(f"error: {len(report.problems)} unusable input(s) in {source}; see above", file=sys.stderr)
+        return 1
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if args.command == "validate":
+            return _validate(args.path, args.errors_only)
         ablations = load(args.source or paths.default_source())
         if args.command == "export":
             from pifi_ablation.export import export_all

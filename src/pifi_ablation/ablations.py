@@ -4,21 +4,29 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from pifi_ablation import schema
-from pifi_ablation.errors import SourceError
+from pifi_ablation import paths, schema
+from pifi_ablation.errors import ResultsFolderError
 from pifi_ablation.provenance import Provenance
-from pifi_ablation.sources import demo
+from pifi_ablation.sources import demo, measured
+from pifi_ablation.sources.measured import RESELECTION
+
+if TYPE_CHECKING:
+    from pifi_ablation.coverage import Coverage
 
 
 @dataclass(frozen=True)
 class Ablations:
-    """The five ablation tables (validated on construction) and their provenance."""
+    """The five ablation tables (validated on construction) and their provenance.
+
+    ``coverage`` (measured data only) says which cells of the ablation grid have runs.
+    """
 
     sample_size: pd.DataFrame
     keyword_weight: pd.DataFrame
@@ -26,6 +34,7 @@ class Ablations:
     task_sensitivity: pd.DataFrame
     model_size: pd.DataFrame
     provenance: Provenance
+    coverage: Coverage | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         for name in schema.TABLE_NAMES:
@@ -34,6 +43,21 @@ class Ablations:
     def tables(self) -> dict[str, pd.DataFrame]:
         """The five tables by name, in the chapters' order."""
         return {name: getattr(self, name) for name in schema.TABLE_NAMES}
+
+
+def keyword_weight_curve(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows the keyword-weight curve is drawn from: for measured data the stage-1
+    re-selection (comparable at every weight), not the logged runs, which also ran stage 2."""
+    if "basis" not in table.columns:
+        return table
+    return table[table["basis"] == RESELECTION].drop(columns="basis").reset_index(drop=True)
+
+
+def keyword_weight_logged(table: pd.DataFrame) -> pd.DataFrame:
+    """Logged keyword_weight runs (stages 1 and 2), where a measured source holds any."""
+    if "basis" not in table.columns:
+        return table.iloc[0:0]
+    return table[table["basis"] != RESELECTION].drop(columns="basis").reset_index(drop=True)
 
 
 def _demo() -> Ablations:
@@ -50,17 +74,37 @@ def _demo() -> Ablations:
     return Ablations(**demo.tables(), provenance=provenance)
 
 
-def load(source: str | PathLike[str] = "demo") -> Ablations:
+def _measured(path: Path) -> Ablations:
+    from pifi_ablation.coverage import coverage
+
+    reading = measured.read(path)
+    if reading.problems:
+        raise ResultsFolderError(str(path), reading.problems)
+    provenance = Provenance(
+        kind="measured",
+        description=measured.describe_counts(reading),
+        content_hash=reading.content_hash,
+        files=reading.files,
+        location=str(path.resolve()),
+        assumptions=tuple(reading.assumptions),
+        warnings=tuple(reading.warnings),
+        notes=tuple(reading.notes.items()),
+    )
+    return Ablations(**reading.tables, provenance=provenance, coverage=coverage(reading))
+
+
+def load(source: str | PathLike[str] | None = None) -> Ablations:
     """Load the five ablation tables from ``source`` and validate them.
 
-    ``"demo"`` gives the seed notebook's demonstration simulation.  A results
-    folder of measured artifacts is read by the measured source.
+    ``"demo"`` gives the seed notebook's demonstration simulation; a path reads
+    the measured artifacts (selection logs and grid files) under that folder.
+    With no source: ``$PIFI_ABLATION_SOURCE`` if set, else ``results/`` at the
+    project root if it holds selection logs, else the demo (``paths.default_source``).
+    Unusable input raises one :class:`~pifi_ablation.errors.ResultsFolderError`
+    listing every problem (file, key or line, what was expected).
     """
+    if source is None:
+        source = paths.default_source()
     if str(source) == "demo":
         return _demo()
-    path = Path(source)
-    raise SourceError(
-        str(path), None,
-        "reading measured results folders is not implemented yet; use load('demo') "
-        "(the measured source is tracked as a separate issue)",
-    )
+    return _measured(Path(source))

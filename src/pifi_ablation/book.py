@@ -61,23 +61,39 @@ def notice_html(provenance: Provenance) -> str:
         kind = "warning"
     else:
         loc = html.escape(provenance.location or "")
+        listed = _listed_html(provenance)
         en = (f"<p><strong>Measured data</strong> from <code>{loc}</code>: "
-              f"{len(provenance.files)} files, content hash <code>{provenance.short_hash}</code>.</p>")
+              f"{len(provenance.files)} files, content hash <code>{provenance.short_hash}</code>; "
+              f"{len(provenance.assumptions)} assumption(s), {len(provenance.warnings)} warning(s)."
+              f"</p>{listed}")
         ko = (f"<p><strong>측정 데이터</strong>: <code>{loc}</code>, 파일 {len(provenance.files)}개, "
-              f"내용 해시 <code>{provenance.short_hash}</code>.</p>")
+              f"내용 해시 <code>{provenance.short_hash}</code>; 가정 {len(provenance.assumptions)}건, "
+              f"경고 {len(provenance.warnings)}건.</p>{listed}")
         kind = "note"
     title = bilingual("Data source", "데이터 출처", tag="span")
     return (f'<div class="admonition {kind} pifi-data-notice" data-source="{provenance.kind}">'
             f'<p class="admonition-title">{title}</p>{bilingual(en, ko)}</div>')
 
 
+def _listed_html(provenance: Provenance) -> str:
+    """Assumptions and warnings of a measured source, folded, every string escaped."""
+    if not (provenance.assumptions or provenance.warnings):
+        return ""
+    items = [f"<li><strong>assumed</strong>: {html.escape(a)}</li>" for a in provenance.assumptions]
+    items += [f"<li><strong>warning</strong>: {html.escape(w)}</li>" for w in provenance.warnings]
+    return (f'<details class="pifi-assumptions"><summary>assumed / warnings · 가정 / 경고</summary>'
+            f"<ul>{''.join(items)}</ul></details>")
+
+
 def table_html(table: SummaryTable, provenance: Provenance) -> str:
     """The chapter table in both languages, each with its caption and source."""
+    note = provenance.note(table.name)
     source_en = ("Illustrative simulation (demo data), not measurements." if provenance.is_demo
-                 else html.escape(provenance.label()) + ".")
+                 else html.escape(provenance.label(table.name)) + ".")
     source_ko = ("예시용 시뮬레이션(시연 데이터)이며 측정값이 아닙니다." if provenance.is_demo
-                 else f"측정 데이터: {html.escape(provenance.location or '')}, "
-                      f"내용 해시 {provenance.short_hash}.")
+                 else f"측정 데이터: {html.escape(provenance.location or '')}, 파일 "
+                      f"{len(provenance.files)}개, 내용 해시 {provenance.short_hash}"
+                      + (f"; {html.escape(note)}" if note else "") + ".")
 
     def one(frame, label: str, caption: str, source: str) -> str:
         body = frame.to_html(index=False, escape=True, border=0, classes=["pifi-table"])
@@ -215,6 +231,23 @@ def environment_html() -> str:
 
 def show_provenance(page: Page) -> Html:
     return Html(provenance_html(page.ablations))
+
+
+def coverage_html(ablations: Ablations) -> str:
+    """Which cells of the ablation grid have runs, in both languages (measured data only)."""
+    if ablations.coverage is not None:
+        return ablations.coverage.html()
+    return bilingual(
+        "<p>The demo source has no runs, so there is no grid to cover. For a results folder, this "
+        "section lists which (task, model, setting, seed) cells have runs and which are missing; "
+        "<code>python -m pifi_ablation validate PATH</code> prints the same report.</p>",
+        "<p>demo 출처에는 실행이 없으므로 채울 그리드도 없습니다. 결과 폴더를 읽으면 이 절은 어느 "
+        "(태스크, 모델, 설정, 시드) 셀에 실행이 있고 어느 셀이 빠졌는지 나열합니다. "
+        "<code>python -m pifi_ablation validate PATH</code>가 같은 보고서를 출력합니다.</p>")
+
+
+def show_coverage(page: Page) -> Html:
+    return Html(coverage_html(page.ablations))
 
 
 def show_environment() -> Html:

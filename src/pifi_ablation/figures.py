@@ -21,7 +21,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, NullLocator
 
 from pifi_ablation import stats, style
-from pifi_ablation.ablations import Ablations
+from pifi_ablation.ablations import Ablations, keyword_weight_curve, keyword_weight_logged
 from pifi_ablation.metrics import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE
 from pifi_ablation.registry import MODEL_ORDER, TASK_TYPES
 
@@ -74,9 +74,17 @@ def _band_handle(n_text: str) -> Patch:
                  label=f"95% CI over tasks ({n_text})")
 
 
+def _range(values: pd.Series) -> str:
+    low, high = int(values.min()), int(values.max())
+    return f"{low}" if low == high else f"{low}-{high}"
+
+
 def _n_text(summary: pd.DataFrame) -> str:
-    n = summary["n"]
-    return f"n={int(n.min())}" if n.min() == n.max() else f"n={int(n.min())}-{int(n.max())}"
+    """'n=7' tasks; with the runs behind them where seeds or models repeat a task."""
+    text = f"n={_range(summary['n'])}"
+    if "runs" in summary and not summary["runs"].equals(summary["n"]):
+        text += f"; {_range(summary['runs'])} runs"
+    return text
 
 
 def _task_handles(tasks: Sequence[str], marker: str = "o") -> list[Line2D]:
@@ -174,7 +182,7 @@ def sample_size_figure(table: pd.DataFrame, *, stamp: str | None = None) -> Figu
 
 def _sweep_figure(table: pd.DataFrame, setting: str, default: float, axis_label: str,
                   left_value: str, left_label: str, left_title: str, right_title: str,
-                  stamp: str | None, log: bool) -> Figure:
+                  stamp: str | None, log: bool, logged: pd.DataFrame | None = None) -> Figure:
     with style.paper_style():
         fig, (a, b) = _new_figure(2, height=style.PANEL_HEIGHT_IN + 0.1)
         settings = sorted(float(s) for s in table[setting].unique())
@@ -211,6 +219,13 @@ def _sweep_figure(table: pd.DataFrame, setting: str, default: float, axis_label:
                    markeredgecolor="0.15", label=f"Best mean ({best:g})"),
             Line2D([], [], **style.DEFAULT_LINE, label=f"Default ({default:g})"),
         ]
+        if logged is not None and not logged.empty:  # measured runs that also ran stage 2
+            runs = stats.summarise(logged, setting, "recovery_rate")
+            marker = {"marker": "D", "markersize": 5, "linestyle": "none", "markerfacecolor": "white",
+                      "markeredgecolor": style.MEAN_COLOR}
+            b.plot(runs[setting], runs["mean"], zorder=6, **marker)
+            handles.append(Line2D([], [], **marker,
+                                  label=f"Logged runs, stages 1+2 (b; {_range(runs['runs'])} runs)"))
         return _finish(fig, stamp, handles)
 
 
@@ -219,10 +234,11 @@ _GOLD = "#E6A800"
 
 def keyword_weight_figure(table: pd.DataFrame, *, stamp: str | None = None) -> Figure:
     """(a) recovery per task vs keyword weight, each task's best marked; (b) mean recovery
-    with 95% CI, the best mean and the default."""
-    return _sweep_figure(table, "keyword_weight", DEFAULT_KEYWORD_WEIGHT, "Keyword weight (α)",
-                         "recovery_rate", "Recovery rate", "(a) Recovery per task",
-                         "(b) Mean over tasks", stamp, log=False)
+    with 95% CI, the best mean and the default.  Measured data: the curve is the stage-1
+    re-selection; logged keyword_weight runs (stages 1 and 2) are marked apart in (b)."""
+    return _sweep_figure(keyword_weight_curve(table), "keyword_weight", DEFAULT_KEYWORD_WEIGHT,
+                         "Keyword weight (α)", "recovery_rate", "Recovery rate", "(a) Recovery per task",
+                         "(b) Mean over tasks", stamp, log=False, logged=keyword_weight_logged(table))
 
 
 def lambda_scale_figure(table: pd.DataFrame, *, stamp: str | None = None) -> Figure:
@@ -391,4 +407,4 @@ def make_figure(ablations: Ablations, name: str) -> Figure:
     """The figure ``name`` of ``ablations``, stamped with where its data came from."""
     if name not in FIGURES:
         raise KeyError(f"unknown figure {name!r}; known: {', '.join(FIGURES)}")
-    return FIGURES[name](getattr(ablations, name), stamp=ablations.provenance.label())
+    return FIGURES[name](getattr(ablations, name), stamp=ablations.provenance.label(name))

@@ -16,7 +16,7 @@ from typing import Literal
 import pandas as pd
 
 from pifi_ablation import stats
-from pifi_ablation.ablations import Ablations
+from pifi_ablation.ablations import Ablations, keyword_weight_curve
 from pifi_ablation.metrics import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE
 from pifi_ablation.registry import MODEL_ORDER
 from pifi_ablation.style import task_label
@@ -154,7 +154,8 @@ def _sweep_findings(table: pd.DataFrame, setting: str, default: float, prefix: s
 
 
 def keyword_weight_findings(table: pd.DataFrame) -> list[Finding]:
-    return _sweep_findings(table, "keyword_weight", DEFAULT_KEYWORD_WEIGHT, "kw", "keyword weight")
+    return _sweep_findings(keyword_weight_curve(table), "keyword_weight", DEFAULT_KEYWORD_WEIGHT, "kw",
+                           "keyword weight")
 
 
 def lambda_scale_findings(table: pd.DataFrame) -> list[Finding]:

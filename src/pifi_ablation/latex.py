@@ -123,6 +123,9 @@ def _header(label: str) -> tuple[str, str]:
 def table_tex(table: SummaryTable, provenance: Provenance) -> str:
     """A booktabs table of a chapter's summary, with caption and label."""
     frame = table.frame
+    runs, tasks = "Runs (n)", "Tasks (n)"
+    if runs in frame and tasks in frame and frame[runs].equals(frame[tasks]):
+        frame = frame.drop(columns=runs)  # one run per task: the column would repeat n
     align = "l" + "r" * (len(frame.columns) - 1)
     heads = [_header(str(c)) for c in frame.columns]
     label = "tab:ablation-" + table.name.replace("_", "-")
@@ -133,6 +136,7 @@ def table_tex(table: SummaryTable, provenance: Provenance) -> str:
         r"\begin{table*}[t]",
         r"\centering",
         r"\small",
+        r"\setlength{\tabcolsep}{4pt}",
         f"\\begin{{tabular}}{{@{{}}{align}@{{}}}}",
         r"\toprule",
         " & ".join(h[0] for h in heads) + r" \\",

@@ -22,6 +22,14 @@ FIGURES_DIR = project_root() / "figures"
 RESULTS_DIR = project_root() / "results"
 
 
+def holds_results(folder: Path) -> bool:
+    """Whether ``folder`` holds at least one selection log (``*_seed<N>.json``) anywhere below it."""
+    return folder.is_dir() and any(p.is_file() for p in folder.rglob("*_seed*.json"))
+
+
 def default_source() -> str:
-    """The source the book and the CLI show: ``$PIFI_ABLATION_SOURCE`` if set, else ``demo``."""
-    return os.environ.get(SOURCE_ENV, "demo")
+    """The source the book and the CLI show: ``$PIFI_ABLATION_SOURCE`` if set (``demo`` or a
+    results folder), else ``results/`` at the project root if it holds selection logs, else ``demo``."""
+    if os.environ.get(SOURCE_ENV):
+        return os.environ[SOURCE_ENV]
+    return str(RESULTS_DIR) if holds_results(RESULTS_DIR) else "demo"

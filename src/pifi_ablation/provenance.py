@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Literal
 
 SourceKind = Literal["demo", "measured"]
@@ -15,7 +16,10 @@ class Provenance:
     ``content_hash`` is a SHA-256 over the inputs (the files read, or for the
     demo the generator code's arguments), so two builds that show the same
     hash show the same data.  ``assumptions`` lists every default or missing
-    field that had to be filled in.
+    field that had to be filled in; ``warnings`` every value left missing (with
+    its reason) and every file or run that is not shown.  ``notes`` says, per
+    table, how a table was derived where that is not obvious (the keyword-weight
+    table of measured data is a stage-1 re-selection).
     """
 
     kind: SourceKind
@@ -25,6 +29,7 @@ class Provenance:
     location: str | None = None
     assumptions: tuple[str, ...] = ()
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_demo(self) -> bool:
@@ -34,8 +39,19 @@ class Provenance:
     def short_hash(self) -> str:
         return self.content_hash[:12]
 
-    def label(self) -> str:
-        """A one-line English label for figure stamps and captions."""
+    @property
+    def folder_name(self) -> str:
+        """The results folder's own name (the full path is in ``location``)."""
+        return PurePath(self.location).name if self.location else ""
+
+    def note(self, table: str) -> str | None:
+        """How ``table`` was derived, where the record says so."""
+        return dict(self.notes).get(table)
+
+    def label(self, table: str | None = None) -> str:
+        """A one-line English label for figure stamps and captions (with the table's note)."""
         if self.is_demo:
             return "Illustrative simulation (demo data), not measurements"
-        return f"Measured: {self.location} ({len(self.files)} files, sha256 {self.short_hash})"
+        text = f"Measured: {self.folder_name} ({len(self.files)} files, sha256 {self.short_hash})"
+        note = self.note(table) if table else None
+        return f"{text}; {note}" if note else text

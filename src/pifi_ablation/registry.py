@@ -21,6 +21,7 @@ class ModelInfo:
     n_layers: int
     n_heads: int
     params_b: float
+    llm_type: str  # the upstream pipeline's --llm_model name, as it appears in file names
 
 
 @dataclass(frozen=True)
@@ -35,12 +36,19 @@ class TaskInfo:
 MODELS: dict[str, ModelInfo] = {
     m.name: m
     for m in (
-        ModelInfo("Qwen2-0.5B", n_layers=24, n_heads=14, params_b=0.5),
-        ModelInfo("Qwen2-1.5B", n_layers=28, n_heads=12, params_b=1.5),
-        ModelInfo("Qwen2-7B", n_layers=28, n_heads=28, params_b=7.0),
+        ModelInfo("Qwen2-0.5B", n_layers=24, n_heads=14, params_b=0.5, llm_type="qwen2_0.5b"),
+        ModelInfo("Qwen2-1.5B", n_layers=28, n_heads=12, params_b=1.5, llm_type="qwen2_1.5b"),
+        ModelInfo("Qwen2-7B", n_layers=28, n_heads=28, params_b=7.0, llm_type="qwen2_7b"),
     )
 }
 MODEL_ORDER: tuple[str, ...] = tuple(MODELS)
+# Every spelling of a model that result files use, lower-cased: the upstream
+# llm_type ("qwen2_0.5b") and the display name ("qwen2-0.5b").
+_MODEL_SPELLINGS: dict[str, str] = {
+    **{m.llm_type: m.name for m in MODELS.values()},
+    **{m.name.lower(): m.name for m in MODELS.values()},
+}
+LLM_TYPES: tuple[str, ...] = tuple(m.llm_type for m in MODELS.values())
 
 TASKS: dict[str, TaskInfo] = {
     t.name: t
@@ -73,3 +81,23 @@ def canonical_task(name: str) -> str:
 def task_info(name: str) -> TaskInfo:
     """The registry entry of a task (aliases accepted)."""
     return TASKS[canonical_task(name)]
+
+
+def canonical_model(name: str) -> str:
+    """Return the registry name of a model from any spelling result files use.
+
+    >>> canonical_model("qwen2_1.5b"), canonical_model("Qwen2-7B")
+    ('Qwen2-1.5B', 'Qwen2-7B')
+    """
+    try:
+        return _MODEL_SPELLINGS[name.lower()]
+    except KeyError:
+        raise KeyError(f"unknown model {name!r}; known: {', '.join(LLM_TYPES)}") from None
+
+
+def model_info(name: str) -> ModelInfo:
+    """The registry entry of a model (any spelling of :func:`canonical_model`)."""
+    return MODELS[canonical_model(name)]
+
+
+DATASET_NAMES: tuple[str, ...] = (*TASKS, *TASK_ALIASES)

@@ -125,10 +125,12 @@ KEYWORD_WEIGHT = TableSchema(
         _RECOVERY,
         Column("optimal_weight", "float", min=0.0, max=1.0, required=False,
                description="simulation truth of the demo generator; never plotted"),
+        Column("basis", "str", allowed=("stage-1 re-selection", "logged run"), required=False,
+               description="measured only: re-selected from per-layer signals, or a logged run"),
         _MODEL,
         _SEED,
     ),
-    key=("model", "task", "keyword_weight", "seed"),
+    key=("model", "task", "keyword_weight", "basis", "seed"),
 )
 
 LAMBDA_SCALE = TableSchema(

@@ -84,17 +84,20 @@ def per_task(table: pd.DataFrame, by: Sequence[str], value: str) -> pd.DataFrame
 def summarise(table: pd.DataFrame, by: str | Sequence[str], value: str) -> pd.DataFrame:
     """Mean, 95% interval and n over tasks of ``value`` for each group of ``by``.
 
-    Columns: the ``by`` columns, ``mean``, ``ci_low``, ``ci_high``, ``n``.
+    Columns: the ``by`` columns, ``mean``, ``ci_low``, ``ci_high``, ``n`` (tasks) and
+    ``runs`` (the rows with a value behind the mean: seeds and models of every task).
     """
     by = [by] if isinstance(by, str) else list(by)
     tasks = per_task(table, by, value)
+    runs = table.groupby(by, sort=True)[value].count()
     rows = []
     for group, part in tasks.groupby(by, sort=True):
         group = group if isinstance(group, tuple) else (group,)
         e = mean_ci(part[value])
         rows.append({**dict(zip(by, group, strict=True)),
-                     "mean": e.mean, "ci_low": e.low, "ci_high": e.high, "n": e.n})
-    return pd.DataFrame(rows, columns=[*by, "mean", "ci_low", "ci_high", "n"])
+                     "mean": e.mean, "ci_low": e.low, "ci_high": e.high, "n": e.n,
+                     "runs": int(runs.loc[group if len(group) > 1 else group[0]])})
+    return pd.DataFrame(rows, columns=[*by, "mean", "ci_low", "ci_high", "n", "runs"])
 
 
 def recommended_sample_size(summary: pd.DataFrame, share: float = RECOMMENDED_SHARE) -> int:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pifi_ablation import stats
-from pifi_ablation.ablations import Ablations
+from pifi_ablation.ablations import Ablations, keyword_weight_curve, keyword_weight_logged
 from pifi_ablation.findings import Format, format_value
 from pifi_ablation.metrics import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE
 from pifi_ablation.registry import MODEL_ORDER
@@ -24,6 +24,8 @@ KO_LABELS: dict[str, str] = {
     "Mean signal quality (ρ) [95% CI]": "평균 신호 품질 (ρ) [95% CI]",
     "Mean selection time, s [95% CI]": "평균 선택 시간, 초 [95% CI]",
     "Tasks (n)": "태스크 수 (n)",
+    "Runs (n)": "실행 수 (n)",
+    "Logged runs (stages 1+2): mean recovery": "기록된 실행(1+2단계): 평균 회복률",
     "Keyword weight (α)": "키워드 가중치 (α)",
     "Lambda scale (λ)": "람다 스케일 (λ)",
     "Mean max head effect, KL [95% CI]": "평균 최대 헤드 효과, KL [95% CI]",
@@ -79,6 +81,7 @@ def sample_size_table(table: pd.DataFrame) -> SummaryTable:
         "Mean signal quality (ρ) [95% CI]": _with_ci(qual, "rho"),
         "Mean selection time, s [95% CI]": _with_ci(time, "sec"),
         "Tasks (n)": rec["n"].astype(str),
+        "Runs (n)": rec["runs"].astype(str),
     })
     return SummaryTable(
         "sample_size", frame,
@@ -101,12 +104,21 @@ def _sweep_table(table: pd.DataFrame, setting: str, label: str, default: float,
         frame[column] = _with_ci(stats.summarise(table, setting, value), fmt)
     frame["Mean recovery [95% CI]"] = _with_ci(rec, "pct")
     frame["Tasks (n)"] = rec["n"].astype(str)
+    frame["Runs (n)"] = rec["runs"].astype(str)
     frame["Note"] = rec[setting].map(note)
     return frame
 
 
 def keyword_weight_table(table: pd.DataFrame) -> SummaryTable:
-    frame = _sweep_table(table, "keyword_weight", "Keyword weight (α)", DEFAULT_KEYWORD_WEIGHT, {})
+    frame = _sweep_table(keyword_weight_curve(table), "keyword_weight", "Keyword weight (α)",
+                         DEFAULT_KEYWORD_WEIGHT, {})
+    logged = keyword_weight_logged(table)
+    if not logged.empty:  # measured runs at a logged keyword_weight: shown beside, never averaged in
+        rec = stats.summarise(logged, "keyword_weight", "recovery_rate")
+        text = dict(zip(rec["keyword_weight"].map(lambda v: format_value(v, "setting")),
+                        _with_ci(rec, "pct") + " (" + rec["runs"].astype(str) + " runs)", strict=True))
+        frame["Logged runs (stages 1+2): mean recovery"] = frame["Keyword weight (α)"].map(
+            lambda v: text.get(v, "–"))
     return SummaryTable(
         "keyword_weight", frame,
         "Keyword-weight ablation: mean recovery over tasks with 95% t-intervals.",
@@ -127,6 +139,7 @@ def lambda_scale_table(table: pd.DataFrame) -> SummaryTable:
 def task_table(table: pd.DataFrame) -> SummaryTable:
     cols = ["sensitivity", "best_last_gap", "auto_last_gap", "recovery_rate"]
     per = table.groupby(["task", "task_type"], sort=False)[cols].mean().reset_index()
+    runs = table.groupby(["task", "task_type"], sort=False).size().to_numpy()
     frame = pd.DataFrame({
         "Task": per["task"].map(task_label),
         "Type": per["task_type"],
@@ -134,6 +147,7 @@ def task_table(table: pd.DataFrame) -> SummaryTable:
         "Best − last gap (pp)": per["best_last_gap"].map(lambda v: format_value(v, "pp")),
         "Auto − last gap (pp)": per["auto_last_gap"].map(lambda v: format_value(v, "pp")),
         "Recovery": per["recovery_rate"].map(lambda v: format_value(v, "pct")),
+        "Runs (n)": runs.astype(str),
     })
     return SummaryTable(
         "task_sensitivity", frame,
@@ -158,6 +172,7 @@ def model_table(table: pd.DataFrame) -> SummaryTable:
         "Mean recovery [95% CI]": _with_ci(ordered(rec), "pct").to_numpy(),
         "Mean best-layer position [95% CI]": _with_ci(ordered(pos), "rho").to_numpy(),
         "Tasks (n)": ordered(rec)["n"].astype(str).to_numpy(),
+        "Runs (n)": ordered(rec)["runs"].astype(str).to_numpy(),
     })
     return SummaryTable(
         "model_size", frame,
