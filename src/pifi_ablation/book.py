@@ -10,15 +10,16 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 from functools import cache
-
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from pifi_ablation import paths
 from pifi_ablation.ablations import Ablations, load
-from pifi_ablation.figures import make_figure
 from pifi_ablation.findings import Finding, findings
 from pifi_ablation.provenance import Provenance
 from pifi_ablation.tables import SummaryTable, summary_table
+
+if TYPE_CHECKING:  # matplotlib is imported only by pages that draw a figure
+    from matplotlib.figure import Figure
 
 
 class Plain(str):
@@ -133,6 +134,8 @@ class Page:
     found: dict[str, Finding] = field(default_factory=dict)
 
     def figure(self, name: str) -> Figure:
+        from pifi_ablation.figures import make_figure
+
         return make_figure(self.ablations, name)
 
     def table(self, name: str) -> Html:

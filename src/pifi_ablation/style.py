@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import matplotlib as mpl
-
 from pifi_ablation.registry import MODEL_ORDER, TASK_ALIASES, TASKS
 
 TEXT_WIDTH_IN = 6.3
@@ -95,5 +93,7 @@ def task_label(task: str) -> str:
 @contextmanager
 def paper_style() -> Iterator[None]:
     """Apply the figures' rcParams for the duration of the block only."""
+    import matplotlib as mpl
+
     with mpl.rc_context(RC):
         yield

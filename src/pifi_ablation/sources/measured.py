@@ -35,7 +35,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 from pifi_ablation import registry, schema
 from pifi_ablation.errors import GridError, LayoutError, LogError, ResultsError, SchemaError, SourceError
@@ -771,6 +770,9 @@ def spearman_rows(scores: np.ndarray, acc: np.ndarray) -> np.ndarray:
     """Spearman rho of each row of ``scores`` against ``acc`` (average ranks for ties);
     NaN where either is constant.  The same definition as :func:`metrics.signal_quality`,
     computed for many runs at once."""
+    # Imported here: scipy.stats costs a second at import, and only measured data needs it.
+    from scipy.stats import rankdata
+
     rs = rankdata(scores, axis=1)
     ra = rankdata(acc)
     rs -= rs.mean(axis=1, keepdims=True)
