@@ -18,6 +18,7 @@ COLUMN_WIDTH_IN = 3.0
 PANEL_HEIGHT_IN = 2.1
 MIN_FONT_PT = 7.0
 DPI_PRINT = 300
+FONT_FEATURES: tuple[str, ...] = ("-liga",)
 
 RC: dict[str, object] = {
     "font.family": "DejaVu Sans",
