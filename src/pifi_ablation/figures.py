@@ -9,6 +9,7 @@ read off the data rather than off the simulation's hidden truth.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -44,7 +45,9 @@ def _finish(fig: Figure, stamp: str | None, legend_handles: Sequence[Line2D] = (
     if legend_handles:
         _fitted_legend(fig, list(legend_handles))
     if stamp:
-        fig.supxlabel(stamp, x=0.995, ha="right", fontsize=style.MIN_FONT_PT, color="0.4")
+        # A measured source's stamp (folder, files, hash, notes) can outrun the figure: wrap it.
+        fig.supxlabel(textwrap.fill(stamp, width=_STAMP_CHARS), x=0.995, ha="right",
+                      fontsize=style.MIN_FONT_PT, color="0.4")
     # No ligatures ("fi", "ff"): a ligature glyph makes the PDF embed the font a
     # second time, and embedding is the slowest step of the export.
     for text in fig.findobj(Text):
@@ -53,6 +56,7 @@ def _finish(fig: Figure, stamp: str | None, legend_handles: Sequence[Line2D] = (
 
 
 _MAX_LEGEND_COLUMNS = 8
+_STAMP_CHARS = 130  # characters of 7 pt text that fit the 6.3 in width
 
 
 def _fitted_legend(fig: Figure, handles: list) -> None:
@@ -153,7 +157,8 @@ def sample_size_figure(table: pd.DataFrame, *, stamp: str | None = None) -> Figu
         a.axvline(recommended, **style.DEFAULT_LINE)
         a.annotate(f"90% of best\nmean at {recommended}", (recommended, 0.03),
                    xycoords=("data", "axes fraction"), xytext=(3, 0), textcoords="offset points",
-                   ha="left", va="bottom", color="0.3")
+                   ha="left", va="bottom", color="0.3",
+                   bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1.0})
         _sample_axis(a, sizes)
         a.set_ylabel("Recovery rate")
         a.set_title("(a) Recovery")
