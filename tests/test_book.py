@@ -127,6 +127,11 @@ def test_five_figures_embedded_numbered_and_bilingual(html_dir, pages):
         assert (html_dir / "book" / img["src"]).is_file(), img["src"]
         caption = figure.find("figcaption")
         assert caption.find("span", class_="lang-en") and caption.find("span", class_="lang-ko")
+        # The caption names the source, in each language.
+        en = " ".join(t.get_text() for t in caption.find_all("span", class_="lang-en"))
+        ko = " ".join(t.get_text() for t in caption.find_all("span", class_="lang-ko"))
+        assert "illustrative simulation, not measurements" in en
+        assert "예시용 시뮬레이션" in ko
         numbers.append(caption.find("span", class_="caption-number").get_text().strip())
         # Cross-referenced from the prose of its own chapter, in both languages.
         links = [a for a in _article(pages[chapter]).find_all("a", href=f"#{anchor}")]

@@ -109,3 +109,13 @@ def test_reproducibility_shows_the_coverage_report(pages):
     # Logged keyword_weight runs exist for one model only: the others' cells are listed as missing.
     assert "keyword_weight (re-selection, keyword_weight=0.3; seeds 0, 1, 2): 84 of 126 cells" in en
     assert "셀 315개 중 315개에 실행이 있습니다" in ko
+
+
+@pytest.mark.parametrize("chapter", list(FIGURES))
+def test_figure_captions_cite_the_measured_source(folder, pages, chapter):
+    caption = _article(pages[chapter]).find("figure", id=FIGURES[chapter]).find("figcaption")
+    en = " ".join(t.get_text() for t in caption.find_all("span", class_="lang-en"))
+    ko = " ".join(t.get_text() for t in caption.find_all("span", class_="lang-ko"))
+    n_files = len(folder.runs) + len(folder.grids)
+    assert f"Data: measured, {folder.root.resolve()} ({n_files} files, {_hash(folder)[:12]})" in en
+    assert f"파일 {n_files}개" in ko

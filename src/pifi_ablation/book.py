@@ -86,6 +86,29 @@ def _listed_html(provenance: Provenance) -> str:
             f"<ul>{''.join(items)}</ul></details>")
 
 
+def source_html(provenance: Provenance) -> str:
+    """A short bilingual note of the data source, for figure captions."""
+    if provenance.is_demo:
+        en, ko = ("Data: illustrative simulation, not measurements.",
+                  "데이터: 예시용 시뮬레이션이며 측정값이 아닙니다.")
+    else:
+        where = html.escape(provenance.location or "")
+        en = f"Data: measured, {where} ({len(provenance.files)} files, {provenance.short_hash})."
+        ko = f"데이터: 측정값, {where} (파일 {len(provenance.files)}개, {provenance.short_hash})."
+    return bilingual(f"<em>{en}</em>", f"<em>{ko}</em>", tag="span")
+
+
+class InlineHtml(Html):
+    """HTML pasted inline by ``{glue}``; its plain-text form is the English version."""
+
+    def __init__(self, markup: str, text: str) -> None:
+        super().__init__(markup)
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
 def table_html(table: SummaryTable, provenance: Provenance) -> str:
     """The chapter table in both languages, each with its caption and source."""
     note = provenance.note(table.name)
@@ -169,6 +192,13 @@ def glue_findings(found: dict[str, Finding]) -> None:
         glue(key, Plain(text), display=False)
 
 
+def glue_source(provenance: Provenance) -> None:
+    """Glue the bilingual source note as ``data_source`` (figure captions quote it)."""
+    from myst_nb import glue
+
+    glue("data_source", InlineHtml(source_html(provenance), provenance.label()), display=False)
+
+
 def setup_page(source: str | None = None) -> Page:
     """Load the data (``$PIFI_ABLATION_SOURCE`` or demo), glue every finding, show the notice."""
     from IPython.display import display
@@ -176,6 +206,7 @@ def setup_page(source: str | None = None) -> Page:
     ablations = _load(source or paths.default_source())
     page = Page(ablations, findings(ablations))
     glue_findings(page.found)
+    glue_source(ablations.provenance)
     display(Html(notice_html(ablations.provenance)))
     return page
 
