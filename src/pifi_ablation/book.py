@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from pifi_ablation import paths
 from pifi_ablation.ablations import Ablations, load
 from pifi_ablation.findings import Finding, findings
@@ -211,6 +213,14 @@ def setup_page(source: str | None = None) -> Page:
     return page
 
 
+def _settings_text(column: pd.Series) -> str:
+    """The distinct settings of a column: numbers in numeric order (50 before 100), else names."""
+    values = column.unique()
+    if pd.api.types.is_numeric_dtype(column):
+        return ", ".join(f"{v:g}" for v in sorted(values))
+    return ", ".join(sorted(str(v) for v in values))
+
+
 def provenance_html(ablations: Ablations) -> str:
     """The provenance record and what each table holds, in both languages."""
     p = ablations.provenance
@@ -238,7 +248,7 @@ def provenance_html(ablations: Ablations) -> str:
     head_ko = "<tr><th>표</th><th>행 수</th><th>태스크 수</th><th>설정</th></tr>"
     body = "".join(
         f"<tr><td><code>{name}</code></td><td>{len(df)}</td><td>{df['task'].nunique()}</td>"
-        f"<td>{esc(', '.join(str(v) for v in sorted(df[settings[name]].unique(), key=str)))}</td></tr>"
+        f"<td>{esc(_settings_text(df[settings[name]]))}</td></tr>"
         for name, df in content.items()
     )
 
