@@ -14,7 +14,7 @@ PANEL_TITLES = {
     "sample_size": ["(a) Recovery", "(b) Signal quality", "(c) Selection overhead"],
     "keyword_weight": ["(a) Recovery per task", "(b) Mean over tasks"],
     "lambda_scale": ["(a) Head-effect magnitude", "(b) Selection quality"],
-    "task_sensitivity": ["(a) Sensitivity vs benefit", "(b) Gaps by task", "(c) Recovery by task"],
+    "task_sensitivity": ["(a) Sensitivity vs gain", "(b) Gaps by task", "(c) Recovery by task"],
     "model_size": ["(a) Selection potential", "(b) Selection effectiveness",
                    "(c) Best-layer position"],
 }

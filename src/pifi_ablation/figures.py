@@ -275,7 +275,7 @@ def task_sensitivity_figure(table: pd.DataFrame, *, stamp: str | None = None) ->
                    marker=style.TYPE_MARKERS[row["task_type"]], markersize=6, linestyle="none",
                    color=style.task_color(row["task"]), markeredgecolor="0.2", markeredgewidth=0.4)
         corr = stats.spearman(tasks["sensitivity"], tasks["auto_last_gap"])
-        a.set_title(f"(a) Sensitivity vs benefit\nSpearman ρ = {corr.rho:.2f}, n = {corr.n} tasks")
+        a.set_title(f"(a) Sensitivity vs gain\nSpearman ρ = {corr.rho:.2f}, n = {corr.n} tasks")
         a.set_xlabel("Layer sensitivity")
         a.set_ylabel("Auto − last gap (pp)")
 
