@@ -650,16 +650,22 @@ def read(root: str | os.PathLike[str]) -> Reading:
     return reading
 
 
+def _read_bytes(reading: Reading, rel: str, error: type[ResultsError], expected: str) -> bytes | None:
+    """The bytes of ``rel``, or None after listing why it cannot be read."""
+    try:
+        return (reading.root / rel).read_bytes()
+    except OSError as err:
+        reading.problems.append(error(rel, None, f"cannot be read ({err.strerror})", expected))
+        return None
+
+
 def _read_grids(reading: Reading) -> None:
     notes = _Notes()
     by_name: dict[tuple[str, str, str], tuple[str, np.ndarray]] = {}
     slms: dict[tuple[str, str], set[str]] = defaultdict(set)
     for rel in reading.grids:
-        try:
-            data = (reading.root / rel).read_bytes()
-        except OSError as err:
-            reading.problems.append(GridError(rel, None, f"cannot be read ({err.strerror})",
-                                              "a readable text file"))
+        data = _read_bytes(reading, rel, GridError, "a readable text file")
+        if data is None:
             continue
         reading.hashes[rel] = hashlib.sha256(data).hexdigest()
         parts = _split_grid_name(rel.rsplit("/", 1)[-1])
@@ -719,11 +725,8 @@ def _read_logs(reading: Reading) -> None:
     seen: dict[tuple, Run] = {}
     same = _Notes()
     for rel in reading.logs:
-        try:
-            data = (reading.root / rel).read_bytes()
-        except OSError as err:
-            reading.problems.append(LogError(rel, None, f"cannot be read ({err.strerror})",
-                                             "a readable JSON file"))
+        data = _read_bytes(reading, rel, LogError, "a readable JSON file")
+        if data is None:
             continue
         digest = hashlib.sha256(data).hexdigest()
         reading.hashes[rel] = digest
