@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+from pifi_ablation import style
 from pifi_ablation.export import MACRO_LIST_FILE, MACROS_FILE, export_all, export_figures
 from pifi_ablation.figures import FIGURE_NAMES
 
@@ -55,6 +57,46 @@ def test_pdf_fonts_are_truetype_never_type3(exported, name):
     assert subtypes, "no fonts found"
     assert "/Type3" not in subtypes
     assert subtypes <= {"/TrueType", "/Type0"}
+
+
+def _base_fonts(pdf: Path) -> set[str]:
+    found = set()
+    for page in PdfReader(pdf).pages:
+        for ref in page["/Resources"].get_object().get("/Font", {}).values():
+            found.add(str(ref.get_object()["/BaseFont"]).lstrip("/").split("+")[-1])  # drop the subset tag
+    return found
+
+
+@pytest.mark.parametrize("name", FIGURE_NAMES)
+def test_pdf_embeds_only_the_figure_font(exported, name):
+    # One face per PDF: every other face (bold, the full DejaVu Sans) would be a
+    # second font subset, the slowest step of the export.
+    assert _base_fonts(exported / f"ablation_{name}.pdf") == {style.FONT_FAMILY.replace(" ", "")}
+
+
+def test_figure_font_is_what_the_script_makes(tmp_path):
+    path = ROOT / "scripts" / "make_figure_font.py"
+    spec = importlib.util.spec_from_file_location("make_figure_font", path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    made = script.make(tmp_path / "font.ttf")
+    assert made.read_bytes() == style.FONT_FILE.read_bytes(), (
+        "src/pifi_ablation/fonts is stale: run scripts/make_figure_font.py")
+
+
+def test_characters_outside_the_figure_font_fall_back_to_dejavu(tmp_path):
+    # U+2713 (check mark) is in DejaVu Sans but not in the derived face: it is drawn
+    # from the full face, with no missing-glyph warning (warnings are errors here).
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    with style.paper_style():
+        fig = Figure(figsize=(2, 1))
+        FigureCanvasAgg(fig)
+        fig.text(0.1, 0.5, "Recovery \u2713")
+        fig.savefig(tmp_path / "fallback.pdf")
+        fig.savefig(tmp_path / "fallback.png")
+    assert _base_fonts(tmp_path / "fallback.pdf") == {"DejaVuSans", style.FONT_FAMILY.replace(" ", "")}
 
 
 @pytest.mark.parametrize("name", FIGURE_NAMES)

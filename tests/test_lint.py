@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHECKED = ["src", "tests", "benchmarks", "book/_ext"]
+CHECKED = ["src", "tests", "benchmarks", "scripts", "book/_ext"]
 
 
 def test_ruff_clean():

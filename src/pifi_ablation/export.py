@@ -6,6 +6,7 @@ and carry no timestamp either, so two exports of the same data are identical.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -46,35 +47,37 @@ def export_figure(ablations: Ablations, name: str, out_dir: Path) -> list[Path]:
         for path, fmt in zip(figure_paths(out_dir, name), FORMATS, strict=True):
             fig.savefig(path, format=fmt, dpi=style.DPI_PRINT, metadata=_METADATA[fmt])
             written.append(path)
-            # The first save fixed the layout; later formats reuse it instead of
-            # solving the constrained layout again.
-            fig.set_layout_engine("none")
     return written
 
 
-# Relative drawing cost of each figure (three-panel figures with many texts cost most).
-_COST: dict[str, float] = {"task_sensitivity": 1.4, "sample_size": 1.3, "model_size": 1.2,
-                           "lambda_scale": 1.0, "keyword_weight": 1.0}
+def _warm_up() -> None:
+    """Import and load, once in the parent, what every figure's saves need, so
+    that forked workers inherit it instead of each paying for it again."""
+    import matplotlib.backends.backend_pdf  # noqa: F401  (imports fontTools.subset)
+    import PIL.PngImagePlugin  # noqa: F401
+    from matplotlib import font_manager
 
-
-def _workers(n_jobs: int) -> int:
-    return max(1, min(n_jobs, os.cpu_count() or 1))
+    with style.paper_style():
+        for path in font_manager.fontManager._find_fonts_by_props(font_manager.FontProperties()):
+            font_manager.get_font(path)
 
 
 def export_figures(ablations: Ablations, out_dir: Path | str) -> list[Path]:
     """Write ``ablation_{name}.{pdf,png}`` for the five figures into ``out_dir``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    workers = _workers(len(FIGURE_NAMES))
-    if workers == 1:
+    if (os.cpu_count() or 1) == 1:
         return [p for name in FIGURE_NAMES for p in export_figure(ablations, name, out)]
+    # One forked worker per figure, all at once: the operating system shares the
+    # cores among them, so the figures finish together however unequal they are
+    # (two workers for five figures left one core idle for a whole figure).
     # Forked workers inherit the imported modules, so parallel drawing costs no
     # second start-up; each figure's bytes do not depend on which process drew it.
+    _warm_up()
+    gc.freeze()  # the workers' garbage collector then leaves the parent's objects (and pages) alone
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        # Longest first, so that the two workers finish together.
-        order = sorted(FIGURE_NAMES, key=lambda n: _COST.get(n, 1.0), reverse=True)
-        jobs = {name: pool.submit(export_figure, ablations, name, out) for name in order}
+    with ProcessPoolExecutor(max_workers=len(FIGURE_NAMES), mp_context=context) as pool:
+        jobs = {name: pool.submit(export_figure, ablations, name, out) for name in FIGURE_NAMES}
         return [p for name in FIGURE_NAMES for p in jobs[name].result()]
 
 

@@ -17,9 +17,9 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator, NullLocator
 
 from pifi_ablation import stats, style
@@ -35,7 +35,8 @@ FIGURE_NAMES: tuple[str, ...] = (
 def _new_figure(n_panels: int, height: float = style.PANEL_HEIGHT_IN) -> tuple[Figure, list[Axes]]:
     # A bare Figure, not pyplot's: nothing is registered with a GUI or global
     # state, so figures need no closing and pyplot is not imported to export.
-    fig = Figure(figsize=(style.TEXT_WIDTH_IN, height))
+    # No layout engine: _finish lays the figure out once (see there).
+    fig = Figure(figsize=(style.TEXT_WIDTH_IN, height), layout=None)
     FigureCanvasAgg(fig)  # a renderer to measure text with (see _fitted_legend)
     axes = fig.subplots(1, n_panels)
     return fig, list(np.atleast_1d(axes))
@@ -48,10 +49,10 @@ def _finish(fig: Figure, stamp: str | None, legend_handles: Sequence[Line2D] = (
         # A measured source's stamp (folder, files, hash, notes) can outrun the figure: wrap it.
         fig.supxlabel(textwrap.fill(stamp, width=_STAMP_CHARS), x=0.995, ha="right",
                       fontsize=style.MIN_FONT_PT, color="0.4")
-    # No ligatures ("fi", "ff"): a ligature glyph makes the PDF embed the font a
-    # second time, and embedding is the slowest step of the export.
-    for text in fig.findobj(Text):
-        text.set_fontfeatures(style.FONT_FEATURES)
+    # Constrained layout, solved once here rather than attached to the figure: a
+    # figure with a layout engine is drawn twice on every save (once to lay out,
+    # once to render), and the figure is final by now.
+    ConstrainedLayoutEngine().execute(fig)
     return fig
 
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from scipy import special
+
+from pifi_ablation import student_t
 
 CONFIDENCE = 0.95
 RECOMMENDED_SHARE = 0.90  # the sample size whose recovery reaches 90% of the best mean
@@ -27,7 +28,7 @@ def t_quantile(p: float, df: int) -> float:
     >>> round(t_quantile(0.975, 4), 4)
     2.7764
     """
-    return float(special.stdtrit(df, p))
+    return student_t.quantile(p, df)
 
 
 def average_ranks(values: np.ndarray) -> np.ndarray:
@@ -165,4 +166,4 @@ def spearman(x: ArrayLike, y: ArrayLike) -> Correlation:
     if abs(rho) >= 1.0:
         return Correlation(float(np.sign(rho)), 0.0, n)
     t = rho * np.sqrt((n - 2) / ((1.0 - rho) * (1.0 + rho)))
-    return Correlation(rho, float(2 * special.stdtr(n - 2, -abs(t))), n)
+    return Correlation(rho, student_t.two_sided_p(float(t), n - 2), n)
