@@ -64,18 +64,18 @@ def make(out: Path, source: Path | None = None) -> Path:
                              notdef_outline=True, recommended_glyphs=True,
                              name_IDs=["*"], name_languages=["*"], name_legacy=True)
     options.drop_tables += list(DROPPED_TABLES)
-    font = subset.load_font(str(source or source_font()), options, dontLoadGlyphNames=False)
-    for tag in DROPPED_TABLES:
-        if tag in font:
-            del font[tag]
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=[u for low, high in BLOCKS for u in range(low, high + 1)])
-    subsetter.subset(font)
-    _rename(font, FONT_FAMILY)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    # Keep head.modified from the source: no timestamp, so the same input gives the same bytes.
-    font.recalcTimestamp = False
-    font.save(str(out))
+    with subset.load_font(str(source or source_font()), options, dontLoadGlyphNames=False) as font:
+        for tag in DROPPED_TABLES:
+            if tag in font:
+                del font[tag]
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=[u for low, high in BLOCKS for u in range(low, high + 1)])
+        subsetter.subset(font)
+        _rename(font, FONT_FAMILY)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        # Keep head.modified from the source: no timestamp, so the same input gives the same bytes.
+        font.recalcTimestamp = False
+        font.save(str(out))
     return out
 
 

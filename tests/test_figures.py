@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from itertools import combinations
+
 import numpy as np
 import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+import pifi_ablation
 from pifi_ablation import figures, style
+from results_factory import write_results
 
 PANEL_TITLES = {
     "sample_size": ["(a) Recovery", "(b) Signal quality", "(c) Selection overhead"],
@@ -108,3 +112,59 @@ def test_model_figure_counts(demo):
     assert len(points) == n_rows
     assert len(_bars(b)) == demo.model_size["model"].nunique()
     assert [t.get_text() for t in c.get_yticklabels()] == ["0.5B", "1.5B", "7B"]
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory):
+    """A measured source with long stamps (folder, hash) and logged keyword-weight runs."""
+    root = tmp_path_factory.mktemp("results-with-a-long-folder-name-for-the-stamp")
+    write_results(root, keyword_weights=(0.3, 0.9), keyword_models=("Qwen2-0.5B",))
+    return pifi_ablation.load(root)
+
+
+def _overlap(a, b) -> float:
+    """Area in square pixels shared by two boxes."""
+    width = min(a.x1, b.x1) - max(a.x0, b.x0)
+    height = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return max(width, 0.0) * max(height, 0.0)
+
+
+def _drawn_tick_labels(axis) -> list:
+    """Labels of the ticks inside the view (the others exist but are not drawn)."""
+    low, high = sorted(axis.get_view_interval())
+    slack = 1e-9 * (high - low)
+    return [t.label1 for t in axis.get_major_ticks() if low - slack <= t.get_loc() <= high + slack]
+
+
+def _panel_boxes(ax, renderer) -> list:
+    """The frame of a panel and every text it draws: title, axis labels, tick labels, notes."""
+    texts = [ax.title, ax.xaxis.label, ax.yaxis.label, *ax.texts,
+             *_drawn_tick_labels(ax.xaxis), *_drawn_tick_labels(ax.yaxis)]
+    return [ax.bbox] + [t.get_window_extent(renderer) for t in texts if t.get_visible() and t.get_text()]
+
+
+@pytest.mark.parametrize("source", ["demo", "measured"])
+@pytest.mark.parametrize("name", figures.FIGURE_NAMES)
+def test_layout_keeps_every_text_on_the_page_and_apart(request, source, name):
+    """Each panel's frame and texts, the legend and the source stamp lie inside the
+    figure, and no two of them (from different panels) overlap."""
+    fig = figures.make_figure(request.getfixturevalue(source), name)
+    with style.paper_style():  # as every save does: ticks made while drawing take the style
+        fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    blocks = {f"panel {ax.get_title().split(')')[0]})": _panel_boxes(ax, renderer) for ax in fig.axes}
+    blocks.update({f"legend {i}": [leg.get_window_extent(renderer)] for i, leg in enumerate(fig.legends)})
+    blocks["stamp"] = [fig._supxlabel.get_window_extent(renderer)]
+    page = fig.bbox
+    for what, boxes in blocks.items():
+        for box in boxes:
+            assert page.x0 - 0.5 <= box.x0 and box.x1 <= page.x1 + 0.5, f"{what} runs off the side"
+            assert page.y0 - 0.5 <= box.y0 and box.y1 <= page.y1 + 0.5, f"{what} runs off the top or bottom"
+    for (one, a), (other, b) in combinations(blocks.items(), 2):
+        shared = max(_overlap(x, y) for x in a for y in b)
+        assert shared < 1.0, f"{one} overlaps {other} ({shared:.0f} px^2)"
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            labels = [t.get_window_extent(renderer) for t in _drawn_tick_labels(axis) if t.get_text()]
+            for a, b in combinations(labels, 2):
+                assert _overlap(a, b) < 1.0, f"tick labels print over each other in {ax.get_title()!r}"

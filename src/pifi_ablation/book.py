@@ -142,7 +142,7 @@ def figure_png(fig: Figure, dpi: int = SCREEN_DPI) -> bytes:
 
     buffer = io.BytesIO()
     with style.paper_style():
-        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+        fig.savefig(buffer, format="png", dpi=dpi, **style.SAVE_OPTIONS["png"])
     return buffer.getvalue()
 
 

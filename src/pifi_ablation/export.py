@@ -6,9 +6,9 @@ and carry no timestamp either, so two exports of the same data are identical.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -27,12 +27,6 @@ MACROS_FILE = "findings_macros.tex"
 MACRO_LIST_FILE = "findings_list.tex"
 
 FORMATS: tuple[str, ...] = ("pdf", "png")
-# None removes a key: no creation date, and no version strings that would
-# change the bytes without changing the picture.
-_METADATA: dict[str, dict[str, str | None]] = {
-    "pdf": {"Creator": "pifi_ablation", "Producer": None, "CreationDate": None},
-    "png": {"Software": None},
-}
 
 
 def figure_paths(out_dir: Path, name: str) -> list[Path]:
@@ -45,7 +39,7 @@ def export_figure(ablations: Ablations, name: str, out_dir: Path) -> list[Path]:
     written = []
     with style.paper_style():
         for path, fmt in zip(figure_paths(out_dir, name), FORMATS, strict=True):
-            fig.savefig(path, format=fmt, dpi=style.DPI_PRINT, metadata=_METADATA[fmt])
+            fig.savefig(path, format=fmt, dpi=style.DPI_PRINT, **style.SAVE_OPTIONS[fmt])
             written.append(path)
     return written
 
@@ -58,27 +52,33 @@ def _warm_up() -> None:
     from matplotlib import font_manager
 
     with style.paper_style():
-        for path in font_manager.fontManager._find_fonts_by_props(font_manager.FontProperties()):
-            font_manager.get_font(path)
+        for family in style.RC["font.family"]:
+            font_manager.get_font(font_manager.findfont(family))
 
 
-def export_figures(ablations: Ablations, out_dir: Path | str) -> list[Path]:
-    """Write ``ablation_{name}.{pdf,png}`` for the five figures into ``out_dir``."""
+def export_figures(ablations: Ablations, out_dir: Path | str,
+                   meanwhile: Callable[[], list[Path]] | None = None) -> list[Path]:
+    """Write ``ablation_{name}.{pdf,png}`` for the five figures into ``out_dir``.
+
+    ``meanwhile`` runs in this process while the workers draw; the paths it
+    returns follow the figures'.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    also = meanwhile or list
     if (os.cpu_count() or 1) == 1:
-        return [p for name in FIGURE_NAMES for p in export_figure(ablations, name, out)]
+        return [p for name in FIGURE_NAMES for p in export_figure(ablations, name, out)] + also()
     # One forked worker per figure, all at once: the operating system shares the
     # cores among them, so the figures finish together however unequal they are
     # (two workers for five figures left one core idle for a whole figure).
     # Forked workers inherit the imported modules, so parallel drawing costs no
     # second start-up; each figure's bytes do not depend on which process drew it.
     _warm_up()
-    gc.freeze()  # the workers' garbage collector then leaves the parent's objects (and pages) alone
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=len(FIGURE_NAMES), mp_context=context) as pool:
         jobs = {name: pool.submit(export_figure, ablations, name, out) for name in FIGURE_NAMES}
-        return [p for name in FIGURE_NAMES for p in jobs[name].result()]
+        others = also()
+        return [p for name in FIGURE_NAMES for p in jobs[name].result()] + others
 
 
 def table_path(out_dir: Path, name: str) -> Path:
@@ -100,5 +100,5 @@ def export_latex(ablations: Ablations, out_dir: Path | str) -> list[Path]:
 
 
 def export_all(ablations: Ablations, out_dir: Path | str) -> list[Path]:
-    """Everything the paper cites: figures, tables and macros."""
-    return export_figures(ablations, out_dir) + export_latex(ablations, out_dir)
+    """Everything the paper cites: figures, tables and macros (written while the figures are drawn)."""
+    return export_figures(ablations, out_dir, meanwhile=lambda: export_latex(ablations, out_dir))

@@ -17,9 +17,10 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator, NullLocator
 
 from pifi_ablation import stats, style
@@ -32,44 +33,152 @@ FIGURE_NAMES: tuple[str, ...] = (
 )
 
 
-def _new_figure(n_panels: int, height: float = style.PANEL_HEIGHT_IN) -> tuple[Figure, list[Axes]]:
+def _new_figure(n_panels: int) -> tuple[Figure, list[Axes]]:
     # A bare Figure, not pyplot's: nothing is registered with a GUI or global
     # state, so figures need no closing and pyplot is not imported to export.
-    # No layout engine: _finish lays the figure out once (see there).
-    fig = Figure(figsize=(style.TEXT_WIDTH_IN, height), layout=None)
-    FigureCanvasAgg(fig)  # a renderer to measure text with (see _fitted_legend)
+    # No layout engine: _finish lays the figure out once (see _lay_out).
+    fig = Figure(figsize=(style.TEXT_WIDTH_IN, 2 * style.PANEL_HEIGHT_IN), layout=None)
+    FigureCanvasAgg(fig)  # a renderer to measure text with
     axes = fig.subplots(1, n_panels)
     return fig, list(np.atleast_1d(axes))
 
 
 def _finish(fig: Figure, stamp: str | None, legend_handles: Sequence[Line2D] = ()) -> Figure:
-    if legend_handles:
-        _fitted_legend(fig, list(legend_handles))
+    legend = _fitted_legend(fig, list(legend_handles)) if legend_handles else None
+    note = None
     if stamp:
         # A measured source's stamp (folder, files, hash, notes) can outrun the figure: wrap it.
-        fig.supxlabel(textwrap.fill(stamp, width=_STAMP_CHARS), x=0.995, ha="right",
-                      fontsize=style.MIN_FONT_PT, color="0.4")
-    # Constrained layout, solved once here rather than attached to the figure: a
-    # figure with a layout engine is drawn twice on every save (once to lay out,
-    # once to render), and the figure is final by now.
-    ConstrainedLayoutEngine().execute(fig)
+        note = fig.supxlabel(stamp, x=0.995, ha="right", va="bottom", fontsize=style.MIN_FONT_PT,
+                             color="0.4")
+        _fit_width(note)
+    _lay_out(fig, legend, note)
     return fig
 
 
+# Spacing of the layout, in points: from the page edge to the nearest text, from
+# one panel's texts to the next panel's, and between the panels and the legend
+# above or the stamp below.
+_EDGE_PT = 3.0
+_GAP_PT = 12.0
+_BAND_PT = 5.0
+
+
+def _lay_out(fig: Figure, legend: Legend | None, note: Text | None) -> None:
+    """Lay the panels out in a row, equal in size, the legend above them and the stamp below.
+
+    Every panel is ``style.PANEL_HEIGHT_IN`` tall and the figure as tall as its
+    legend, stamp and labels then need, so a long legend (a measured source's)
+    adds height instead of squashing the panels.  This is one measurement of the
+    panels' texts where matplotlib's constrained layout takes two (and solves a
+    general grid): the panels are first given their final height, so their
+    ticks, and so their texts' sizes, already are what they will be; if placing
+    them changes a tick anyway, the texts are measured again.
+    """
+    renderer = fig.canvas.get_renderer()
+    axes = fig.axes
+    edge = _EDGE_PT * fig.dpi / 72
+    top_band = edge + (legend.get_window_extent(renderer).height + _BAND_PT * fig.dpi / 72
+                       if legend else 0.0)
+    bottom_band = edge + (note.get_window_extent(renderer).height + _BAND_PT * fig.dpi / 72
+                          if note else 0.0)
+    guess = (0.45 * fig.dpi, 0.1 * fig.dpi, 0.45 * fig.dpi, 0.25 * fig.dpi)
+    _place(fig, [guess] * len(axes), top_band, bottom_band)
+    for _ in range(3):
+        ticks = [_tick_locations(ax) for ax in axes]
+        _place(fig, [_overhang(ax, renderer) for ax in axes], top_band, bottom_band)
+        if [_tick_locations(ax) for ax in axes] == ticks:
+            break
+    for ax in axes:
+        _thin_tick_labels(ax.xaxis, renderer)
+    height = fig.bbox.height
+    if legend:
+        legend.set_bbox_to_anchor((0.5, 1.0 - edge / height), transform=fig.transFigure)
+    if note:
+        note.set_y(edge / height)
+
+
+def _thin_tick_labels(axis, renderer) -> None:
+    """Blank each tick label that would touch the last one kept, left to right; the
+    ticks stay (settings close together, such as logged keyword weights beside the
+    grid's, would otherwise print over each other)."""
+    labels, locations = axis.get_majorticklabels(), axis.get_majorticklocs()
+    if len(labels) != len(locations):
+        return  # ticks beyond the view: an automatic locator, which spaces its labels itself
+    kept, texts, changed = None, [], False
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        if kept is not None and box.x0 < kept.x1 + 2.0:
+            texts.append("")
+            changed = True
+        else:
+            texts.append(label.get_text())
+            kept = box
+    if changed:
+        axis.set_ticks(locations, texts)
+
+
+def _overhang(ax: Axes, renderer) -> tuple[float, float, float, float]:
+    """How far (pixels) the panel's texts reach beyond its frame: left, right, bottom, top."""
+    frame = ax.get_window_extent(renderer)
+    reach = ax.get_tightbbox(renderer)
+    return (max(frame.x0 - reach.x0, 0.0), max(reach.x1 - frame.x1, 0.0),
+            max(frame.y0 - reach.y0, 0.0), max(reach.y1 - frame.y1, 0.0))
+
+
+def _tick_locations(ax: Axes) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    return tuple(ax.xaxis.get_majorticklocs()), tuple(ax.yaxis.get_majorticklocs())
+
+
+def _place(fig: Figure, reach: list[tuple[float, float, float, float]], top_band: float,
+           bottom_band: float) -> None:
+    """Size the figure and position the panels for texts reaching ``reach`` beyond them."""
+    dpi = fig.dpi
+    panel = style.PANEL_HEIGHT_IN * dpi
+    bottom = bottom_band + max(r[2] for r in reach)
+    top = top_band + max(r[3] for r in reach)
+    fig.set_figheight((bottom + panel + top) / dpi, forward=False)
+    width_px, height_px = fig.bbox.width, fig.bbox.height
+    edge, gap = _EDGE_PT * dpi / 72, _GAP_PT * dpi / 72
+    gaps = [reach[i][1] + gap + reach[i + 1][0] for i in range(len(reach) - 1)]
+    left = edge + reach[0][0]
+    width = (width_px - left - edge - reach[-1][1] - sum(gaps)) / len(reach)
+    for ax, after in zip(fig.axes, [*gaps, 0.0], strict=True):
+        ax.set_position((left / width_px, bottom / height_px, width / width_px, panel / height_px))
+        left += width + after
+
+
 _MAX_LEGEND_COLUMNS = 8
-_STAMP_CHARS = 130  # characters of 7 pt text that fit the 6.3 in width
 
 
-def _fitted_legend(fig: Figure, handles: list) -> None:
-    """A legend above the panels with as many columns as fit the figure's width."""
+def _fit_width(text: Text) -> None:
+    """Wrap ``text`` at spaces until its widest line fits the figure's width."""
+    fig = text.get_figure(root=True)
+    renderer = fig.canvas.get_renderer()
+    limit = 0.98 * fig.bbox.width
+    raw = text.get_text()
+    chars = len(raw)
+    while (width := text.get_window_extent(renderer).width) > limit and chars > _MIN_LINE_CHARS:
+        longest = max(len(line) for line in text.get_text().split("\n"))
+        chars = max(_MIN_LINE_CHARS, min(chars - 1, int(longest * limit / width)))
+        text.set_text(textwrap.fill(raw, width=chars, break_on_hyphens=False))
+
+
+_MIN_LINE_CHARS = 20
+
+
+def _fitted_legend(fig: Figure, handles: list) -> Legend:
+    """A legend above the panels with as many columns as fit the figure's width
+    (_lay_out anchors its top to the top of the page)."""
     renderer = fig.canvas.get_renderer()
     limit = 0.98 * fig.bbox.width
     for ncols in range(min(_MAX_LEGEND_COLUMNS, len(handles)), 0, -1):
-        legend = fig.legend(handles=_row_major(handles, ncols), loc="outside upper center",
+        legend = fig.legend(handles=_row_major(handles, ncols), loc="upper center",
+                            bbox_to_anchor=(0.5, 1.0), borderaxespad=0.0,
                             ncols=ncols, frameon=False, handlelength=1.6, columnspacing=1.2)
         if ncols == 1 or legend.get_window_extent(renderer).width <= limit:
-            return
+            return legend
         legend.remove()
+    raise AssertionError("unreachable: one column always fits")
 
 
 def _row_major(handles: list, ncols: int) -> list:
@@ -195,7 +304,7 @@ def _sweep_figure(table: pd.DataFrame, setting: str, default: float, axis_label:
                   left_value: str, left_label: str, left_title: str, right_title: str,
                   stamp: str | None, log: bool, logged: pd.DataFrame | None = None) -> Figure:
     with style.paper_style():
-        fig, (a, b) = _new_figure(2, height=style.PANEL_HEIGHT_IN + 0.1)
+        fig, (a, b) = _new_figure(2)
         settings = sorted(float(s) for s in table[setting].unique())
         tasks = _per_task_lines(a, table, setting, left_value)
         if left_value == "recovery_rate":
@@ -263,7 +372,7 @@ def task_sensitivity_figure(table: pd.DataFrame, *, stamp: str | None = None) ->
     """(a) sensitivity vs auto-last gap per task, Spearman rho; (b) auto-last and best-last
     gaps per task; (c) recovery per task, sorted, by task type."""
     with style.paper_style():
-        fig, (a, b, c) = _new_figure(3, height=style.PANEL_HEIGHT_IN + 0.35)
+        fig, (a, b, c) = _new_figure(3)
         tasks = stats.per_task(table, ["task_type"], "sensitivity")
         for col in ("auto_last_gap", "best_last_gap", "recovery_rate"):
             tasks = tasks.merge(stats.per_task(table, ["task_type"], col), on=["task_type", "task"])

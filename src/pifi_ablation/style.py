@@ -17,7 +17,7 @@ from pifi_ablation.registry import MODEL_ORDER, TASK_ALIASES, TASKS
 
 TEXT_WIDTH_IN = 6.3
 COLUMN_WIDTH_IN = 3.0
-PANEL_HEIGHT_IN = 2.1
+PANEL_HEIGHT_IN = 1.0  # each panel's frame; the figure adds its legend, labels and stamp
 MIN_FONT_PT = 7.0
 DPI_PRINT = 300
 # DejaVu Sans without its OpenType layout tables, restricted to the scripts a
@@ -53,11 +53,23 @@ RC: dict[str, object] = {
     "ytick.major.width": 0.6,
     "figure.dpi": 150,
     "savefig.dpi": DPI_PRINT,
+    # Glyphs unhinted: text is measured and drawn from the outlines as the PDF
+    # has them, the same on every FreeType, and a third faster to lay out.
+    "text.hinting": "no_hinting",
     # TrueType (Type 42) in PDF, never Type 3; text stays text in SVG.
     "pdf.fonttype": 42,
     "ps.fonttype": 42,
     "svg.fonttype": "none",
     "svg.hashsalt": "pifi-ablation",
+}
+
+# Keyword arguments of savefig per format.  Metadata None removes a key: no
+# creation date, and no version strings that would change the bytes without
+# changing the picture.  zlib level 3 writes a PNG in two thirds of the time
+# of the default 6, for a file about 4% larger.
+SAVE_OPTIONS: dict[str, dict[str, object]] = {
+    "pdf": {"metadata": {"Creator": "pifi_ablation", "Producer": None, "CreationDate": None}},
+    "png": {"metadata": {"Software": None}, "pil_kwargs": {"compress_level": 3}},
 }
 
 # seaborn's "colorblind" palette, written out so that plotting does not import seaborn.
