@@ -25,3 +25,14 @@ def build_book(source: Path, out: Path, data: str = "demo",
         [str(JUPYTER_BOOK), "build", str(source), "--path-output", str(out), "--warningiserror",
          "--nitpick", "--keep-going"],
         capture_output=True, text=True, env={**base, **(env or {})}, check=False)
+
+
+def failure_report(result: subprocess.CompletedProcess[str], context: int = 12) -> str:
+    """What a failed build said: every warning, error and traceback with the lines
+    around it (the tail alone is jupyter-book's "Look above for the cause")."""
+    lines = (result.stdout + "\n" + result.stderr).splitlines()
+    marks = [i for i, line in enumerate(lines)
+             if any(word in line for word in ("WARNING", "ERROR", "Error", "Traceback", "Exception"))]
+    keep = sorted({j for i in marks for j in range(max(0, i - 2), min(len(lines), i + context))})
+    picked = "\n".join(lines[j] for j in keep) or "\n".join(lines[-60:])
+    return f"exit status {result.returncode}\n{picked[-12000:]}"

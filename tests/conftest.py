@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 import pifi_ablation
-from book_build import build_book
+from book_build import build_book, failure_report
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_NOTEBOOK = ROOT.parent / "shared" / "seeds" / "seed_notebook.py"
@@ -25,7 +25,7 @@ def html_dir(tmp_path_factory) -> Path:
     """The appendix built once per test session from the demo source."""
     out = tmp_path_factory.mktemp("book")
     result = build_book(ROOT, out)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    assert result.returncode == 0, failure_report(result)
     return out / "_build" / "html"
 
 

@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import pifi_ablation
-from book_build import build_book
+from book_build import build_book, failure_report
 from pifi_ablation.book import glue_texts
 from pifi_ablation.findings import findings
 from results_factory import write_grid, write_results
@@ -33,13 +33,13 @@ def test_rebuild_follows_a_changed_results_file(tmp_path):
     manifest = write_results(tmp_path / "results", seeds=(0,))
     out = tmp_path / "out"
     first = build_book(ROOT, out, data=str(manifest.root))
-    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    assert first.returncode == 0, failure_report(first)
     assert len(EXECUTED.findall(first.stdout + first.stderr)) == 9
     before = pifi_ablation.load(manifest.root)
 
     # Nothing changed: no page is executed again.
     again = build_book(ROOT, out, data=str(manifest.root))
-    assert again.returncode == 0
+    assert again.returncode == 0, failure_report(again)
     assert EXECUTED.findall(again.stdout + again.stderr) == []
 
     # One grid file changes: its last layer drops, so every gap against the last layer grows.
@@ -52,7 +52,7 @@ def test_rebuild_follows_a_changed_results_file(tmp_path):
     assert after.provenance.content_hash != before.provenance.content_hash
 
     rebuilt = build_book(ROOT, out, data=str(manifest.root))
-    assert rebuilt.returncode == 0, rebuilt.stdout[-3000:] + rebuilt.stderr[-3000:]
+    assert rebuilt.returncode == 0, failure_report(rebuilt)
     assert len(EXECUTED.findall(rebuilt.stdout + rebuilt.stderr)) == 9
     soup = _summary(out)
     assert after.provenance.short_hash in _notice(soup)

@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import pifi_ablation
-from book_build import CHAPTERS, build_book
+from book_build import CHAPTERS, build_book, failure_report
 from pifi_ablation.book import glue_texts
 from pifi_ablation.findings import findings
 from results_factory import write_results
@@ -32,7 +32,7 @@ def folder(tmp_path_factory):
 def pages(folder, tmp_path_factory) -> dict[str, BeautifulSoup]:
     out = tmp_path_factory.mktemp("book_measured")
     result = build_book(ROOT, out, data=str(folder.root))
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    assert result.returncode == 0, failure_report(result)
     html_dir = out / "_build" / "html" / "book"
     return {name: BeautifulSoup((html_dir / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
             for name in CHAPTERS}

@@ -17,6 +17,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -166,19 +167,44 @@ def _fit_width(text: Text) -> None:
 _MIN_LINE_CHARS = 20
 
 
+_LEGEND_STYLE: dict[str, float] = {"handlelength": 1.6, "handletextpad": 0.8, "columnspacing": 1.2,
+                                    "borderpad": 0.4}
+
+
 def _fitted_legend(fig: Figure, handles: list) -> Legend:
     """A legend above the panels with as many columns as fit the figure's width
     (_lay_out anchors its top to the top of the page)."""
     renderer = fig.canvas.get_renderer()
     limit = 0.98 * fig.bbox.width
-    for ncols in range(min(_MAX_LEGEND_COLUMNS, len(handles)), 0, -1):
+    ncols = _most_columns(fig, handles, limit)
+    while True:
         legend = fig.legend(handles=_row_major(handles, ncols), loc="upper center",
-                            bbox_to_anchor=(0.5, 1.0), borderaxespad=0.0,
-                            ncols=ncols, frameon=False, handlelength=1.6, columnspacing=1.2)
+                            bbox_to_anchor=(0.5, 1.0), borderaxespad=0.0, ncols=ncols,
+                            frameon=False, **_LEGEND_STYLE)
         if ncols == 1 or legend.get_window_extent(renderer).width <= limit:
             return legend
         legend.remove()
-    raise AssertionError("unreachable: one column always fits")
+        ncols -= 1
+
+
+def _most_columns(fig: Figure, handles: list, limit: float) -> int:
+    """The most columns whose labels and handles alone fit ``limit`` pixels: a legend
+    is never narrower, so building legends can start here rather than at the most."""
+    import matplotlib as mpl
+
+    size = FontProperties(size=mpl.rcParams["legend.fontsize"])
+    renderer = fig.canvas.get_renderer()
+    em = size.get_size_in_points() * fig.dpi / 72
+    texts = [renderer.get_text_width_height_descent(h.get_label(), size, ismath=False)[0]
+             for h in handles]
+    entry = (_LEGEND_STYLE["handlelength"] + _LEGEND_STYLE["handletextpad"]) * em
+    for ncols in range(min(_MAX_LEGEND_COLUMNS, len(handles)), 1, -1):
+        rows = -(-len(handles) // ncols)
+        columns = [max(texts[c::ncols][:rows]) + entry for c in range(ncols)]
+        spacing = (ncols - 1) * _LEGEND_STYLE["columnspacing"] + 2 * _LEGEND_STYLE["borderpad"]
+        if sum(columns) + spacing * em <= limit:
+            return ncols
+    return 1
 
 
 def _row_major(handles: list, ncols: int) -> list:
@@ -497,6 +523,7 @@ def model_size_figure(table: pd.DataFrame, *, stamp: str | None = None) -> Figur
         c.set_yticks(range(len(models)), ticks)
         c.set_ylim(len(models) - 0.45, -0.55)
         c.set_xlim(0, 1.03)
+        c.xaxis.set_major_locator(FixedLocator([0.0, 0.25, 0.5, 0.75, 1.0]))
         c.set_ylabel(family)
         c.set_xlabel("Best layer (0 = first, 1 = last)")
         c.set_title("(c) Best-layer position")
