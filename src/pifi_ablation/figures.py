@@ -105,6 +105,8 @@ def _thin_tick_labels(axis, renderer) -> None:
     labels, locations = axis.get_majorticklabels(), axis.get_majorticklocs()
     if len(labels) != len(locations):
         return  # ticks beyond the view: an automatic locator, which spaces its labels itself
+    if any(label.get_rotation() for label in labels):
+        return  # slanted labels overlap in their boxes, not in their letters
     kept, texts, changed = None, [], False
     for label in labels:
         box = label.get_window_extent(renderer)
