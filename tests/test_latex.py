@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
+import pifi_ablation
 from pifi_ablation import latex
 from pifi_ablation.export import export_all
 from pifi_ablation.findings import findings
 from pifi_ablation.tables import summary_table
+from results_factory import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 PDFLATEX = shutil.which("pdflatex")
@@ -64,11 +66,20 @@ def test_tables_are_booktabs_with_caption_and_label(demo, name):
 
 
 @pytest.fixture(scope="module")
-def compiled(tmp_path_factory, demo) -> Path:
+def measured(tmp_path_factory) -> pifi_ablation.Ablations:
+    root = tmp_path_factory.mktemp("results")
+    write_results(root, keyword_weights=(0.3, 0.9), keyword_models=("Qwen2-0.5B",))
+    return pifi_ablation.load(root)
+
+
+@pytest.fixture(scope="module", params=["demo", "measured"])
+def compiled(request, tmp_path_factory) -> Path:
+    """The example document compiled against an export of the demo data, and of a
+    measured source (whose tables add a runs column and whose captions are longer)."""
     assert PDFLATEX, "pdflatex is installed by `make setup` (scripts/system-packages.txt)"
-    work = tmp_path_factory.mktemp("latex")
+    work = tmp_path_factory.mktemp(f"latex-{request.param}")
     shutil.copytree(ROOT / "paper", work / "paper")
-    export_all(demo, work / "figures")
+    export_all(request.getfixturevalue(request.param), work / "figures")
     for _ in range(2):  # a second run resolves the references
         result = subprocess.run([PDFLATEX, "-interaction=nonstopmode", "-halt-on-error", "example.tex"],
                                 cwd=work / "paper", capture_output=True, text=True, check=False)

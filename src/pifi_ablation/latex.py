@@ -8,6 +8,7 @@ sentence in the paper and one in the appendix quote the same computed digits:
 from __future__ import annotations
 
 import re
+import textwrap
 
 from pifi_ablation.findings import Finding
 from pifi_ablation.provenance import Provenance
@@ -112,12 +113,17 @@ def macro_list_tex(found: dict[str, Finding], provenance: Provenance) -> str:
     ])
 
 
-def _header(label: str) -> tuple[str, str]:
-    """Split 'Mean recovery [95% CI]' into two header lines."""
-    if " [" in label:
-        top, bottom = label.split(" [", 1)
-        return tex_escape(top), tex_escape("[" + bottom)
-    return tex_escape(label), ""
+_HEADER_CHARS = 16  # a column head wraps to lines of about this many characters
+
+
+def _header(label: str) -> list[str]:
+    """A column head as lines: 'Mean signal quality (ρ) [95% CI]' becomes 'Mean signal',
+    'quality (ρ)', '[95% CI]', so that long heads do not widen their columns."""
+    top, _, interval = label.partition(" [")
+    lines = textwrap.wrap(top, width=_HEADER_CHARS, break_long_words=False, break_on_hyphens=False)
+    if interval:
+        lines.append("[" + interval)
+    return [tex_escape(line) for line in lines]
 
 
 def table_tex(table: SummaryTable, provenance: Provenance) -> str:
@@ -128,6 +134,8 @@ def table_tex(table: SummaryTable, provenance: Provenance) -> str:
         frame = frame.drop(columns=runs)  # one run per task: the column would repeat n
     align = "l" + "r" * (len(frame.columns) - 1)
     heads = [_header(str(c)) for c in frame.columns]
+    depth = max(len(h) for h in heads)
+    head_rows = [" & ".join(h[i] if i < len(h) else "" for h in heads) + r" \\" for i in range(depth)]
     label = "tab:ablation-" + table.name.replace("_", "-")
     body = [" & ".join(tex_escape(str(v)) for v in row) + r" \\" for row in frame.itertuples(index=False)]
     caption = f"{table.caption_en} {source_note(provenance)}"
@@ -139,8 +147,7 @@ def table_tex(table: SummaryTable, provenance: Provenance) -> str:
         r"\setlength{\tabcolsep}{4pt}",
         f"\\begin{{tabular}}{{@{{}}{align}@{{}}}}",
         r"\toprule",
-        " & ".join(h[0] for h in heads) + r" \\",
-        " & ".join(h[1] for h in heads) + r" \\",
+        *head_rows,
         r"\midrule",
         *body,
         r"\bottomrule",
