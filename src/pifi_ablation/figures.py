@@ -293,7 +293,7 @@ def sample_size_figure(table: pd.DataFrame, *, stamp: str | None = None) -> Figu
                linewidth=1.8)
         recommended = stats.recommended_sample_size(recovery)
         a.axvline(recommended, **style.DEFAULT_LINE)
-        a.annotate(f"90% of best\nmean at {recommended}", (recommended, 0.03),
+        a.annotate(f"{stats.RECOMMENDED_SHARE:.0%} of best\nmean at {recommended}", (recommended, 0.03),
                    xycoords=("data", "axes fraction"), xytext=(3, 0), textcoords="offset points",
                    ha="left", va="bottom", color="0.3",
                    bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1.0})

@@ -21,19 +21,22 @@ from pifi_ablation.metrics import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE
 from pifi_ablation.registry import MODEL_ORDER
 from pifi_ablation.style import task_label
 
-Format = Literal["pct", "pp", "int", "setting", "rho", "p", "name", "sec"]
+Format = Literal["pct", "share", "pp", "int", "setting", "rho", "p", "name", "sec"]
 MISSING_TEXT = "n/a"
 
 
 def format_value(value: float | int | str, fmt: Format) -> str:
     """Format one value by its rule.
 
-    ``pct``: a fraction shown as a percentage with one decimal; ``pp``: an
+    ``pct``: a fraction shown as a percentage with one decimal; ``share``: a
+    fraction fixed by a rule, as a percentage with no more digits than it has; ``pp``: an
     accuracy difference in percentage points, one decimal, no unit (the prose
     says "percentage points" / "%p"); ``setting``: a hyper-parameter as given.
 
-    >>> format_value(0.8534, "pct"), format_value(0.0213, "pp"), format_value(0.65, "setting")
-    ('85.3%', '2.1', '0.65')
+    >>> format_value(0.8534, "pct"), format_value(0.9, "share"), format_value(0.0213, "pp")
+    ('85.3%', '90%', '2.1')
+    >>> format_value(0.65, "setting")
+    '0.65'
     """
     if isinstance(value, str):
         return value
@@ -41,6 +44,8 @@ def format_value(value: float | int | str, fmt: Format) -> str:
         return MISSING_TEXT
     if fmt == "pct":
         return f"{100 * value:.1f}%"
+    if fmt == "share":
+        return f"{100 * value:g}%"
     if fmt == "pp":
         return f"{100 * value:.1f}"
     if fmt == "int":
@@ -115,8 +120,11 @@ def sample_size_findings(table: pd.DataFrame) -> list[Finding]:
         Finding("ss_best_n", best_n, "int", "sample size of highest mean recovery"),
         _from_estimate("ss_recovery_best", _row(recovery, "n_samples", best_n), "pct",
                        "highest mean recovery over sample sizes"),
+        Finding("ss_share", stats.RECOMMENDED_SHARE, "share",
+                "share of the best mean recovery that the recommended sample size reaches"),
         Finding("ss_recommended_n", recommended, "int",
-                "smallest sample size whose mean recovery reaches 90% of the best mean"),
+                f"smallest sample size whose mean recovery reaches {stats.RECOMMENDED_SHARE:.0%} of the "
+                "best mean"),
         _from_estimate("ss_recovery_recommended", _row(recovery, "n_samples", recommended), "pct",
                        "mean recovery at the recommended sample size"),
         _from_estimate("ss_quality_smallest", _row(quality, "n_samples", smallest), "rho",
