@@ -120,6 +120,9 @@ def test_language_switch_covers_every_block_and_persists(browser, server):
     total, shown = _prose_blocks_shown(page, "ko")
     assert total > 0 and shown == total
     assert "그림" in page.inner_text("figure .caption-number")
+    # The theme's own words follow too.
+    assert page.text_content("a.right-next .prev-next-subtitle").strip() == "다음"
+    assert page.text_content(".page-toc.onthispage").strip() == "목차"
 
     # The choice holds on the next page and after a reload.
     page.click("a.right-next")
@@ -133,6 +136,8 @@ def test_language_switch_covers_every_block_and_persists(browser, server):
 
     page.click("#pifi-language-switch")
     assert _visible_count(page, ".lang-ko") == 0
+    assert page.text_content("a.right-next .prev-next-subtitle").strip() == "next"
+    assert page.text_content(".page-toc.onthispage").strip() == "Contents"
     context.close()
 
 

@@ -26,6 +26,28 @@
       span.textContent = text;
     }
   }
+  // Words the theme prints in English only: its text nodes are switched in place
+  // (an element may also hold an icon), the English kept on the node to switch back.
+  var THEME_WORDS = [
+    [".prev-next-subtitle", { previous: "이전", next: "다음" }],
+    [".page-toc.onthispage, #jb-print-toc h2", { Contents: "목차" }]
+  ];
+  function translateThemeWords(lang) {
+    THEME_WORDS.forEach(function (entry) {
+      var elements = document.querySelectorAll(entry[0]);
+      for (var i = 0; i < elements.length; i++) {
+        var nodes = elements[i].childNodes;
+        for (var j = 0; j < nodes.length; j++) {
+          var node = nodes[j];
+          if (node.nodeType !== 3) { continue; }
+          if (node.pifiEnglish === undefined) { node.pifiEnglish = node.nodeValue; }
+          var word = node.pifiEnglish.trim();
+          node.nodeValue = lang === "ko" && entry[1][word] ?
+            node.pifiEnglish.replace(word, entry[1][word]) : node.pifiEnglish;
+        }
+      }
+    });
+  }
   // The theme prints the home page's title in the sidebar as plain text (both
   // languages run together); give it the same two spans as every other entry.
   var HOME_TITLE = { en: "Introduction", ko: "소개" };
@@ -50,6 +72,7 @@
       button.setAttribute("aria-label", lang === "en" ? "한국어로 보기" : "Show in English");
     }
     translateCaptionNumbers(lang);
+    translateThemeWords(lang);
   }
 
   // A link may ask for a language (…/page.html?lang=ko); the request is kept like a click.
