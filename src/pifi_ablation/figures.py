@@ -62,6 +62,9 @@ def _finish(fig: Figure, stamp: str | None, legend_handles: Sequence[Line2D] = (
 _EDGE_PT = 3.0
 _GAP_PT = 12.0
 _BAND_PT = 5.0
+# Where a panel's texts usually reach beyond its frame (inches: left, right,
+# bottom, top), to give the panels nearly their final size before measuring.
+_TYPICAL_REACH_IN = (0.45, 0.1, 0.45, 0.25)
 
 
 def _lay_out(fig: Figure, legend: Legend | None, note: Text | None) -> None:
@@ -82,7 +85,7 @@ def _lay_out(fig: Figure, legend: Legend | None, note: Text | None) -> None:
                        if legend else 0.0)
     bottom_band = edge + (note.get_window_extent(renderer).height + _BAND_PT * fig.dpi / 72
                           if note else 0.0)
-    guess = (0.45 * fig.dpi, 0.1 * fig.dpi, 0.45 * fig.dpi, 0.25 * fig.dpi)
+    guess = tuple(inches * fig.dpi for inches in _TYPICAL_REACH_IN)
     _place(fig, [guess] * len(axes), top_band, bottom_band)
     for _ in range(3):
         ticks = [_tick_locations(ax) for ax in axes]
@@ -150,9 +153,6 @@ def _place(fig: Figure, reach: list[tuple[float, float, float, float]], top_band
         left += width + after
 
 
-_MAX_LEGEND_COLUMNS = 8
-
-
 def _fit_width(text: Text) -> None:
     """Wrap ``text`` at spaces until its widest line fits the figure's width."""
     fig = text.get_figure(root=True)
@@ -169,6 +169,7 @@ def _fit_width(text: Text) -> None:
 _MIN_LINE_CHARS = 20
 
 
+_MAX_LEGEND_COLUMNS = 8
 _LEGEND_STYLE: dict[str, float] = {"handlelength": 1.6, "handletextpad": 0.8, "columnspacing": 1.2,
                                     "borderpad": 0.4}
 
@@ -192,9 +193,7 @@ def _fitted_legend(fig: Figure, handles: list) -> Legend:
 def _most_columns(fig: Figure, handles: list, limit: float) -> int:
     """The most columns whose labels and handles alone fit ``limit`` pixels: a legend
     is never narrower, so building legends can start here rather than at the most."""
-    import matplotlib as mpl
-
-    size = FontProperties(size=mpl.rcParams["legend.fontsize"])
+    size = FontProperties(size=style.RC["legend.fontsize"])
     renderer = fig.canvas.get_renderer()
     em = size.get_size_in_points() * fig.dpi / 72
     texts = [renderer.get_text_width_height_descent(h.get_label(), size, ismath=False)[0]
