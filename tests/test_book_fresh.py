@@ -57,8 +57,8 @@ def test_rebuild_follows_a_changed_results_file(tmp_path):
     soup = _summary(out)
     assert after.provenance.short_hash in _notice(soup)
     assert before.provenance.short_hash not in _notice(soup)
-    expected = glue_texts(findings(after))
-    old = glue_texts(findings(before))
+    expected = glue_texts(findings(after), demo=False)
+    old = glue_texts(findings(before), demo=False)
     key = "model_qwen2_7b_gap"  # quoted by the summary page
     assert expected[key] != old[key], "the change should move Qwen2-7B's mean best-last gap"
     pasted = [s.get_text() for s in soup.find("article").find_all("span", class_="text_plain")]

@@ -1,5 +1,8 @@
-"""Build the book from a generated results folder (warnings as errors) and read it as a reader:
-the provenance on every page, no demo notice, the coverage report, glued numbers from the data."""
+"""Build the book from a results folder written exactly as upstream's code writes it, with every
+real-world state (files outside the study, pending runs, re-tested layers, stage 2 finding
+nothing, no elapsed_sec), warnings as errors, and read it as a reader: the provenance on every
+page without the machine's paths, no demo notice or demo-only text, the coverage report with
+what was skipped and what is pending, glued numbers from the data."""
 
 from __future__ import annotations
 
@@ -13,8 +16,8 @@ import pifi_ablation
 from book_build import CHAPTERS, build_book, failure_report
 from pifi_ablation.book import glue_texts
 from pifi_ablation.findings import findings
-from results_factory import write_results
 from test_book import FIGURES, GLUE_ROLE, ROOT
+from upstream_factory import write_upstream_results
 
 pytestmark = pytest.mark.book
 ODD_NAME = "notes <img src=x onerror=alert(1)> & more.txt"
@@ -23,9 +26,9 @@ ODD_NAME = "notes <img src=x onerror=alert(1)> & more.txt"
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
     root = tmp_path_factory.mktemp("measured") / "results"
-    manifest = write_results(root, keyword_weights=(0.3,), keyword_models=("Qwen2-7B",))
+    upstream = write_upstream_results(root)
     (root / ODD_NAME).write_text("not a result\n", encoding="utf-8")
-    return manifest
+    return upstream
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +45,12 @@ def _article(soup):
     return soup.find("article")
 
 
+def _n_files(folder) -> int:
+    return len(folder.runs) + len(folder.grid_paths)
+
+
 def _hash(folder) -> str:
-    files = [*(r.path for r in folder.runs), *(g.path for g in folder.grids.values())]
+    files = [*(r.path for r in folder.runs), *folder.grid_paths.values()]
     lines = sorted(f"{p.relative_to(folder.root).as_posix()}\0{hashlib.sha256(p.read_bytes()).hexdigest()}\n"
                    for p in files)
     return hashlib.sha256("".join(lines).encode()).hexdigest()
@@ -54,16 +61,26 @@ def test_every_page_names_the_measured_source(folder, pages, chapter):
     notice = _article(pages[chapter]).find("div", class_="pifi-data-notice")
     assert notice is not None and notice["data-source"] == "measured"
     en = notice.find("div", class_="lang-en").get_text()
-    n_files = len(folder.runs) + len(folder.grids)
-    assert str(folder.root.resolve()) in en
+    n_files = _n_files(folder)
+    assert "Measured data from results:" in en
     assert f"{n_files} files" in en
     assert _hash(folder)[:12] in en
     ko = notice.find("div", class_="lang-ko").get_text()
     assert f"파일 {n_files}개" in ko
-    # What had to be assumed is on the page: the defaults of the seed-2 logs, and the odd file listed.
+    # What had to be assumed is on the page: upstream never logs keyword_weight; the odd file,
+    # the skipped and the pending are listed.
     listed = notice.find("details").get_text()
-    assert "the default 0.65 was assumed (21 files" in listed
+    assert f"the default 0.65 was assumed ({len(folder.runs)} files" in listed
     assert ODD_NAME in listed
+    assert "2 file(s) outside the study skipped" in listed
+    assert "1 run(s) of snli / Qwen2-7B pending: no grid file yet" in listed
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_no_page_shows_the_building_machine(folder, pages, chapter):
+    html = str(pages[chapter])
+    assert str(folder.root.parent) not in html
+    assert str(ROOT) not in html
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
@@ -72,6 +89,14 @@ def test_no_demo_notice_and_no_unescaped_markup(pages, chapter):
     text = article.get_text()
     assert "not measurements" not in text and "Illustrative simulation" not in text
     assert "측정값이 아닙니다" not in text
+    # Text true only of the demo: the introduction and the reproducibility chapter explain both
+    # sources; no other page names the demo.
+    for phrase in ("none of this is evidence", "the simulation was written", "증거가 아닙니다"):
+        assert phrase not in text
+    if chapter not in ("intro", "reproducibility"):
+        assert "demonstration" not in text.lower() and "simulation" not in text.lower()
+        assert "시연 데이터" not in text and "시뮬레이션" not in text
+    assert not re.search(r"\bnan\b|n/a", text), re.findall(r".{40}(?:\bnan\b|n/a).{40}", text)
     assert not article.find("img", src="x")
     assert "Traceback" not in text and not article.find(class_="stderr")
 
@@ -88,7 +113,7 @@ def test_tables_cite_the_measured_source(folder, pages, chapter):
 
 
 def test_glued_numbers_come_from_the_measured_data(folder, pages):
-    expected = glue_texts(findings(pifi_ablation.load(folder.root)))
+    expected = glue_texts(findings(pifi_ablation.load(folder.root)), demo=False)
     for chapter in CHAPTERS:
         source = (ROOT / "book" / f"{chapter}.md").read_text(encoding="utf-8")
         blocks = re.findall(r"^::::\{en\}\n(.*?)^::::$", source, flags=re.S | re.M)
@@ -99,16 +124,35 @@ def test_glued_numbers_come_from_the_measured_data(folder, pages):
             assert pasted == [expected[k] for k in GLUE_ROLE.findall(text)], text[:80]
 
 
-def test_reproducibility_shows_the_coverage_report(pages):
+def test_reproducibility_shows_the_coverage_report(folder, pages):
     block = _article(pages["reproducibility"]).find("div", class_="pifi-coverage")
     assert block is not None
     en, ko = block.find("div", class_="lang-en").get_text(), block.find("div", class_="lang-ko").get_text()
-    # 7 tasks x 3 models x 5 sample sizes x 3 seeds, all present.
-    assert "sample_size (n_samples=50, n_samples=100, n_samples=200, n_samples=400, n_samples=800; " \
-           "seeds 0, 1, 2): 315 of 315 cells have runs" in en
-    # Logged keyword_weight runs exist for one model only: the others' cells are listed as missing.
-    assert "keyword_weight (re-selection, keyword_weight=0.3; seeds 0, 1, 2): 84 of 126 cells" in en
-    assert "셀 315개 중 315개에 실행이 있습니다" in ko
+    # 7 tasks x 3 models x 3 sample sizes x 1 seed; the sweeps were run for one model (14 cells),
+    # and 19 of its 21 default cells have a complete grid (snli and mnli of Qwen2-7B are pending).
+    assert "sample_size (n_samples=50, n_samples=100, n_samples=200; seeds 2023): 33 of 63 cells" in en
+    assert "셀 63개 중 33개에 실행이 있습니다" in ko
+    for text in (en, ko):
+        for path in folder.outside:
+            assert f"{path.relative_to(folder.root).as_posix()}: another" in text
+        assert "snli / Qwen2-7B / seed 2023 (default): no grid file yet" in text
+        assert "mnli / Qwen2-7B / seed 2023 (default): grid in progress (layers 16-27 not tested yet)" in text
+        assert ("PiFi_Classification/sst2_bert_qwen2_1.5b_results.txt: complete, 28 of 28 layers, 32 test "
+                "lines, 4 layers tested more than once (averaged)") in text
+
+
+def test_time_not_logged_is_said_in_both_languages(pages):
+    article = _article(pages["sample_size"])
+    en = " ".join(d.get_text() for d in article.find_all(class_="lang-en"))
+    ko = " ".join(d.get_text() for d in article.find_all(class_="lang-ko"))
+    assert "Selection time was not logged for these runs" in en
+    assert "선택 시간이 기록되지 않았으므로" in ko
+    table = article.find("div", id="table-sample_size")
+    assert "not logged" in table.find("div", class_="lang-en").get_text()
+    assert "기록되지 않음" in table.find("div", class_="lang-ko").get_text()
+    summary = _article(pages["summary"])
+    assert "Selection time was not logged." in summary.get_text()
+    assert "선택 시간은 기록되지 않았습니다." in summary.get_text()
 
 
 @pytest.mark.parametrize("chapter", list(FIGURES))
@@ -116,6 +160,6 @@ def test_figure_captions_cite_the_measured_source(folder, pages, chapter):
     caption = _article(pages[chapter]).find("figure", id=FIGURES[chapter]).find("figcaption")
     en = " ".join(t.get_text() for t in caption.find_all("span", class_="lang-en"))
     ko = " ".join(t.get_text() for t in caption.find_all("span", class_="lang-ko"))
-    n_files = len(folder.runs) + len(folder.grids)
-    assert f"Data: measured, {folder.root.resolve()} ({n_files} files, {_hash(folder)[:12]})" in en
+    n_files = _n_files(folder)
+    assert f"Data: measured, results ({n_files} files, {_hash(folder)[:12]})" in en
     assert f"파일 {n_files}개" in ko

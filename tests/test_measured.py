@@ -147,10 +147,11 @@ def test_keyword_weight_by_stage1_reselection(folder, ab):
     got = _sorted(reselected, keys)
     assert list(got["keyword_weight"]) == list(expected["keyword_weight"])
     np.testing.assert_allclose(got["recovery_rate"], expected["recovery_rate"], rtol=0, atol=1e-12)
+    # Logged runs: the swept model's cells only, each at every weight it ran, its default included.
     logged = table[table["basis"] == "logged run"]
-    assert sorted(logged["keyword_weight"].unique()) == list(LOGGED_WEIGHTS)
+    assert sorted(logged["keyword_weight"].unique()) == sorted({*LOGGED_WEIGHTS, DEFAULT_KW})
     assert set(logged["model"]) == {"Qwen2-0.5B"}
-    assert len(logged) == 7 * 3 * len(LOGGED_WEIGHTS)
+    assert len(logged) == 7 * 3 * (len(LOGGED_WEIGHTS) + 1)
     assert "stage-1 re-selection" in ab.provenance.label("keyword_weight")
 
 
@@ -181,7 +182,9 @@ def test_seeds_are_averaged_per_task_then_interval_over_tasks(ab):
 def test_provenance_names_folder_files_hash_and_assumptions(folder, ab):
     p = ab.provenance
     assert p.kind == "measured" and not p.is_demo
-    assert p.location == str(folder.root.resolve())
+    # Named without the building machine's path: the folder lies outside the project here.
+    assert p.location == folder.root.name
+    assert str(folder.root.parent) not in p.location
     assert len(p.files) == len(folder.runs) + len(folder.grids)
     lines = []
     for path in sorted([*(r.path for r in folder.runs), *(g.path for g in folder.grids.values())],
@@ -221,10 +224,12 @@ def test_selection_time_not_recorded_panel(tmp_path):
                   elapsed=False)
     ab = pifi_ablation.load(tmp_path)
     assert ab.sample_size["time_sec"].isna().all()
-    assert any("elapsed_sec not logged: selection time not recorded" in w for w in ab.provenance.warnings)
+    assert any("elapsed_sec not logged (upstream does not log it): selection time not recorded" in w
+               for w in ab.provenance.warnings)
     fig = make_figure(ab, "sample_size")
     texts = [t.get_text() for t in fig.axes[2].texts]
-    assert any("not recorded" in t for t in texts)
+    assert any("Selection time\nnot logged" in t for t in texts)
+    assert not any(spine.get_visible() for spine in fig.axes[2].spines.values())  # no empty axis
 
 
 def test_flat_grid_gives_missing_signal_quality_with_its_reason(tmp_path):
@@ -232,7 +237,11 @@ def test_flat_grid_gives_missing_signal_quality_with_its_reason(tmp_path):
     write_grid(tmp_path, "sst2", "Qwen2-0.5B", acc)
     log = make_log("sst2", "Qwen2-0.5B", 0, acc=grid_accuracy("sst2", "Qwen2-0.5B"))
     write_json(tmp_path / "selection_logs" / "classification_sst2_qwen2_0.5b_seed0.json", log)
+    swept = make_log("sst2", "Qwen2-0.5B", 0, n_samples=50, acc=grid_accuracy("sst2", "Qwen2-0.5B"))
+    name = "classification_sst2_qwen2_0.5b_seed0.json"
+    write_json(tmp_path / "selection_logs" / "n_samples=50" / name, swept)
     ab = pifi_ablation.load(tmp_path)
+    assert len(ab.sample_size) == 2
     assert ab.sample_size["signal_quality"].isna().all()
     assert ab.task_sensitivity["recovery_rate"].tolist() == [1.0]  # best_last_gap = 0
     assert any("signal quality undefined (the grid is flat)" in w for w in ab.provenance.warnings)

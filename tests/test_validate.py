@@ -71,6 +71,21 @@ def _duplicate_disagreeing(root):
     _edit_log(root, _set("elapsed_sec", 999.0), rel="layer_selection/" + Path(LOG).name)
 
 
+def _zero_effects(final):
+    """Every head effect 0 (patched forwards failed): upstream writes L_Apply = 0 and final = L_Abstract."""
+    def change(log):
+        log["head_effects"] = [[0.0] * len(row) for row in log["head_effects"]]
+        log.update(L_Abstract=1, L_Apply=0, final_layer=final, max_head_effect=0.0)
+    return change
+
+
+def _shorter_signals(log):
+    """A log of 23 layers (its own fields agree) beside a grid of 24."""
+    log["per_layer_signals"].pop()
+    log.update(per_layer_probe_acc=None, head_effects=None, max_head_effect=None, L_Abstract=3, L_Apply=3,
+               final_layer=3)
+
+
 def _signal(i, key, value):
     return lambda log: log["per_layer_signals"][i].__setitem__(key, value)
 
@@ -98,16 +113,27 @@ CASES = [
      [LOG, "max_head_effect: got inf (NaN or infinite)", "expected a finite number >= 0 or null"]),
     ("layer-out-of-range", lambda r: _edit_log(r, _set("L_Abstract", 24)),
      [LOG, "L_Abstract: 24 is out of range", "expected an integer in 0..23"]),
-    ("final-layer-rule", lambda r: _edit_log(r, lambda log: log.update(L_Apply=-1, final_layer=0,
-                                                                       L_Abstract=1)),
-     [LOG, "final_layer: 0 disagrees with L_Abstract=1, L_Apply=-1", "expected 1 (L_Apply, or L_Abstract"]),
-    ("signals-length", lambda r: _edit_log(r, lambda log: log["per_layer_signals"].pop()),
+    ("final-layer-rule", lambda r: _edit_log(r, lambda log: log.update(
+        L_Apply=-1, final_layer=0, L_Abstract=1, head_effects=None, max_head_effect=None, base_acc=None)),
+     [LOG, "final_layer: 0 disagrees with L_Abstract=1, L_Apply=-1",
+      "expected 1 (L_Apply, or L_Abstract when stage 2 found nothing)"]),
+    ("final-layer-rule-zero-effects", lambda r: _edit_log(r, _zero_effects(final=3)),
+     [LOG, "final_layer: 3 disagrees with L_Abstract=1, L_Apply=0",
+      "expected 1 (L_Apply, or L_Abstract when stage 2 found nothing)"]),
+    ("apply-minus-one-with-effects", lambda r: _edit_log(r, lambda log: log.update(L_Apply=-1)),
+     [LOG, "L_Apply: -1 (stage 2 found nothing) beside a head effect of",
+      "expected head effects all 0 or null when L_Apply = -1"]),
+    ("signals-length", lambda r: _edit_log(r, _shorter_signals),
      [LOG, "per_layer_signals: has 23 layers but the grid has 24", "one per layer 0..23"]),
     ("signal-layer-twice", lambda r: _edit_log(r, _signal(5, "layer", 4)),
      [LOG, "per_layer_signals: layer 4 listed twice", "expected a list of 24 objects"]),
-    ("head-effects-shape", lambda r: _edit_log(r, lambda log: log["head_effects"].pop()),
-     [LOG, "head_effects: has shape 23 x 14",
-      "expected null or an n_layers x n_heads list of lists (24 x 14)"]),
+    ("head-effects-shape", lambda r: _edit_log(r, lambda log: log["head_effects"].append([0.1] * 14)),
+     [LOG, "head_effects: has shape 25 x 14",
+      "expected null or a list of at most 24 rows (layers) of at most 14 non-negative numbers"]),
+    ("head-effects-ragged", lambda r: _edit_log(r, lambda log: log["head_effects"][2].pop()),
+     [LOG, "head_effects: rows of unequal length", "each row as long"]),
+    ("probe-not-accuracy", lambda r: _edit_log(r, lambda log: log["per_layer_probe_acc"].__setitem__(0, 2.0)),
+     [LOG, "per_layer_probe_acc: holds values that are not accuracies", "(each may be null)"]),
     ("unknown-dataset", lambda r: _edit_log(r, _set("dataset", "sst5")),
      [LOG, "dataset: unknown dataset 'sst5'", "expected one of sst2"]),
     ("file-name-disagrees", lambda r: _edit_log(r, _set("seed", 7)),
@@ -119,14 +145,15 @@ CASES = [
      [GRID, "line 4", "lacks acc", "expected 'layer=<int> acc="]),
     ("accuracy-outside", lambda r: _edit_grid(r, lambda lines: [*lines[:2], "layer=2 acc=1.2", *lines[3:]]),
      [GRID, "line 3", "acc=1.2 is not an accuracy", "expected acc a finite number in [0, 1]"]),
-    ("grid-layer-twice", lambda r: _edit_grid(r, lambda lines: [*lines[:6], lines[4], *lines[6:]]),
-     [GRID, "line 7", "layer 4 is listed twice", "expected one line per layer"]),
-    ("grid-layer-missing", lambda r: _edit_grid(r, lambda lines: [*lines[:6], *lines[7:]]),
-     [GRID, "layers 6 are missing", "expected every layer 0..23"]),
+    ("grid-layer-below-default", lambda r: _edit_grid(r, lambda lines: [*lines[:6], "layer=-2 acc=0.8",
+                                                                       *lines[6:]]),
+     [GRID, "line 7", "layer -2 is negative", "or -1 (PiFi's default: the last layer)"]),
+    ("grid-line-contradicts-name", lambda r: _edit_grid(r, lambda lines: [*lines[:1],
+                                                                         "dataset=imdb layer=1 acc=0.8",
+                                                                         *lines[2:]]),
+     [GRID, "line 2", "dataset=imdb contradicts the file name", "expected dataset=sst2"]),
     ("empty-grid", lambda r: (r / GRID).write_text(""),
-     [GRID, "the file is empty", "one line per plugged layer"]),
-    ("log-without-grid", lambda r: (r / GRID).unlink(),
-     [LOG, "no grid-result file for sst2 / qwen2_0.5b", "expected a file sst2_<slm>_qwen2_0.5b_results.txt"]),
+     [GRID, "the file is empty", "one line per test run"]),
     ("two-files-disagree", _duplicate_disagreeing,
      [f"{LOG}: elapsed_sec", "disagrees with layer_selection/classification_sst2_qwen2_0.5b_seed0.json",
       "expected one log per run, or copies with the same content"]),
@@ -202,13 +229,13 @@ def test_validate_prints_what_it_read_and_the_missing_cells(tmp_path):
 
 def test_validate_exits_non_zero_without_a_traceback(small):
     _truncate(small)
-    (small / GRID).write_text("layer=0 acc=0.9\nlayer=0 acc=0.8\n")
+    (small / GRID).write_text("layer=0 acc=0.9\nlayer=1 acc=-0.8\n")
     result = _cli("validate", str(small))
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert "Unusable input (" in result.stdout
     assert f"{LOG}: line 1" in result.stdout and "ends early (truncated?)" in result.stdout
-    assert f"{GRID}: line 2: layer 0 is listed twice" in result.stdout
+    assert f"{GRID}: line 2: acc=-0.8 is not an accuracy" in result.stdout
 
 
 def test_export_of_a_bad_folder_is_a_message(small, tmp_path):

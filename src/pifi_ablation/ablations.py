@@ -85,7 +85,7 @@ def _measured(path: Path) -> Ablations:
         description=measured.describe_counts(reading),
         content_hash=reading.content_hash,
         files=reading.files,
-        location=str(path.resolve()),
+        location=paths.shown_location(path),
         assumptions=tuple(reading.assumptions),
         warnings=tuple(reading.warnings),
         notes=tuple(reading.notes.items()),

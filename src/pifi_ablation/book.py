@@ -16,6 +16,7 @@ import pandas as pd
 
 from pifi_ablation import paths
 from pifi_ablation.ablations import Ablations, load
+from pifi_ablation.coverage import AblationCoverage, Coverage, settings_text
 from pifi_ablation.findings import Finding, findings
 from pifi_ablation.provenance import Provenance
 from pifi_ablation.tables import SummaryTable, summary_table
@@ -174,8 +175,9 @@ class Page:
         glue(f"fig_{name}", Image(data=figure_png(self.figure(name)), format="png"), display=False)
 
 
-def glue_texts(found: dict[str, Finding]) -> dict[str, str]:
-    """Every glue key and the text it pastes: ``key``, and where defined ``key_ci``, ``key_n``."""
+def glue_texts(found: dict[str, Finding], demo: bool) -> dict[str, str]:
+    """Every glue key and the text it pastes: ``key``, and where defined ``key_ci``, ``key_n``;
+    and the sentences whose wording depends on the data (see :func:`phrases`)."""
     texts: dict[str, str] = {}
     for key, finding in found.items():
         texts[key] = finding.text
@@ -183,14 +185,56 @@ def glue_texts(found: dict[str, Finding]) -> dict[str, str]:
             texts[f"{key}_ci"] = finding.ci_text
         if finding.n is not None:
             texts[f"{key}_n"] = str(finding.n)
+    texts.update(phrases(found, demo))
     return texts
 
 
-def glue_findings(found: dict[str, Finding]) -> None:
+def phrases(found: dict[str, Finding], demo: bool) -> dict[str, str]:
+    """Whole sentences that differ with the data, in English (``key``) and Korean (``key_ko``).
+
+    Glued as whole sentences, so that no Korean particle has to agree with a value, and so
+    that a page never says what is only true of other data: selection time where none was
+    logged (upstream's selection log has no ``elapsed_sec``), or a caveat about the
+    simulation on a measured build.
+    """
+    small, large = found["ss_time_smallest"], found["ss_time_largest"]
+    n_small, n_large = found["ss_smallest_n"].text, found["ss_largest_n"].text
+    if small.defined and large.defined:
+        out = {
+            "ss_time_sentence": f"The mean selection time goes from {small.text} s to {large.text} s.",
+            "ss_time_sentence_ko": f"평균 선택 시간은 {small.text}초에서 {large.text}초로 바뀝니다.",
+            "ss_time_summary": (f"Mean selection time is {small.text} s at {n_small} samples and "
+                                f"{large.text} s at {n_large}."),
+            "ss_time_summary_ko": (f"평균 선택 시간은 샘플 {n_small}개에서 {small.text}초, "
+                                   f"{n_large}개에서 {large.text}초입니다."),
+        }
+    else:
+        out = {
+            "ss_time_sentence": ("Selection time was not logged for these runs (their selection logs "
+                                 "hold no elapsed_sec), so the cost side is not shown."),
+            "ss_time_sentence_ko": ("이 실행들의 선택 로그에는 elapsed_sec가 없어 선택 시간이 기록되지 "
+                                    "않았으므로, 비용 쪽은 보여 주지 않습니다."),
+            "ss_time_summary": "Selection time was not logged.",
+            "ss_time_summary_ko": "선택 시간은 기록되지 않았습니다.",
+        }
+    if demo:
+        out["evidence_caveat"] = ("On the demonstration data none of this is evidence: the simulation "
+                                  "was written to produce these shapes.")
+        out["evidence_caveat_ko"] = ("시연 데이터에서는 이 가운데 어느 것도 증거가 아닙니다. 시뮬레이션이 "
+                                     "이런 모양을 만들도록 작성되었기 때문입니다.")
+    else:
+        out["evidence_caveat"] = ("The runs behind these numbers are listed in the reproducibility "
+                                  "chapter, with the cells of the ablation grid that are still missing.")
+        out["evidence_caveat_ko"] = ("이 수치의 바탕이 된 실행과 아직 비어 있는 ablation 그리드 셀은 "
+                                     "재현성 장에 나열되어 있습니다.")
+    return out
+
+
+def glue_findings(found: dict[str, Finding], demo: bool) -> None:
     """Glue every finding's text under its key (see :func:`glue_texts`)."""
     from myst_nb import glue
 
-    for key, text in glue_texts(found).items():
+    for key, text in glue_texts(found, demo).items():
         glue(key, Plain(text), display=False)
 
 
@@ -207,7 +251,7 @@ def setup_page(source: str | None = None) -> Page:
 
     ablations = _load(source or paths.default_source())
     page = Page(ablations, findings(ablations))
-    glue_findings(page.found)
+    glue_findings(page.found, ablations.provenance.is_demo)
     glue_source(ablations.provenance)
     display(Html(notice_html(ablations.provenance)))
     return page
@@ -280,7 +324,7 @@ def show_provenance(page: Page) -> Html:
 def coverage_html(ablations: Ablations) -> str:
     """Which cells of the ablation grid have runs, in both languages (measured data only)."""
     if ablations.coverage is not None:
-        return ablations.coverage.html()
+        return coverage_report_html(ablations.coverage)
     return bilingual(
         "<p>The demo source has no runs, so there is no grid to cover. For a results folder, this "
         "section lists which (task, model, setting, seed) cells have runs and which are missing; "
@@ -288,6 +332,60 @@ def coverage_html(ablations: Ablations) -> str:
         "<p>demo 출처에는 실행이 없으므로 채울 그리드도 없습니다. 결과 폴더를 읽으면 이 절은 어느 "
         "(태스크, 모델, 설정, 시드) 셀에 실행이 있고 어느 셀이 빠졌는지 나열합니다. "
         "<code>python -m pifi_ablation validate PATH</code>가 같은 보고서를 출력합니다.</p>")
+
+
+_SHOWN_PER_PAIR = 6  # missing cells listed per (task, model) in the coverage table
+
+
+def coverage_report_html(report: Coverage) -> str:
+    """The coverage report in both languages (every string from the folder escaped)."""
+    esc = html.escape
+    en = [f"<p>Results folder <code>{esc(report.location)}</code>: {esc(report.summary)}.</p>"]
+    ko = [f"<p>결과 폴더 <code>{esc(report.location)}</code>: {esc(report.summary)}.</p>"]
+    for a in report.ablations:
+        body = _coverage_table(a)
+        en.append(f"<p><strong><code>{esc(a.name)}</code></strong>{esc(settings_text(a))}: "
+                  f"{len(a.present)} of {a.expected} cells have runs.</p>{body}")
+        ko.append(f"<p><strong><code>{esc(a.name)}</code></strong>{esc(settings_text(a))}: "
+                  f"셀 {a.expected}개 중 {len(a.present)}개에 실행이 있습니다.</p>{body}")
+    sections = (
+        ("Pending runs (their grid is missing, in progress or unusable; left out of the tables)",
+         "대기 중인 실행(그리드가 없거나 진행 중이거나 쓸 수 없음; 표에서 제외)",
+         [p.text() for p in report.pending]),
+        ("Skipped files (outside the study)", "건너뛴 파일(연구 범위 밖)",
+         [f"{path}: {why}" for path, why in report.skipped]),
+        ("Grid files", "그리드 파일", [g.text() for g in report.grids]),
+    )
+    for title_en, title_ko, items in sections:
+        if not items:
+            continue
+        listed = "".join(f"<li>{esc(item)}</li>" for item in items)
+        folded = f"<ul>{listed}</ul></details>"
+        head = '<details class="pifi-coverage-list"><summary>'
+        en.append(f"{head}{title_en} ({len(items)})</summary>{folded}")
+        ko.append(f"{head}{title_ko} ({len(items)}건)</summary>{folded}")
+    return f'<div class="pifi-coverage">{bilingual("".join(en), "".join(ko))}</div>'
+
+
+def _coverage_table(a: AblationCoverage) -> str:
+    esc = html.escape
+    missing = a.missing()
+    head = "".join(f"<th>{esc(m)}</th>" for m in a.models)
+    rows = []
+    per_pair = len(a.settings) * len(a.seeds)
+    for task in a.tasks:
+        cells = []
+        for model in a.models:
+            gone = missing.get((task, model), [])
+            listed = "; ".join(f"{s} seed {seed}" for s, seed in gone[:_SHOWN_PER_PAIR])
+            if len(gone) > _SHOWN_PER_PAIR:
+                listed += f"; +{len(gone) - _SHOWN_PER_PAIR}"
+            status = "complete" if not gone else ("empty" if len(gone) == per_pair else "partial")
+            detail = f"<br><small>{esc(listed)}</small>" if gone else ""
+            cells.append(f'<td class="pifi-cov-{status}">{a.count(task, model)}/{per_pair}{detail}</td>')
+        rows.append(f"<tr><th>{esc(task)}</th>{''.join(cells)}</tr>")
+    return (f'<div class="pifi-table-scroll"><table class="pifi-table pifi-coverage-grid">'
+            f"<tr><th></th>{head}</tr>{''.join(rows)}</table></div>")
 
 
 def show_coverage(page: Page) -> Html:

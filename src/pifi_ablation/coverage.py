@@ -5,19 +5,22 @@ the registry, every seed seen in the folder, and for each sweep every setting
 seen in the folder (and the default): so the report shows what is left to run.
 The keyword-weight ablation needs no runs of its own (stage-1 re-selection from
 the default runs); logged keyword_weight runs, where present, are cells too.
+
+Beside the cells the report lists what a real folder holds besides finished runs:
+runs *pending* their grid search, files *skipped* as outside the study, and each grid
+file's state (complete, in progress, unusable; layers tested more than once).  This module
+is analysis: the report's HTML is built by :mod:`pifi_ablation.book`.
 """
 
 from __future__ import annotations
 
-import html
 from collections import defaultdict
 from dataclasses import dataclass
 
-from pifi_ablation import registry
+from pifi_ablation import paths, registry
 from pifi_ablation.sources.measured import DEFAULTS, Reading, describe_counts
 
 Cell = tuple[str, str, str, int]  # task, model, setting, seed
-_SHOWN_PER_PAIR = 6  # missing cells listed per (task, model) in the HTML report
 RESELECTED = "re-selection"
 DEFAULT = "default"
 
@@ -54,10 +57,50 @@ class AblationCoverage:
 
 
 @dataclass(frozen=True)
+class GridState:
+    """One grid file of the study: its layers tested so far and how often."""
+
+    path: str
+    task: str
+    model: str
+    state: str  # "complete", "in progress" or "unusable"
+    tested: int  # layers with at least one test line
+    n_layers: int
+    lines: int  # test lines in all
+    repeated: int  # layers tested more than once
+
+    def text(self) -> str:
+        if self.state == "unusable":
+            return f"{self.path}: unusable (see Unusable input)"
+        said = f"{self.path}: {self.state}, {self.tested} of {self.n_layers} layers, {self.lines} test lines"
+        return said + (f", {self.repeated} layers tested more than once (averaged)" if self.repeated else "")
+
+
+@dataclass(frozen=True)
+class PendingRun:
+    """A run whose grid is missing, in progress or unusable."""
+
+    path: str
+    task: str
+    model: str
+    seed: int
+    setting: str
+    reason: str
+
+    def text(self) -> str:
+        return f"{self.task} / {self.model} / seed {self.seed} ({self.setting}): {self.reason} [{self.path}]"
+
+
+@dataclass(frozen=True)
 class Coverage:
-    """What a results folder holds: the read summary, the problems and each ablation's cells."""
+    """What a results folder holds: the read summary, the problems and each ablation's cells.
+
+    ``root`` is the folder as given (the command line prints it); ``location`` is how a
+    published page names it (relative to the project, never an absolute path).
+    """
 
     root: str
+    location: str
     summary: str
     n_files: int
     content_hash: str
@@ -65,66 +108,36 @@ class Coverage:
     problems: tuple[str, ...]
     assumptions: tuple[str, ...]
     warnings: tuple[str, ...]
+    pending: tuple[PendingRun, ...] = ()
+    skipped: tuple[tuple[str, str], ...] = ()
+    grids: tuple[GridState, ...] = ()
 
     def text(self) -> str:
         """The report as plain text (the ``validate`` command prints it)."""
         lines = [f"Results folder: {self.root}", f"Read: {self.summary}",
                  f"Files read: {self.n_files}, content hash (SHA-256) {self.content_hash}"]
         for title, items in (("Assumed", self.assumptions), ("Warnings", self.warnings),
-                             ("Unusable input", self.problems)):
+                             ("Unusable input", self.problems),
+                             ("Skipped, outside the study", [f"{p}: {why}" for p, why in self.skipped]),
+                             ("Pending (left out until their grid is complete)",
+                              [p.text() for p in self.pending]),
+                             ("Grid files", [g.text() for g in self.grids])):
             lines.append(f"{title} ({len(items)}):" if items else f"{title}: none")
             lines += [f"  - {item}" for item in items]
         lines.append("Coverage of the ablation grid (cells: task, model, setting, seed):")
         for a in self.ablations:
-            lines.append(f"  {a.name}{_settings_text(a)}: {len(a.present)} of {a.expected} cells have runs")
+            lines.append(f"  {a.name}{settings_text(a)}: {len(a.present)} of {a.expected} cells have runs")
             for (task, model), gone in a.missing().items():
                 cells = "; ".join(f"{s} seed {seed}" for s, seed in gone)
                 lines.append(f"    missing {task} / {model}: {cells}")
         return "\n".join(lines)
 
-    def html(self) -> str:
-        """The report in both languages (every string from the folder escaped)."""
-        from pifi_ablation.book import bilingual
 
-        esc = html.escape
-        en, ko = [], []
-        en.append(f"<p>Results folder <code>{esc(self.root)}</code>: {esc(self.summary)}.</p>")
-        ko.append(f"<p>결과 폴더 <code>{esc(self.root)}</code>: {esc(self.summary)}.</p>")
-        for a in self.ablations:
-            body = _grid_table(a)
-            en.append(f"<p><strong><code>{esc(a.name)}</code></strong>{esc(_settings_text(a))}: "
-                      f"{len(a.present)} of {a.expected} cells have runs.</p>{body}")
-            ko.append(f"<p><strong><code>{esc(a.name)}</code></strong>{esc(_settings_text(a))}: "
-                      f"셀 {a.expected}개 중 {len(a.present)}개에 실행이 있습니다.</p>{body}")
-        return f'<div class="pifi-coverage">{bilingual("".join(en), "".join(ko))}</div>'
-
-
-def _settings_text(a: AblationCoverage) -> str:
+def settings_text(a: AblationCoverage) -> str:
     seeds = ", ".join(map(str, a.seeds)) or "none"
     if a.setting is None:
         return f" (default settings; seeds {seeds})"
     return f" ({', '.join(a.settings)}; seeds {seeds})"
-
-
-def _grid_table(a: AblationCoverage) -> str:
-    esc = html.escape
-    missing = a.missing()
-    head = "".join(f"<th>{esc(m)}</th>" for m in a.models)
-    rows = []
-    per_pair = len(a.settings) * len(a.seeds)
-    for task in a.tasks:
-        cells = []
-        for model in a.models:
-            gone = missing.get((task, model), [])
-            listed = "; ".join(f"{s} seed {seed}" for s, seed in gone[:_SHOWN_PER_PAIR])
-            if len(gone) > _SHOWN_PER_PAIR:
-                listed += f"; +{len(gone) - _SHOWN_PER_PAIR}"
-            status = "complete" if not gone else ("empty" if len(gone) == per_pair else "partial")
-            detail = f"<br><small>{esc(listed)}</small>" if gone else ""
-            cells.append(f'<td class="pifi-cov-{status}">{a.count(task, model)}/{per_pair}{detail}</td>')
-        rows.append(f"<tr><th>{esc(task)}</th>{''.join(cells)}</tr>")
-    return (f'<div class="pifi-table-scroll"><table class="pifi-table pifi-coverage-grid">'
-            f"<tr><th></th>{head}</tr>{''.join(rows)}</table></div>")
 
 
 def _label(setting: str, value: float) -> str:
@@ -170,9 +183,30 @@ def coverage(reading: Reading) -> Coverage:
         one("model_size", None, [DEFAULT], sweeps["default"]),
     )
     return Coverage(
-        root=str(reading.root), summary=describe_counts(reading), n_files=len(reading.hashes),
+        root=str(reading.root), location=paths.shown_location(reading.root),
+        summary=describe_counts(reading), n_files=len(reading.hashes),
         content_hash=reading.content_hash, ablations=ablations,
         problems=tuple(str(p) for p in reading.problems), assumptions=tuple(reading.assumptions),
         warnings=tuple(reading.warnings),
+        pending=tuple(_pending(p) for p in reading.pending),
+        skipped=tuple(reading.skipped),
+        grids=_grid_states(reading),
     )
+
+
+def _pending(p) -> PendingRun:
+    differs = p.run.differs()
+    setting = ", ".join(_label(s, getattr(p.run, s)) for s in differs) or DEFAULT
+    return PendingRun(p.run.path, p.run.task, p.run.model, p.run.seed, setting, p.reason)
+
+
+def _grid_states(reading: Reading) -> tuple[GridState, ...]:
+    states = []
+    for (task, model), grid in reading.grid_of.items():
+        states.append(GridState(grid.path, task, model, "complete" if grid.complete else "in progress",
+                                int((grid.lines > 0).sum()), grid.n_layers, int(grid.lines.sum()),
+                                len(grid.repeated_layers)))
+    for (task, model), path in reading.unusable_grids.items():
+        states.append(GridState(path, task, model, "unusable", 0, registry.MODELS[model].n_layers, 0, 0))
+    return tuple(sorted(states, key=lambda g: g.path))
 

@@ -273,11 +273,13 @@ def _per_task_lines(ax: Axes, table: pd.DataFrame, x: str, y: str) -> list[str]:
     return tasks
 
 
-def _not_recorded(ax: Axes, what: str) -> None:
-    ax.text(0.5, 0.5, f"{what}\nnot recorded", ha="center", va="center",
+def _not_recorded(ax: Axes, what: str, why: str = "not recorded") -> None:
+    ax.text(0.5, 0.5, f"{what}\n{why}", ha="center", va="center",
             transform=ax.transAxes, color="0.4")
     ax.set_xticks([])
     ax.set_yticks([])
+    for spine in ax.spines.values():  # no empty frame: the panel holds a statement, not data
+        spine.set_visible(False)
 
 
 def sample_size_figure(table: pd.DataFrame, *, stamp: str | None = None) -> Figure:
@@ -308,7 +310,7 @@ def sample_size_figure(table: pd.DataFrame, *, stamp: str | None = None) -> Figu
 
         time = stats.summarise(table, "n_samples", "time_sec")
         if time["n"].sum() == 0:
-            _not_recorded(c, "Selection time")
+            _not_recorded(c, "Selection time", "not logged\n(no elapsed_sec\nin the logs)")
         else:
             pos = np.arange(len(time))
             err = np.vstack([time["mean"] - time["ci_low"], time["ci_high"] - time["mean"]])

@@ -23,6 +23,8 @@ from pifi_ablation.style import task_label
 
 Format = Literal["pct", "share", "pp", "int", "setting", "rho", "p", "name", "sec"]
 MISSING_TEXT = "n/a"
+# Upstream's selection log has no elapsed_sec: where no run logged it, the time findings say so.
+TIME_NOT_LOGGED = "not logged"
 
 
 def format_value(value: float | int | str, fmt: Format) -> str:
@@ -71,15 +73,20 @@ class Finding:
     description: str
     ci: tuple[float, float] | None = None
     n: int | None = None
+    missing: str = MISSING_TEXT  # the text of an undefined value
+
+    @property
+    def defined(self) -> bool:
+        return not (isinstance(self.value, float) and math.isnan(self.value))
 
     @property
     def text(self) -> str:
-        return format_value(self.value, self.fmt)
+        return format_value(self.value, self.fmt) if self.defined else self.missing
 
     @property
     def ci_text(self) -> str:
-        if self.ci is None:
-            return MISSING_TEXT
+        if self.ci is None or not self.defined:
+            return self.missing
         low, high = (format_value(v, self.fmt) for v in self.ci)
         return f"[{low}, {high}]"
 
@@ -90,8 +97,9 @@ class Finding:
         return self.text
 
 
-def _from_estimate(key: str, e: stats.Estimate, fmt: Format, description: str) -> Finding:
-    return Finding(key, e.mean, fmt, description, ci=(e.low, e.high), n=e.n)
+def _from_estimate(key: str, e: stats.Estimate, fmt: Format, description: str,
+                   missing: str = MISSING_TEXT) -> Finding:
+    return Finding(key, e.mean, fmt, description, ci=(e.low, e.high), n=e.n, missing=missing)
 
 
 def _row(summary: pd.DataFrame, setting: str, value: float) -> stats.Estimate:
@@ -132,9 +140,9 @@ def sample_size_findings(table: pd.DataFrame) -> list[Finding]:
         _from_estimate("ss_quality_largest", _row(quality, "n_samples", largest), "rho",
                        "mean signal quality (Spearman rho) at the largest sample size"),
         _from_estimate("ss_time_smallest", _row(time, "n_samples", smallest), "sec",
-                       "mean selection time (s) at the smallest sample size"),
+                       "mean selection time (s) at the smallest sample size", missing=TIME_NOT_LOGGED),
         _from_estimate("ss_time_largest", _row(time, "n_samples", largest), "sec",
-                       "mean selection time (s) at the largest sample size"),
+                       "mean selection time (s) at the largest sample size", missing=TIME_NOT_LOGGED),
     ]
 
 

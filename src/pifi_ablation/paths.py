@@ -33,3 +33,20 @@ def default_source() -> str:
     if os.environ.get(SOURCE_ENV):
         return os.environ[SOURCE_ENV]
     return str(RESULTS_DIR) if holds_results(RESULTS_DIR) else "demo"
+
+
+def shown_location(folder: str | os.PathLike[str]) -> str:
+    """How a published page names a results folder: relative to the project root when it lies
+    inside the project, else by its own name, never by the absolute path of the machine
+    that built the page (which would name, say, the author's home folder).
+
+    >>> shown_location(project_root() / "results")
+    'results'
+    >>> shown_location("/home/someone/data/pifi/results")
+    'results'
+    """
+    path = Path(folder).resolve()
+    try:
+        return path.relative_to(project_root()).as_posix() or "."
+    except ValueError:
+        return path.name

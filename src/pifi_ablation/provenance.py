@@ -41,7 +41,7 @@ class Provenance:
 
     @property
     def folder_name(self) -> str:
-        """The results folder's own name (the full path is in ``location``)."""
+        """The results folder's own name (``location`` is its path relative to the project)."""
         return PurePath(self.location).name if self.location else ""
 
     def note(self, table: str) -> str | None:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from pifi_ablation import stats
 from pifi_ablation.ablations import Ablations, keyword_weight_curve, keyword_weight_logged
-from pifi_ablation.findings import Format, format_value
+from pifi_ablation.findings import TIME_NOT_LOGGED, Format, format_value
 from pifi_ablation.metrics import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE
 from pifi_ablation.registry import MODEL_ORDER
 from pifi_ablation.style import task_label
@@ -45,6 +45,7 @@ KO_LABELS: dict[str, str] = {
     "default, best mean": "기본값, 최고 평균",
     "classification": "분류",
     "entailment": "함의",
+    TIME_NOT_LOGGED: "기록되지 않음",
 }
 
 
@@ -63,12 +64,14 @@ class SummaryTable:
         return frame.map(lambda v: KO_LABELS.get(v, v) if isinstance(v, str) else v)
 
 
-def _with_ci(summary: pd.DataFrame, fmt: Format) -> pd.Series:
-    return summary.apply(
-        lambda r: f"{format_value(r['mean'], fmt)} "
-                  f"[{format_value(r['ci_low'], fmt)}, {format_value(r['ci_high'], fmt)}]",
-        axis=1,
-    )
+def _with_ci(summary: pd.DataFrame, fmt: Format, missing: str | None = None) -> pd.Series:
+    """``mean [low, high]``; ``missing`` (when given) where no run has a value."""
+    def cell(r: pd.Series) -> str:
+        if missing is not None and r["n"] == 0:
+            return missing
+        return (f"{format_value(r['mean'], fmt)} "
+                f"[{format_value(r['ci_low'], fmt)}, {format_value(r['ci_high'], fmt)}]")
+    return summary.apply(cell, axis=1)
 
 
 def sample_size_table(table: pd.DataFrame) -> SummaryTable:
@@ -79,7 +82,7 @@ def sample_size_table(table: pd.DataFrame) -> SummaryTable:
         "Selection samples (n)": rec["n_samples"].map(lambda v: format_value(v, "int")),
         "Mean recovery [95% CI]": _with_ci(rec, "pct"),
         "Mean signal quality (ρ) [95% CI]": _with_ci(qual, "rho"),
-        "Mean selection time, s [95% CI]": _with_ci(time, "sec"),
+        "Mean selection time, s [95% CI]": _with_ci(time, "sec", missing=TIME_NOT_LOGGED),
         "Tasks (n)": rec["n"].astype(str),
         "Runs (n)": rec["runs"].astype(str),
     })

@@ -1,0 +1,232 @@
+"""From paired runs and grids to the five tables, as SPEC.md defines each.
+
+A sweep table (sample size, lambda scale, logged keyword weight) holds, for every
+(task, model, seed) cell with at least one run away from that setting's default, its runs at
+every value of the setting, the default run included; other cells' default runs are not in
+it, so every point of a curve averages the same population.  The task and model tables hold
+the runs at default settings.  The keyword-weight curve is a stage-1 re-selection from the
+default runs' logged per-layer signals (stage 2 is not re-run).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pifi_ablation import registry, schema
+from pifi_ablation.errors import LayoutError, SchemaError
+from pifi_ablation.metrics import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE, DEFAULT_N_SAMPLES
+from pifi_ablation.sources.measured.checks import Notes
+from pifi_ablation.sources.measured.logs import Run
+from pifi_ablation.sources.measured.reading import Reading
+
+# The seed notebook's keyword-weight grid: stage 1 is re-selected at each of
+# these from the logged per-layer signals (and at every logged keyword_weight).
+RESELECTION_WEIGHTS: tuple[float, ...] = (0.0, 0.25, 0.5, 0.65, 0.75, 0.9, 1.0)
+RESELECTION = "stage-1 re-selection"
+LOGGED = "logged run"
+RESELECTION_NOTE = ("keyword weight by stage-1 re-selection from the logged per-layer signals "
+                    "(stage 2 not re-run)")
+SWEEPS = ("n_samples", "lambda_scale", "keyword_weight")
+
+
+def spearman_rows(scores: np.ndarray, acc: np.ndarray) -> np.ndarray:
+    """Spearman rho of each row of ``scores`` against ``acc`` (average ranks for ties);
+    NaN where either is constant.  The same definition as :func:`metrics.signal_quality`,
+    computed for many runs at once."""
+    # Imported here: scipy.stats costs a second at import, and only measured data needs it.
+    from scipy.stats import rankdata
+
+    rs = rankdata(scores, axis=1)
+    ra = rankdata(acc)
+    rs -= rs.mean(axis=1, keepdims=True)
+    ra = ra - ra.mean()
+    den = np.sqrt((rs ** 2).sum(axis=1) * (ra ** 2).sum())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rho = (rs @ ra) / den
+    rho[(den == 0) | (np.ptp(scores, axis=1) == 0) | (np.ptp(acc) == 0)] = np.nan
+    return np.clip(rho, -1.0, 1.0)
+
+
+def reselect(keyword: np.ndarray, corr: np.ndarray, weight: float | np.ndarray) -> np.ndarray:
+    """Stage-1 L_Abstract of each row (run) at keyword weight ``weight`` (one, or one per row):
+    argmax of weight*keyword + (1-weight)*corr, or the middle layer when every score is <= 0."""
+    w = np.asarray(weight, dtype=float).reshape(-1, 1)
+    score = w * keyword + (1.0 - w) * corr
+    chosen = np.argmax(score, axis=1)
+    chosen[(score <= 0).all(axis=1)] = score.shape[1] // 2
+    return chosen
+
+
+def _recovery(acc: np.ndarray, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(recovery_rate, auto_last_gap, best_last_gap) for plugged layers ``chosen``."""
+    best_gap = float(acc.max() - acc[-1])
+    auto = acc[chosen] - acc[-1]
+    recovery = np.ones_like(auto) if best_gap == 0 else auto / best_gap
+    return recovery, auto, np.full_like(auto, best_gap)
+
+
+def sweep_cells(runs: list[Run]) -> dict[str, set[tuple[str, str, int]]]:
+    """Per swept setting, the (task, model, seed) cells with a run away from its default."""
+    cells: dict[str, set[tuple[str, str, int]]] = {s: set() for s in SWEEPS}
+    for run in runs:
+        differs = run.differs()
+        if len(differs) == 1:
+            cells[differs[0]].add(run.cell)
+    return cells
+
+
+def in_sweep(run: Run, setting: str, cells: dict[str, set[tuple[str, str, int]]]) -> bool:
+    """Whether ``run`` is a point of ``setting``'s sweep: away from the default in that setting
+    only, or the default run of a cell that has such runs."""
+    differs = run.differs()
+    return differs == (setting,) or (differs == () and run.cell in cells[setting])
+
+
+def derive(reading: Reading) -> None:
+    """Fill ``reading.tables`` from its usable runs."""
+    cols: dict[str, dict[str, list]] = {name: defaultdict(list) for name in (
+        "sample_size", "keyword_weight", "lambda_scale", "task_sensitivity", "model_size")}
+    flat, no_effect, no_time, reselection_mismatch, unshown = (Notes() for _ in range(5))
+    cells = sweep_cells(reading.runs)
+    by_grid: dict[tuple[str, str], list[Run]] = defaultdict(list)
+    for run in reading.runs:
+        by_grid[(run.task, run.model)].append(run)
+    # One weight grid for every task and model, so that their curves line up.
+    weights_grid = sorted(set(RESELECTION_WEIGHTS)
+                          | {r.keyword_weight for r in reading.runs if r.differs() == ("keyword_weight",)})
+    for (task, model), runs in sorted(by_grid.items()):
+        grid = reading.grid_of[(task, model)]
+        acc = grid.acc
+        info = registry.TASKS[task]
+        kw = np.vstack([r.keyword_signal for r in runs])
+        corr = np.vstack([r.corr_signal for r in runs])
+        weights = np.array([r.keyword_weight for r in runs])
+        score = weights[:, None] * kw + (1.0 - weights[:, None]) * corr
+        quality = spearman_rows(score, acc)
+        final = np.array([r.final_layer for r in runs])
+        recovery, auto, best_gap = _recovery(acc, final)
+        own = reselect(kw, corr, weights)
+        sensitivity = float((acc.max() - acc.min()) / acc.max())
+        best_norm = int(np.argmax(acc)) / (acc.size - 1)
+        for i, run in enumerate(runs):
+            if own[i] != run.l_abstract:
+                reselection_mismatch.add(
+                    "stage-1 re-selection at the log's own keyword_weight picks another layer than its "
+                    "L_Abstract", run.path)
+            differs = run.differs()
+            row = {"task": task, "model": model, "seed": run.seed}
+            if len(differs) > 1:
+                unshown.add(f"the run differs from the defaults in {len(differs)} settings "
+                            f"({', '.join(differs)}): it belongs to no one-setting sweep and is not shown",
+                            run.path)
+                continue
+            if np.isnan(quality[i]):
+                why = "the grid is flat" if np.ptp(acc) == 0 else "the PCL score is the same on every layer"
+                flat.add(f"signal quality undefined ({why}): left out of its means", run.path)
+            if run.head_effect_missing:
+                no_effect.add(f"max head effect missing: {run.head_effect_missing}; final layer = "
+                              "L_Abstract; left out of its means", run.path)
+            if in_sweep(run, "n_samples", cells):
+                if np.isnan(run.elapsed_sec):
+                    no_time.add("elapsed_sec not logged (upstream does not log it): selection time "
+                                "not recorded", run.path)
+                _append(cols["sample_size"], row, n_samples=run.n_samples, recovery_rate=recovery[i],
+                        signal_quality=quality[i], auto_last_gap=auto[i], best_last_gap=best_gap[i],
+                        time_sec=run.elapsed_sec)
+            if in_sweep(run, "lambda_scale", cells):
+                _append(cols["lambda_scale"], row, lambda_scale=run.lambda_scale,
+                        max_head_effect=run.max_head_effect, recovery_rate=recovery[i])
+            if in_sweep(run, "keyword_weight", cells):
+                _append(cols["keyword_weight"], row, keyword_weight=run.keyword_weight,
+                        recovery_rate=recovery[i], basis=LOGGED)
+            if differs == ():
+                _append(cols["task_sensitivity"], row, task_type=info.task_type, n_classes=info.n_classes,
+                        sensitivity=sensitivity, best_last_gap=best_gap[i], auto_last_gap=auto[i],
+                        recovery_rate=recovery[i])
+                _append(cols["model_size"], row, n_layers=grid.n_layers,
+                        params_b=registry.MODELS[model].params_b, last_acc=float(acc[-1]),
+                        best_acc=float(acc.max()), best_last_gap=best_gap[i], recovery_rate=recovery[i],
+                        best_layer_norm=best_norm)
+        defaults = [i for i, r in enumerate(runs) if not r.differs()]
+        if defaults:
+            for weight in weights_grid:
+                chosen = reselect(kw[defaults], corr[defaults], weight)
+                rec = _recovery(acc, chosen)[0]
+                for j, i in enumerate(defaults):
+                    _append(cols["keyword_weight"], {"task": task, "model": model, "seed": runs[i].seed},
+                            keyword_weight=weight, recovery_rate=rec[j], basis=RESELECTION)
+    reading.warnings.extend(flat.lines() + no_effect.lines() + no_time.lines()
+                            + reselection_mismatch.lines() + unshown.lines())
+    reading.tables = {name: _frame(name, c) for name, c in cols.items()}
+    for name, table in reading.tables.items():
+        found = schema.problems(table, schema.SCHEMAS[name])
+        if found:
+            reading.problems.append(SchemaError(f"table {name!r}", None, "; ".join(found)))
+    reading.notes = {"keyword_weight": RESELECTION_NOTE}
+    if LOGGED in cols["keyword_weight"]["basis"]:
+        reading.notes["keyword_weight"] += "; logged keyword_weight runs (stages 1 and 2) marked apart"
+    if not cols["task_sensitivity"]["task"]:
+        reading.problems.append(LayoutError(
+            reading.root.name, None, "holds no usable run at the default settings",
+            f"runs with n_samples={DEFAULT_N_SAMPLES}, keyword_weight={DEFAULT_KEYWORD_WEIGHT:g}, "
+            f"lambda_scale={DEFAULT_LAMBDA_SCALE:g} and a complete grid (the task, model and "
+            "keyword-weight tables need them)"))
+    used = {reading.grid_of[k].path for k in by_grid}
+    for _key, grid in sorted(reading.grid_of.items()):
+        if grid.path not in used and grid.complete:
+            reading.warnings.append(f"{grid.path}: no selection log uses this grid; not shown")
+
+
+def _append(columns: dict[str, list], row: dict[str, Any], **values: Any) -> None:
+    for k, v in {**row, **values}.items():
+        columns[k].append(v)
+
+
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    "sample_size": ("task", "n_samples", "recovery_rate", "signal_quality", "auto_last_gap",
+                    "best_last_gap", "time_sec", "model", "seed"),
+    "keyword_weight": ("task", "keyword_weight", "recovery_rate", "basis", "model", "seed"),
+    "lambda_scale": ("task", "lambda_scale", "max_head_effect", "recovery_rate", "model", "seed"),
+    "task_sensitivity": ("task", "task_type", "n_classes", "sensitivity", "best_last_gap",
+                         "auto_last_gap", "recovery_rate", "model", "seed"),
+    "model_size": ("model", "n_layers", "params_b", "task", "last_acc", "best_acc", "best_last_gap",
+                   "recovery_rate", "best_layer_norm", "seed"),
+}
+_INT_COLUMNS = frozenset({"n_samples", "seed", "n_layers", "n_classes"})
+_STR_COLUMNS = frozenset({"task", "model", "task_type", "basis"})
+
+
+def _frame(name: str, columns: dict[str, list]) -> pd.DataFrame:
+    data = {}
+    for col in _COLUMNS[name]:
+        values = columns.get(col, [])
+        if col in _STR_COLUMNS:
+            data[col] = pd.Series(values, dtype="str")
+        elif col in _INT_COLUMNS:
+            data[col] = pd.Series(np.asarray(values, dtype=np.int64))
+        else:
+            data[col] = pd.Series(np.asarray(values, dtype=float))
+    frame = pd.DataFrame(data)
+    order = [c for c in ("model", "task", "n_samples", "keyword_weight", "lambda_scale", "seed")
+             if c in frame.columns]
+    return frame.sort_values(order, kind="stable", ignore_index=True)
+
+
+def describe_counts(reading: Reading) -> str:
+    """One line: what was read."""
+    models = sorted({r.model for r in reading.runs}, key=registry.MODEL_ORDER.index)
+    tasks = sorted({r.task for r in reading.runs}, key=list(registry.TASKS).index)
+    seeds = sorted({r.seed for r in reading.runs})
+    text = (f"{len(reading.logs)} selection logs and {len(reading.grids)} grid files read; "
+            f"{len(reading.runs)} usable runs of {len(models)} models ({', '.join(models)}), "
+            f"{len(tasks)} tasks, seeds {', '.join(map(str, seeds)) or 'none'}")
+    extra = []
+    if reading.pending:
+        extra.append(f"{len(reading.pending)} runs pending")
+    if reading.skipped:
+        extra.append(f"{len(reading.skipped)} files outside the study skipped")
+    return text + (f"; {', '.join(extra)}" if extra else "")

@@ -1,0 +1,176 @@
+"""Grid-result files: the downstream accuracy of PiFi with each LLM layer plugged in.
+
+Upstream's test code appends one line per test run to ``{dataset}_{slm}_{llm}_results.txt``::
+
+    dataset=sst2  model=bert  llm=qwen2_1.5b  layer=12  acc=0.9134  precision=...  recall=...
+    f1=...  loss=...   (one line)
+
+Older files hold ``layer=12 acc=0.9134 f1=0.9120`` (``f1`` may be ``macro_f1`` or absent).
+The file is opened in append mode and its name holds no seed, so a layer can be listed
+several times (a re-test, another training seed): those lines are repeated measurements,
+averaged, with their count kept.  ``layer=-1`` is PiFi's default (no ``--layer_num``): the
+last layer.  A grid still being filled lacks layers: it is *in progress*, not an error.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from pifi_ablation.errors import GridError, ResultsError
+
+# Fields of upstream's line (and of older files); anything else is listed once per file.
+KNOWN_FIELDS = frozenset({"dataset", "model", "llm", "layer", "acc", "precision", "recall", "f1",
+                          "macro_f1", "loss"})
+_SCORES = ("acc", "f1", "macro_f1")  # checked as accuracies in [0, 1]
+_NAMED = {"dataset": "dataset", "model": "slm", "llm": "llm"}  # line field -> file-name part
+EXPECTED_LINE = ("'layer=<int> acc=<number in [0, 1]>', optionally with upstream's dataset=, model=, "
+                 "llm=, precision=, recall=, f1= (or macro_f1=) and loss=")
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Downstream accuracy per plugged layer of one (dataset, SLM, LLM).
+
+    ``acc[i]`` is the mean of the ``lines[i]`` test runs of layer ``i`` (NaN where none ran
+    yet); the grid is complete when every layer has at least one.
+    """
+
+    path: str
+    task: str
+    slm: str
+    model: str
+    acc: np.ndarray
+    lines: np.ndarray
+
+    @property
+    def n_layers(self) -> int:
+        return int(self.acc.size)
+
+    @property
+    def complete(self) -> bool:
+        return bool((self.lines > 0).all())
+
+    @property
+    def missing_layers(self) -> list[int]:
+        return np.flatnonzero(self.lines == 0).tolist()
+
+    @property
+    def repeated_layers(self) -> dict[int, int]:
+        """Layers measured more than once, with their number of lines."""
+        return {int(i): int(self.lines[i]) for i in np.flatnonzero(self.lines > 1)}
+
+
+@dataclass
+class GridText:
+    """What a grid file's lines say, before it becomes a :class:`Grid`."""
+
+    acc: np.ndarray
+    lines: np.ndarray
+    default_lines: int  # lines with layer=-1 (PiFi's default: the last layer)
+    unknown_fields: tuple[str, ...]
+
+
+def layer_ranges(layers: list[int]) -> str:
+    """``[3, 4, 5, 9]`` -> ``'3-5, 9'``."""
+    out: list[str] = []
+    start = prev = None
+    for x in [*layers, None]:
+        if start is not None and (x is None or x != prev + 1):
+            out.append(str(start) if start == prev else f"{start}-{prev}")
+            start = None
+        if x is not None and start is None:
+            start = x
+        prev = x
+    return ", ".join(out)
+
+
+def parse_grid(path: str, text: str, names: dict[str, str], registry_layers: int,
+               problems: list[ResultsError]) -> GridText | None:
+    """Parse one grid file.  ``names`` holds the dataset, slm and llm of its file name; a line
+    naming others contradicts the file.  The layer count is the registry's, or more when the
+    file lists higher layers.  Returns None after adding every problem to ``problems``."""
+    before = len(problems)
+    if not text.strip():
+        problems.append(GridError(path, None, "the file is empty", "one line per test run, " + EXPECTED_LINE))
+        return None
+    sums: dict[int, float] = {}
+    counts: dict[int, int] = {}
+    default_acc: list[float] = []
+    unknown: set[str] = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"line {number}"
+        fields: dict[str, str] = {}
+        for token in line.split():
+            name, sep, value = token.partition("=")
+            if not sep or not name or not value:
+                problems.append(GridError(path, where, f"malformed field {token!r} in {line.strip()!r}",
+                                          EXPECTED_LINE))
+                fields = {}
+                break
+            fields[name] = value
+        if not fields:
+            continue
+        if "layer" not in fields or "acc" not in fields:
+            problems.append(GridError(path, where, f"{line.strip()!r} lacks "
+                                      + " and ".join(k for k in ("layer", "acc") if k not in fields),
+                                      EXPECTED_LINE))
+            continue
+        unknown.update(set(fields) - KNOWN_FIELDS)
+        for field_name, part in _NAMED.items():
+            if field_name in fields and fields[field_name] != names[part]:
+                problems.append(GridError(path, where, f"{field_name}={fields[field_name]} contradicts the "
+                                          f"file name", f"{field_name}={names[part]}, as the file name says"))
+        try:
+            layer = int(fields["layer"])
+        except ValueError:
+            problems.append(GridError(path, where, f"layer {fields['layer']!r} is not an integer",
+                                      EXPECTED_LINE))
+            continue
+        acc = float("nan")
+        for name in _SCORES:
+            if name not in fields:
+                continue
+            try:
+                v = float(fields[name])
+            except ValueError:
+                v = float("nan")
+            if not (math.isfinite(v) and 0.0 <= v <= 1.0):
+                problems.append(GridError(path, where, f"{name}={fields[name]} is not an accuracy",
+                                          f"{name} a finite number in [0, 1]"))
+            elif name == "acc":
+                acc = v
+        if math.isnan(acc):
+            continue
+        if layer < -1:
+            problems.append(GridError(path, where, f"layer {layer} is negative",
+                                      "layer indices 0, 1, ..., n_layers - 1, or -1 (PiFi's default: "
+                                      "the last layer)"))
+            continue
+        if layer == -1:
+            default_acc.append(acc)
+            continue
+        sums[layer] = sums.get(layer, 0.0) + acc
+        counts[layer] = counts.get(layer, 0) + 1
+    if len(problems) > before:
+        return None
+    n = max(registry_layers, max(counts, default=-1) + 1)
+    if default_acc:  # layer=-1: the last layer
+        sums[n - 1] = sums.get(n - 1, 0.0) + sum(default_acc)
+        counts[n - 1] = counts.get(n - 1, 0) + len(default_acc)
+    lines = np.zeros(n, dtype=np.int64)
+    acc_sum = np.zeros(n)
+    for layer, c in counts.items():
+        lines[layer] = c
+        acc_sum[layer] = sums[layer]
+    with np.errstate(invalid="ignore"):
+        mean = np.where(lines > 0, acc_sum / np.maximum(lines, 1), np.nan)
+    if (lines > 0).all() and np.nanmax(mean) <= 0:
+        problems.append(GridError(path, None, "every layer has accuracy 0",
+                                  "some layer with a positive accuracy"))
+        return None
+    return GridText(mean, lines, len(default_acc), tuple(sorted(unknown)))

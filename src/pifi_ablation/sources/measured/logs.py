@@ -1,0 +1,327 @@
+"""Selection logs: one JSON object per run, as upstream's ``auto_select_layer`` writes it.
+
+A log is checked on its own (keys, types, ranges, the rules that tie its fields together);
+whether its grid is there is decided later, when runs meet grids.  The layer count of a log
+is that of its ``per_layer_signals``.
+
+*Stage 2 found nothing* is written three ways, all meaning final layer = L_Abstract and a
+max head effect that is undefined (missing with its reason, never a measured 0):
+
+* every head effect 0 (the patched forwards failed): ``L_Apply`` = 0 (argmax of zeros),
+  ``max_head_effect`` 0.0;
+* no anchor PC: all-zero ``head_effects`` and ``L_Apply`` = -1;
+* no probe could be fitted: ``L_Apply`` = -1 and null stage-2 fields.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from pifi_ablation import registry
+from pifi_ablation.errors import LayoutError, LogError, ResultsError
+from pifi_ablation.sources.measured.checks import LogCheck, Notes, is_int, is_number, show
+from pifi_ablation.sources.measured.settings import DEFAULTS, SETTINGS, differs
+
+REQUIRED = ("task", "dataset", "llm_type", "seed", "n_samples", "L_Abstract", "L_Apply",
+            "final_layer", "per_layer_signals")
+DESCRIPTIVE = ("keyword_source", "keyword_top_k", "keywords", "base_acc", "max_head_effect",
+               "head_effects", "per_layer_probe_acc")
+OPTIONAL = ("keyword_weight", "lambda_scale", "elapsed_sec")
+KNOWN_KEYS = frozenset(REQUIRED + DESCRIPTIVE + OPTIONAL)
+
+NOTHING_ZERO = "stage 2 found nothing (every head effect is 0)"
+NOTHING_NO_ANCHOR = "stage 2 found nothing (L_Apply = -1, all head effects 0: no anchor PC)"
+NOTHING_NO_PROBE = "stage 2 found nothing (L_Apply = -1, no head effects: no probe)"
+NOT_LOGGED = "neither max_head_effect nor head_effects logged"
+
+
+@dataclass(frozen=True)
+class Run:
+    """One selection run, as its log gives it, with its settings resolved."""
+
+    path: str
+    task: str
+    model: str
+    seed: int
+    n_samples: int
+    keyword_weight: float
+    lambda_scale: float
+    l_abstract: int
+    l_apply: int
+    final_layer: int
+    keyword_signal: np.ndarray
+    corr_signal: np.ndarray
+    max_head_effect: float
+    head_effect_missing: str | None  # why max_head_effect is undefined, or None
+    elapsed_sec: float
+    digest: str
+
+    @property
+    def n_layers(self) -> int:
+        return int(self.keyword_signal.size)
+
+    @property
+    def key(self) -> tuple[str, str, int, int, float, float]:
+        return (self.task, self.model, self.seed, self.n_samples, self.keyword_weight,
+                self.lambda_scale)
+
+    @property
+    def cell(self) -> tuple[str, str, int]:
+        return (self.task, self.model, self.seed)
+
+    def differs(self) -> tuple[str, ...]:
+        """The settings in which this run departs from the defaults."""
+        return differs({s: getattr(self, s) for s in SETTINGS})
+
+    def describe(self) -> str:
+        return (f"{self.task} / {self.model} / seed {self.seed} (n_samples={self.n_samples}, "
+                f"keyword_weight={self.keyword_weight:g}, lambda_scale={self.lambda_scale:g})")
+
+
+def decode(path: str, data: bytes) -> dict[str, Any] | LogError:
+    """The JSON object of a log, or the error that says why there is none."""
+    if not data.strip():
+        return LogError(path, None, "the file is empty", "one JSON object per selection log")
+    try:
+        obj = json.loads(data)
+    except json.JSONDecodeError as err:
+        # A complete log ends with its closing brace; a run killed while writing does not.
+        truncated = not err.doc.rstrip().endswith("}")
+        why = "ends early (truncated?)" if truncated else "is not valid JSON"
+        return LogError(path, f"line {err.lineno}, column {err.colno}", f"{why}: {err.msg}",
+                        "one complete JSON object")
+    except UnicodeDecodeError as err:
+        return LogError(path, None, f"is not UTF-8 text ({err.reason} at byte {err.start})",
+                        "a UTF-8 JSON file")
+    if not isinstance(obj, dict):
+        return LogError(path, None, f"the JSON is {show(obj)}, not an object",
+                        "a JSON object with the selection-log keys")
+    return obj
+
+
+@dataclass
+class LogNotes:
+    """What reading logs noted, aggregated over files."""
+
+    assumed: Notes
+    missing: Notes
+    disagree: Notes
+    truncated: Notes
+
+
+def parse_log(path: str, obj: dict[str, Any], folder: dict[str, float],
+              layers_hint: dict[tuple[str, str], int], digest: str, notes: LogNotes,
+              problems: list[ResultsError]) -> Run | None:
+    """Check one log and resolve its settings.  ``layers_hint`` gives, per (task, model), the
+    layer count to name in messages when the log's own signals cannot say it (its grid's, else
+    the registry's)."""
+    c = LogCheck(path, obj)
+    task_type = c.string("task", registry.TASK_TYPES)
+    dataset = c.string("dataset")
+    task = model = None
+    if dataset is not None:
+        try:
+            task = registry.canonical_task(dataset)
+        except KeyError:
+            c.fail("dataset", f"unknown dataset {dataset!r}", f"one of {', '.join(registry.DATASET_NAMES)}")
+    if task is not None and task_type is not None and registry.TASKS[task].task_type != task_type:
+        c.fail("task", f"{task_type!r} does not match dataset {dataset!r}",
+               f"{registry.TASKS[task].task_type!r} (the registry's type of {task})")
+    llm = c.string("llm_type")
+    if llm is not None:
+        try:
+            model = registry.canonical_model(llm)
+        except KeyError:
+            c.fail("llm_type", f"unknown model {llm!r}", f"one of {', '.join(registry.LLM_TYPES)}")
+    seed = c.integer("seed", low=0)
+    if seed is not None and task_type and dataset and llm:
+        name = path.rsplit("/", 1)[-1]
+        expected_name = f"{task_type}_{dataset}_{llm}_seed{seed}.json"
+        if name != expected_name:
+            c.problems.append(LayoutError(path, None, "the file name does not match the log's "
+                                          "task, dataset, llm_type and seed",
+                                          f"the name {expected_name!r}"))
+
+    hint = layers_hint.get((task, model)) if task and model else None
+    if hint is None and model:
+        hint = registry.MODELS[model].n_layers
+    kw, corr = _signals(c, obj, hint)
+    n = kw.size or hint
+    top = n - 1 if n else None
+
+    settings = _settings(c, obj, folder, path, notes)
+
+    l_abstract = c.integer("L_Abstract", low=0, high=top)
+    l_apply = c.integer("L_Apply", low=-1, high=top)
+    final = c.integer("final_layer", low=0, high=top)
+
+    for key in DESCRIPTIVE:
+        if key not in obj:
+            notes.missing.add(f"key {key!r} is missing from the log: treated as null", path)
+    if "keyword_source" in obj:
+        c.string("keyword_source")
+    if "keyword_top_k" in obj:
+        c.integer("keyword_top_k", low=0)
+    words = obj.get("keywords")
+    if "keywords" in obj and not (isinstance(words, list) and all(isinstance(w, str) for w in words)):
+        c.fail("keywords", f"got {show(words)}", "a list of strings")
+    c.number("base_acc", low=0.0, high=1.0, nullable=True)
+    _probe(c, obj.get("per_layer_probe_acc"), n)
+    logged_max = c.number("max_head_effect", low=0.0, nullable=True)
+    effects = _head_effects(c, obj.get("head_effects"), n, model, notes.truncated)
+    max_effect, missing_why = _stage2(c, l_abstract, l_apply, final, logged_max, effects)
+    elapsed = c.number("elapsed_sec", low=0.0, nullable=True) if "elapsed_sec" in obj else None
+
+    for key in sorted(set(obj) - KNOWN_KEYS):
+        notes.missing.add(f"key {key!r} is not in the selection-log format and was ignored", path)
+
+    problems.extend(c.problems)
+    if c.problems:
+        return None
+    return Run(path=path, task=task, model=model, seed=seed, n_samples=int(settings["n_samples"]),
+               keyword_weight=float(settings["keyword_weight"]),
+               lambda_scale=float(settings["lambda_scale"]), l_abstract=l_abstract, l_apply=l_apply,
+               final_layer=final, keyword_signal=kw, corr_signal=corr, max_head_effect=max_effect,
+               head_effect_missing=missing_why,
+               elapsed_sec=float("nan") if elapsed is None else elapsed, digest=digest)
+
+
+def _settings(c: LogCheck, obj: dict[str, Any], folder: dict[str, float], path: str,
+              notes: LogNotes) -> dict[str, float]:
+    """The run's settings: the JSON's, else the folder name's, else the default (noted)."""
+    settings: dict[str, float] = {}
+    n_samples = c.integer("n_samples", low=1)
+    if n_samples is not None:
+        settings["n_samples"] = n_samples
+    for key, low, high, low_open in (("keyword_weight", 0.0, 1.0, False), ("lambda_scale", 0.0, None, True)):
+        if key in obj:
+            v = c.number(key, low=low, high=high, low_open=low_open)
+            if v is not None:
+                settings[key] = v
+    for key in SETTINGS:
+        if key in folder:
+            if key not in settings and key not in obj:
+                settings[key] = folder[key]
+            elif key in settings and not math.isclose(settings[key], folder[key]):
+                notes.disagree.add(f"{key} in the JSON differs from its folder name ({key}={folder[key]:g}); "
+                                   "the JSON's value is used", path)
+        elif key not in obj and key != "n_samples":
+            settings[key] = DEFAULTS[key]
+            notes.assumed.add(f"{key} is in neither the log nor a key=value folder: the default "
+                              f"{DEFAULTS[key]:g} was assumed", path)
+    return settings
+
+
+def _probe(c: LogCheck, probe: Any, n: int | None) -> None:
+    """``per_layer_probe_acc``: null, or one accuracy (or null) per layer."""
+    if probe is None:
+        return
+    what = f"null or a list of {n or 'n_layers'} accuracies in [0, 1] (each may be null)"
+    if not isinstance(probe, list):
+        c.fail("per_layer_probe_acc", f"got {show(probe)}", what)
+        return
+    values = [float("nan") if v is None else v for v in probe]
+    if not all(is_number(v) for v in values):
+        c.fail("per_layer_probe_acc", "has non-numeric values", what)
+        return
+    arr = np.array(values, dtype=float)
+    if n is not None and arr.size != n:
+        c.fail("per_layer_probe_acc", f"has {arr.size} values", what)
+        return
+    kept = arr[~np.isnan(arr)]
+    if not np.isfinite(kept).all() or (kept < 0).any() or (kept > 1).any():
+        c.fail("per_layer_probe_acc", "holds values that are not accuracies", what)
+
+
+def _head_effects(c: LogCheck, effects: Any, n: int | None, model: str | None,
+                  truncated: Notes) -> np.ndarray | None:
+    """``head_effects``: layers x heads, possibly fewer of either (``selection_max_layers`` /
+    ``selection_max_heads``), non-negative."""
+    if effects is None:
+        return None
+    heads = registry.MODELS[model].n_heads if model else None
+    what = (f"null or a list of at most {n or 'n_layers'} rows (layers) of at most "
+            f"{heads or 'n_heads'} non-negative numbers (heads), each row as long")
+    arr = c.array("head_effects", effects, 2, 0.0, None, what)
+    if arr is None:
+        return None
+    rows, cols = arr.shape
+    if rows == 0 or cols == 0 or (n is not None and rows > n) or (heads is not None and cols > heads):
+        c.fail("head_effects", f"has shape {rows} x {cols}", what)
+        return None
+    if (n is not None and rows < n) or (heads is not None and cols < heads):
+        truncated.add(f"head_effects cover {rows} of {n} layers and {cols} of {heads} heads "
+                      "(selection_max_layers/heads set): stage 2 searched those only", c.path)
+    return arr
+
+
+def _stage2(c: LogCheck, l_abstract: int | None, l_apply: int | None, final: int | None,
+            logged_max: float | None, effects: np.ndarray | None) -> tuple[float, str | None]:
+    """The max head effect (NaN when undefined) and why it is undefined; checks the rule that
+    ties final_layer to L_Abstract and L_Apply, as upstream's selection applies it."""
+    effects_max = float(effects.max()) if effects is not None else None
+    known = effects_max if effects_max is not None else logged_max
+    if l_apply == -1:
+        if known:
+            c.fail("L_Apply", f"-1 (stage 2 found nothing) beside a head effect of {known:g}",
+                   "head effects all 0 or null when L_Apply = -1")
+            return float("nan"), None
+        why: str | None = NOTHING_NO_ANCHOR if effects is not None else NOTHING_NO_PROBE
+    elif known == 0.0:
+        why = NOTHING_ZERO
+    else:
+        why = None if known is not None else NOT_LOGGED
+    found_nothing = why is not None and why != NOT_LOGGED
+    if None not in (l_abstract, l_apply, final):
+        rule = l_abstract if found_nothing else l_apply
+        if final != rule:
+            c.fail("final_layer", f"{final} disagrees with L_Abstract={l_abstract}, L_Apply={l_apply}",
+                   f"{rule} (L_Apply, or L_Abstract when stage 2 found nothing)")
+        if effects is not None and not found_nothing and l_apply >= effects.shape[0]:
+            c.fail("L_Apply", f"{l_apply} is beyond the {effects.shape[0]} layers of head_effects",
+                   f"an integer in 0..{effects.shape[0] - 1}")
+    return (float("nan") if why else float(known)), why
+
+
+def _signals(c: LogCheck, obj: dict[str, Any], n: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """The per-layer keyword and correlation signals, ordered by layer (empty when unusable)."""
+    key = "per_layer_signals"
+    expected = (f"a list of {n or 'n_layers'} objects {{layer, keyword_signal, corr_signal}}, one per "
+                f"layer 0..{n - 1 if n else 'n_layers - 1'}")
+    empty = np.empty(0)
+    if key not in obj:
+        c.fail(key, "missing", expected)
+        return empty, empty
+    signals = obj[key]
+    if not isinstance(signals, list) or not signals:
+        c.fail(key, f"got {show(signals)}", expected)
+        return empty, empty
+    layers, kw, corr = [], [], []
+    for i, entry in enumerate(signals):
+        if not (isinstance(entry, dict) and is_int(entry.get("layer"))
+                and is_number(entry.get("keyword_signal")) and is_number(entry.get("corr_signal"))):
+            c.fail(f"{key}[{i}]", f"got {show(entry)}",
+                   "an object with an integer layer and numbers keyword_signal, corr_signal")
+            return empty, empty
+        layers.append(entry["layer"])
+        kw.append(entry["keyword_signal"])
+        corr.append(entry["corr_signal"])
+    kw_a, corr_a = np.array(kw, dtype=float), np.array(corr, dtype=float)
+    if not (np.isfinite(kw_a).all() and np.isfinite(corr_a).all()):
+        c.fail(key, "holds NaN or infinite signals", "finite keyword_signal and corr_signal")
+        return empty, empty
+    order = np.argsort(layers, kind="stable")
+    sorted_layers = np.asarray(layers)[order]
+    repeated = sorted(set(sorted_layers[1:][sorted_layers[1:] == sorted_layers[:-1]].tolist()))
+    if repeated:
+        c.fail(key, f"layer {', '.join(map(str, repeated))} listed twice", expected)
+        return empty, empty
+    if sorted_layers[0] != 0 or sorted_layers[-1] != len(layers) - 1:
+        c.fail(key, f"layers run from {sorted_layers[0]} to {sorted_layers[-1]}", expected)
+        return empty, empty
+    return kw_a[order], corr_a[order]

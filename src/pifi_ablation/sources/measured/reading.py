@@ -1,0 +1,283 @@
+"""Reading a results folder: find the files, read grids and logs, pair runs with their grids.
+
+:func:`read` never raises on bad content: it collects every unusable input as a
+:class:`~pifi_ablation.errors.ResultsError` naming the file, the key or line and what was
+expected, so that ``validate`` can list them all.  What is not an error is said instead:
+files outside the study are *skipped* (and listed), runs whose grid search has not finished
+are *pending* (and listed), repeated grid lines are averaged (and counted).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pifi_ablation import registry
+from pifi_ablation.errors import GridError, LayoutError, LogError, ResultsError, SourceError
+from pifi_ablation.sources.measured import names
+from pifi_ablation.sources.measured.checks import Notes
+from pifi_ablation.sources.measured.grids import Grid, layer_ranges, parse_grid
+from pifi_ablation.sources.measured.logs import LogNotes, Run, decode, parse_log
+from pifi_ablation.sources.measured.settings import SWEEP_COMMAND, SWEEP_FOLDER_EXAMPLE, folder_settings
+
+PENDING_NO_GRID = "no grid file yet"
+PENDING_BLOCKED = "its grid file is unusable"
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A run that cannot be shown yet, and why (its grid is missing, in progress or unusable)."""
+
+    run: Run
+    reason: str
+    grid: str | None = None
+
+
+@dataclass
+class Reading:
+    """Everything read from one results folder: runs, grids, tables, and what went wrong."""
+
+    root: Path
+    slm: str = names.STUDY_SLM
+    logs: list[str] = field(default_factory=list)
+    grids: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    hashes: dict[str, str] = field(default_factory=dict)
+    runs: list[Run] = field(default_factory=list)
+    pending: list[Pending] = field(default_factory=list)
+    grid_of: dict[tuple[str, str], Grid] = field(default_factory=dict)
+    unusable_grids: dict[tuple[str, str], str] = field(default_factory=dict)
+    problems: list[ResultsError] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return tuple(sorted(self.hashes))
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 over every file read (its path in the folder and its bytes' SHA-256)."""
+        h = hashlib.sha256()
+        for path in sorted(self.hashes):
+            h.update(f"{path}\0{self.hashes[path]}\n".encode())
+        return h.hexdigest()
+
+
+def read(root: str | os.PathLike[str], slm: str = names.STUDY_SLM) -> Reading:
+    """Read every selection log and grid file under ``root`` and derive the five tables.
+
+    Never raises on bad content (only when ``root`` is not a folder).  ``slm`` is the study's
+    small LM: grids of other SLMs are skipped.
+    """
+    from pifi_ablation.sources.measured.derive import derive
+
+    root = Path(root)
+    if not root.is_dir():
+        raise SourceError(str(root), None, "is not a folder", "a results folder holding selection logs "
+                          f"(*_seed<N>.json) and grid files (*{names.GRID_SUFFIX}), or 'demo'")
+    reading = Reading(root=root, slm=slm)
+    for rel in names.walk(root):
+        name = rel.rsplit("/", 1)[-1]
+        if names.LOG_NAME.match(name):
+            outside = names.log_outside(name)
+            if outside:
+                reading.skipped.append((rel, outside))
+            else:
+                reading.logs.append(rel)
+        elif name.endswith(names.GRID_SUFFIX):
+            parsed = names.grid_name(name, slm)
+            if parsed is not None and not parsed.in_study:
+                reading.skipped.append((rel, parsed.outside))
+            else:
+                reading.grids.append(rel)
+        else:
+            reading.ignored.append(rel)
+    _read_grids(reading)
+    parsed = _read_logs(reading)
+    _pair(reading, parsed)
+    if reading.skipped:
+        shown = ", ".join(rel for rel, _ in reading.skipped[:3])
+        shown += ", ..." if len(reading.skipped) > 3 else ""
+        reading.warnings.append(f"{len(reading.skipped)} file(s) outside the study skipped (another LLM, "
+                                f"SLM or dataset; listed in the coverage report): {shown}")
+    for rel in reading.ignored:
+        reading.warnings.append(f"{rel}: not a selection log (*_seed<N>.json) or grid file "
+                                f"(*{names.GRID_SUFFIX}) by its name; not read")
+    if not reading.logs:
+        reading.problems.append(LayoutError(str(root), None, "holds no selection logs",
+                                            "files named {task}_{dataset}_{llm}_seed{seed}.json"))
+    if reading.runs:
+        derive(reading)
+    return reading
+
+
+def _read_bytes(reading: Reading, rel: str, error: type[ResultsError], expected: str) -> bytes | None:
+    """The bytes of ``rel``, or None after listing why it cannot be read."""
+    try:
+        return (reading.root / rel).read_bytes()
+    except OSError as err:
+        reading.problems.append(error(rel, None, f"cannot be read ({err.strerror})", expected))
+        return None
+
+
+def _read_grids(reading: Reading) -> None:
+    notes = Notes()
+    by_name: dict[tuple[str, str, str], Grid] = {}
+    slms: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for rel in reading.grids:
+        data = _read_bytes(reading, rel, GridError, "a readable text file")
+        if data is None:
+            continue
+        reading.hashes[rel] = hashlib.sha256(data).hexdigest()
+        parts = names.grid_name(rel.rsplit("/", 1)[-1], reading.slm)
+        if parts is None:
+            reading.problems.append(LayoutError(
+                rel, None, "the file name does not name a known dataset and LLM",
+                f"{{dataset}}_{{slm}}_{{llm}}{names.GRID_SUFFIX} with dataset one of "
+                f"{', '.join(registry.DATASET_NAMES)} and llm one of {', '.join(registry.LLM_TYPES)}"))
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            reading.problems.append(GridError(rel, None, f"is not UTF-8 text ({err.reason})",
+                                              "a UTF-8 text file"))
+            continue
+        task, model = registry.canonical_task(parts.dataset), registry.canonical_model(parts.llm)
+        parsed = parse_grid(rel, text, {"dataset": parts.dataset, "slm": parts.slm, "llm": parts.llm},
+                            registry.MODELS[model].n_layers, reading.problems)
+        if parsed is None:
+            reading.unusable_grids[(task, model)] = rel
+            continue
+        grid = Grid(rel, task, parts.slm, model, parsed.acc, parsed.lines)
+        if parsed.unknown_fields:
+            notes.add(f"grid fields {', '.join(map(repr, parsed.unknown_fields))} are not in the format "
+                      "and were ignored", rel)
+        if parsed.default_lines:
+            notes.add("layer=-1 (PiFi's default, no --layer_num) read as the last layer", rel)
+        if grid.repeated_layers:
+            notes.add("layers tested more than once (the file is appended to: a re-test or another "
+                      "training seed); their lines are averaged, counts in the coverage report", rel)
+        key = (task, parts.slm, model)
+        if key in by_name:
+            first = by_name[key]
+            same = first.acc.shape == grid.acc.shape and np.array_equal(first.lines, grid.lines) and \
+                np.array_equal(first.acc, grid.acc, equal_nan=True)
+            if not same:
+                reading.problems.append(LayoutError(
+                    rel, None, f"disagrees with {first.path}, another grid file of the same "
+                    f"{parts.dataset} / {parts.slm} / {parts.llm}",
+                    "one grid per (dataset, SLM, LLM), or copies with the same accuracies"))
+                reading.grid_of.pop((task, model), None)
+                reading.unusable_grids[(task, model)] = rel
+            else:
+                notes.add(f"a second copy with the same accuracies as {first.path}; read once", rel)
+            continue
+        by_name[key] = grid
+        slms[(task, model)].add(parts.slm)
+        expected_layers = registry.MODELS[model].n_layers
+        if grid.n_layers != expected_layers:
+            notes.add(f"{grid.n_layers} layers where the registry gives {model} {expected_layers}: "
+                      "the grid's count is used", rel)
+        if (task, model) not in reading.unusable_grids:
+            reading.grid_of[(task, model)] = grid
+    for (task, model), found in slms.items():
+        if len(found) > 1:  # only when the study's SLM is given as a spelling of several
+            files = sorted(g.path for (t, _, m), g in by_name.items() if (t, m) == (task, model))
+            reading.problems.append(LayoutError(
+                ", ".join(files), None, f"grids of several SLMs ({', '.join(sorted(found))}) for "
+                f"{task} / {model}; a selection log does not name its SLM", "one SLM per results folder"))
+            reading.grid_of.pop((task, model), None)
+            reading.unusable_grids[(task, model)] = files[0]
+    reading.warnings.extend(notes.lines())
+
+
+def _read_logs(reading: Reading) -> list[Run]:
+    """Every usable log as a run (copies read once); ambiguous duplicates are problems."""
+    log_notes = LogNotes(Notes(), Notes(), Notes(), Notes())
+    same = Notes()
+    cache: dict[tuple[str, ...], Any] = {}
+    hint = {k: g.n_layers for k, g in reading.grid_of.items()}
+    seen: dict[tuple, Run] = {}
+    bad_keys: set[tuple] = set()
+    for rel in reading.logs:
+        data = _read_bytes(reading, rel, LogError, "a readable JSON file")
+        if data is None:
+            continue
+        digest = hashlib.sha256(data).hexdigest()
+        reading.hashes[rel] = digest
+        folder = folder_settings(rel.split("/")[:-1], cache)
+        if isinstance(folder, LayoutError):
+            reading.problems.append(LayoutError(rel, folder.key, folder.problem, folder.expected))
+            continue
+        obj = decode(rel, data)
+        if isinstance(obj, LogError):
+            reading.problems.append(obj)
+            continue
+        run = parse_log(rel, obj, folder, hint, digest, log_notes, reading.problems)
+        if run is None:
+            continue
+        first = seen.get(run.key)
+        if first is None:
+            seen[run.key] = run
+            continue
+        differing = [] if first.digest == digest else _differing_keys(reading.root, first.path, rel)
+        if differing:
+            reading.problems.append(LayoutError(
+                rel, ", ".join(differing), f"disagrees with {first.path}, another log of the same run "
+                f"({run.describe()})",
+                "one log per run, or copies with the same content; a sweep run belongs in a key=value "
+                f"folder naming its setting, e.g. {SWEEP_FOLDER_EXAMPLE} (upstream: {SWEEP_COMMAND})"))
+            bad_keys.add(run.key)
+        else:
+            same.add(f"a second copy of {first.path} (same run, same content); read once", rel)
+    reading.assumptions.extend(log_notes.assumed.lines() + log_notes.missing.lines())
+    reading.warnings.extend(log_notes.disagree.lines() + log_notes.truncated.lines() + same.lines())
+    return [r for k, r in seen.items() if k not in bad_keys]
+
+
+def _differing_keys(root: Path, a: str, b: str) -> list[str]:
+    """The top-level keys in which two logs differ (empty when their content is the same)."""
+    x, y = json.loads((root / a).read_bytes()), json.loads((root / b).read_bytes())
+    return sorted(k for k in set(x) | set(y) if x.get(k) != y.get(k))
+
+
+def _pair(reading: Reading, runs: list[Run]) -> None:
+    """Pair each run with its grid: usable, pending (grid missing or in progress, or unusable:
+    said once, against the grid) or a problem (the log contradicts a complete grid)."""
+    waiting: dict[tuple[str, str], list[Pending]] = defaultdict(list)
+    for run in runs:
+        pair = (run.task, run.model)
+        grid = reading.grid_of.get(pair)
+        if grid is None:
+            blocked = reading.unusable_grids.get(pair)
+            reason = PENDING_BLOCKED if blocked else PENDING_NO_GRID
+            waiting[pair].append(Pending(run, reason, blocked))
+        elif not grid.complete:
+            reason = f"grid in progress (layers {layer_ranges(grid.missing_layers)} not tested yet)"
+            waiting[pair].append(Pending(run, reason, grid.path))
+        elif run.n_layers != grid.n_layers:
+            reading.problems.append(LogError(
+                run.path, "per_layer_signals", f"has {run.n_layers} layers but the grid has {grid.n_layers}",
+                f"a list of {grid.n_layers} objects, one per layer 0..{grid.n_layers - 1} "
+                f"(the layers of {grid.path})"))
+        else:
+            reading.runs.append(run)
+    for pair, items in sorted(waiting.items()):
+        reading.pending.extend(items)
+        task, model = pair
+        first = items[0]
+        where = f" ({first.grid})" if first.grid else ""
+        reading.warnings.append(f"{len(items)} run(s) of {task} / {model} pending: {first.reason}{where}; "
+                                "left out of the tables, listed in the coverage report")

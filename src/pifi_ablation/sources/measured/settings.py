@@ -1,0 +1,62 @@
+"""A run's settings: from its JSON, else from ``key=value`` folder names on its path, else the
+defaults.  Upstream has no flag for ``keyword_weight`` or ``lambda_scale`` and never logs them, so
+the authors file a sweep by its folder:
+``python selection/scripts/run_selection_only.py ... --log_dir results/selection_logs/lambda_scale=5.0``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from pifi_ablation.errors import LayoutError
+from pifi_ablation.metrics import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE, DEFAULT_N_SAMPLES
+
+SETTINGS: tuple[str, ...] = ("n_samples", "keyword_weight", "lambda_scale")
+DEFAULTS: dict[str, float] = {
+    "n_samples": DEFAULT_N_SAMPLES,
+    "keyword_weight": DEFAULT_KEYWORD_WEIGHT,
+    "lambda_scale": DEFAULT_LAMBDA_SCALE,
+}
+SWEEP_FOLDER_EXAMPLE = "selection_logs/lambda_scale=5.0/"
+SWEEP_COMMAND = "--log_dir results/selection_logs/lambda_scale=5.0"
+
+
+def folder_settings(parts: Sequence[str], cache: dict[tuple[str, ...], Any]
+                    ) -> dict[str, float] | LayoutError:
+    """Settings from ``key=value`` folder names (the deepest wins), or the first bad folder."""
+    key = tuple(parts)
+    if key in cache:
+        return cache[key]
+    found: dict[str, float] = {}
+    result: dict[str, float] | LayoutError = found
+    for depth, part in enumerate(parts):
+        if "=" not in part:
+            continue
+        folder = "/".join(parts[: depth + 1]) + "/"
+        name, _, text = part.partition("=")
+        if name not in SETTINGS:
+            result = LayoutError(folder, part, f"unknown setting {name!r} in a key=value folder name",
+                                 f"one of {', '.join(SETTINGS)}")
+            break
+        try:
+            value: float = int(text) if name == "n_samples" else float(text)
+        except ValueError:
+            kind = "an integer" if name == "n_samples" else "a number"
+            result = LayoutError(folder, part, f"value {text!r} is not {kind}",
+                                 f"{name}=<{kind}>, e.g. {name}={DEFAULTS[name]:g}")
+            break
+        if not math.isfinite(value) or value < 0 or (name == "n_samples" and value < 1) or (
+                name == "keyword_weight" and value > 1):
+            result = LayoutError(folder, part, f"value {text!r} is out of range",
+                                 "n_samples >= 1, keyword_weight in [0, 1], lambda_scale > 0")
+            break
+        found[name] = value
+    cache[key] = result
+    return result
+
+
+def differs(values: dict[str, float]) -> tuple[str, ...]:
+    """The settings in which ``values`` depart from the defaults."""
+    return tuple(s for s in SETTINGS if not math.isclose(values[s], DEFAULTS[s]))
