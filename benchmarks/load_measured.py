@@ -28,7 +28,7 @@ from pifi_ablation.registry import MODELS, TASKS  # noqa: E402
 from results_factory import grid_accuracy, log_name, make_log, write_grid  # noqa: E402
 
 MODEL = "Qwen2-7B"
-TARGET_RATIO = 3.0
+TARGET_RATIO = 2.0
 
 
 def write_folder(root: Path, n_logs: int) -> list[Path]:

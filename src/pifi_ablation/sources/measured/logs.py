@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -38,6 +39,7 @@ NOTHING_ZERO = "stage 2 found nothing (every head effect is 0)"
 NOTHING_NO_ANCHOR = "stage 2 found nothing (L_Apply = -1, all head effects 0: no anchor PC)"
 NOTHING_NO_PROBE = "stage 2 found nothing (L_Apply = -1, no head effects: no probe)"
 NOT_LOGGED = "neither max_head_effect nor head_effects logged"
+_NUMBER_TYPES = frozenset({int, float})
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,10 @@ class Run:
 
     def differs(self) -> tuple[str, ...]:
         """The settings in which this run departs from the defaults."""
+        return self._differs
+
+    @cached_property
+    def _differs(self) -> tuple[str, ...]:
         return differs({s: getattr(self, s) for s in SETTINGS})
 
     def describe(self) -> str:
@@ -225,11 +231,10 @@ def _probe(c: LogCheck, probe: Any, n: int | None) -> None:
     if not isinstance(probe, list):
         c.fail("per_layer_probe_acc", f"got {show(probe)}", what)
         return
-    values = [float("nan") if v is None else v for v in probe]
-    if not all(is_number(v) for v in values):
+    if not set(map(type, probe)) <= _NUMBER_TYPES | {type(None)}:
         c.fail("per_layer_probe_acc", "has non-numeric values", what)
         return
-    arr = np.array(values, dtype=float)
+    arr = np.array(probe, dtype=float)  # null -> NaN
     if n is not None and arr.size != n:
         c.fail("per_layer_probe_acc", f"has {arr.size} values", what)
         return
@@ -301,16 +306,22 @@ def _signals(c: LogCheck, obj: dict[str, Any], n: int | None) -> tuple[np.ndarra
     if not isinstance(signals, list) or not signals:
         c.fail(key, f"got {show(signals)}", expected)
         return empty, empty
-    layers, kw, corr = [], [], []
-    for i, entry in enumerate(signals):
-        if not (isinstance(entry, dict) and is_int(entry.get("layer"))
-                and is_number(entry.get("keyword_signal")) and is_number(entry.get("corr_signal"))):
-            c.fail(f"{key}[{i}]", f"got {show(entry)}",
-                   "an object with an integer layer and numbers keyword_signal, corr_signal")
-            return empty, empty
-        layers.append(entry["layer"])
-        kw.append(entry["keyword_signal"])
-        corr.append(entry["corr_signal"])
+    # One pass in comprehensions (every log goes through here); the slow loop only to name a bad entry.
+    try:
+        layers = [e["layer"] for e in signals]
+        kw = [e["keyword_signal"] for e in signals]
+        corr = [e["corr_signal"] for e in signals]
+        good = set(map(type, layers)) == {int} and set(map(type, kw)) | set(map(type, corr)) <= _NUMBER_TYPES
+    except (KeyError, TypeError):
+        good = False
+    if not good:
+        for i, entry in enumerate(signals):
+            if not (isinstance(entry, dict) and is_int(entry.get("layer"))
+                    and is_number(entry.get("keyword_signal")) and is_number(entry.get("corr_signal"))):
+                c.fail(f"{key}[{i}]", f"got {show(entry)}",
+                       "an object with an integer layer and numbers keyword_signal, corr_signal")
+                break
+        return empty, empty
     kw_a, corr_a = np.array(kw, dtype=float), np.array(corr, dtype=float)
     if not (np.isfinite(kw_a).all() and np.isfinite(corr_a).all()):
         c.fail(key, "holds NaN or infinite signals", "finite keyword_signal and corr_signal")
