@@ -142,6 +142,9 @@ def test_five_figures_embedded_numbered_and_bilingual(html_dir, pages):
         ko = " ".join(t.get_text() for t in caption.find_all("span", class_="lang-ko"))
         assert "illustrative simulation, not measurements" in en
         assert "예시용 시뮬레이션" in ko
+        if chapter == "sample_size":  # the demo logs selection time: panel (c) is described as data
+            assert "(c) Selection time, mean and 95% t-interval over tasks." in en
+            assert "(c) 선택 시간의 태스크 평균과 95% t-신뢰구간." in ko
         numbers.append(caption.find("span", class_="caption-number").get_text().strip())
         # Cross-referenced from the prose of its own chapter, in both languages.
         links = [a for a in _article(pages[chapter]).find_all("a", href=f"#{anchor}")]

@@ -245,6 +245,25 @@ def glue_source(provenance: Provenance) -> None:
     glue("data_source", InlineHtml(source_html(provenance), provenance.label()), display=False)
 
 
+def time_caption_html(found: dict[str, Finding]) -> InlineHtml:
+    """Panel (c) of the sample-size figure, as the caption describes it: the selection time, or
+    that it was not logged (upstream's selection log has no ``elapsed_sec``)."""
+    if found["ss_time_smallest"].defined or found["ss_time_largest"].defined:
+        en, ko = ("(c) Selection time, mean and 95% t-interval over tasks.",
+                  "(c) 선택 시간의 태스크 평균과 95% t-신뢰구간.")
+    else:
+        en, ko = ("(c) Selection time: not logged in these runs.",
+                  "(c) 선택 시간: 이 실행들에는 기록되지 않았습니다.")
+    return InlineHtml(bilingual(en, ko, tag="span"), en)
+
+
+def glue_time_caption(found: dict[str, Finding]) -> None:
+    """Glue panel (c)'s caption sentence as ``ss_time_caption``."""
+    from myst_nb import glue
+
+    glue("ss_time_caption", time_caption_html(found), display=False)
+
+
 def setup_page(source: str | None = None) -> Page:
     """Load the data (``$PIFI_ABLATION_SOURCE`` or demo), glue every finding, show the notice."""
     from IPython.display import display
@@ -253,6 +272,7 @@ def setup_page(source: str | None = None) -> Page:
     page = Page(ablations, findings(ablations))
     glue_findings(page.found, ablations.provenance.is_demo)
     glue_source(ablations.provenance)
+    glue_time_caption(page.found)
     display(Html(notice_html(ablations.provenance)))
     return page
 
