@@ -30,6 +30,13 @@ book: setup
 	$(BIN)/python -m pifi_ablation validate --errors-only
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 
+# One PDF per language, _build/pdf/appendix-{en,ko}.pdf: Chromium prints the single-page
+# build, which reuses the pages `book` just executed (scripts/make_pdf.py says how).
+.PHONY: pdf
+pdf: book
+	$(BIN)/jupyter-book build . --builder singlehtml --warningiserror --nitpick --keep-going
+	$(BIN)/python scripts/make_pdf.py _build/singlehtml _build/pdf
+
 # Regenerate figures/ without building the book.
 export: setup
 	$(BIN)/python -m pifi_ablation export
