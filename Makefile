@@ -37,6 +37,12 @@ pdf: book
 	$(BIN)/jupyter-book build . --builder singlehtml --warningiserror --nitpick --keep-going
 	$(BIN)/python scripts/make_pdf.py _build/singlehtml _build/pdf
 
+# One reproducible, checksummed zip of the book, the PDFs, figures/, the citation, the data's
+# provenance and the pinned requirements: _build/pifi-ablation-appendix.zip.
+.PHONY: archive
+archive: pdf
+	$(BIN)/python scripts/make_archive.py
+
 # Regenerate figures/ without building the book.
 export: setup
 	$(BIN)/python -m pifi_ablation export

@@ -95,7 +95,8 @@ def test_it_runs_the_readme_commands_on_push_and_pull_request(workflow):
     assert set(triggers) == {"push", "pull_request"}
     runs = [step["run"] for step in workflow["jobs"]["build"]["steps"] if "run" in step]
     assert "bash scripts/system-deps.sh" in runs
-    assert runs.index("make test") < runs.index("make book") < runs.index("make pdf")
+    order = [runs.index(f"make {target}") for target in ("test", "book", "pdf", "archive")]
+    assert order == sorted(order)
     for command in runs:
         if command.startswith("make "):
             target = command.split()[1]
@@ -116,6 +117,7 @@ def test_uploads_and_deploys_the_book(workflow):
     uploads = [s["with"]["path"] for s in _using(build["steps"], "actions/upload-artifact")]
     assert "appendix/figures/" in uploads
     assert "appendix/_build/pdf/appendix-*.pdf" in uploads
+    assert "appendix/_build/pifi-ablation-appendix.zip" in uploads
     [pages] = _using(build["steps"], "actions/upload-pages-artifact")
     assert pages["with"]["path"] == "appendix/_build/html"
     default_branch = ("github.event_name == 'push' && "
