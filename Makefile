@@ -43,6 +43,13 @@ pdf: book
 archive: pdf
 	$(BIN)/python scripts/make_archive.py
 
+# Live preview: rebuild on every change to chapters, code or results, and reload the browser
+# (scripts/serve.py).  http://127.0.0.1:$(SERVE_PORT)/
+SERVE_PORT ?= 8000
+.PHONY: serve
+serve: setup
+	$(BIN)/python scripts/serve.py --port $(SERVE_PORT)
+
 # Regenerate figures/ without building the book.
 export: setup
 	$(BIN)/python -m pifi_ablation export
