@@ -122,13 +122,20 @@ PREPARE_JS = r"""
     count += 1;
     return li;
   };
+  // The introduction's title is an h1 and its sections h2, the other chapters' one level
+  // lower: classes give every chapter the same look.
   const top = nav.querySelector("ol");
   for (const chapter of chapters) {
-    const li = entry(top, chapter.querySelector(":scope > h1, :scope > h2"));
+    const title = chapter.querySelector(":scope > h1, :scope > h2");
+    title.classList.add("pifi-chapter-title");
+    const li = entry(top, title);
     const sub = document.createElement("ol");
     for (const s of chapter.querySelectorAll(":scope > section")) {
       const head = s.querySelector(":scope > h2, :scope > h3");
-      if (head && visible(head)) { entry(sub, head); }
+      if (head && visible(head)) {
+        head.classList.add("pifi-section-title");
+        entry(sub, head);
+      }
     }
     if (sub.children.length) { li.appendChild(sub); }
   }

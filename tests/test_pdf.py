@@ -16,7 +16,8 @@ from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
 import pifi_ablation
-from book_build import CHAPTERS
+from book_build import CHAPTERS, build_book, failure_report
+from results_factory import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGUAGES = ("en", "ko")
@@ -241,3 +242,31 @@ def test_the_pdfs_are_reproducible(pdf_dir, tmp_path):
         assert "/CreationDate" not in info and "/ModDate" not in info
     for data in (pdf_dir / "appendix-en.pdf").read_bytes(), (pdf_dir / "appendix-ko.pdf").read_bytes():
         assert str(ROOT).encode() not in data and b"/tmp/" not in data
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory) -> tuple[Path, Path]:
+    """PDFs printed from a book of measured results (a generated results folder)."""
+    folder = tmp_path_factory.mktemp("measured") / "results"
+    write_results(folder)
+    out = tmp_path_factory.mktemp("pdf_measured")
+    result = build_book(ROOT, out, data=str(folder), builder="singlehtml")
+    assert result.returncode == 0, failure_report(result)
+    printed = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_pdf.py"),
+                              str(out / "_build" / "singlehtml"), str(out / "_build" / "pdf")],
+                             capture_output=True, text=True, check=False)
+    assert printed.returncode == 0, printed.stdout + printed.stderr
+    return folder, out / "_build" / "pdf"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_measured_book_prints_its_own_source_without_the_demo_notice(measured, lang):
+    folder, pdf_dir = measured
+    provenance = pifi_ablation.load(folder).provenance
+    texts = _texts(_reader(pdf_dir, lang))
+    first = _flat(texts[0])
+    assert provenance.content_hash in first
+    assert "measured" in first
+    everything = _flat(" ".join(texts))
+    assert NOTICE[lang] not in everything
+    assert {"en": "Illustrative simulation", "ko": "예시용 시뮬레이션"}[lang] not in everything
