@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from test_browser import CHROMIUM, CHROMIUM_ARGS
-
 ROOT = Path(__file__).resolve().parents[1]
 NOT_COPIED = shutil.ignore_patterns(".venv", "_build", ".git", "results", ".pytest_cache", ".ruff_cache",
                                     "__pycache__", "*.egg-info")
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's, as in test_browser.py
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 PATIENCE = 900  # seconds to wait for a build; generous for a shared CI machine
 
 pytestmark = pytest.mark.book
