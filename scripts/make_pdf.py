@@ -37,7 +37,8 @@ from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, NameO
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--font-render-hinting=none"]
+                 "--disable-component-update", "--disable-sync", "--font-render-hinting=none",
+                 "--disable-dev-shm-usage"]
 LANGUAGES = ("en", "ko")
 PRINT_CSS = Path(__file__).with_name("pdf_print.css")
 PRINT_PAGE = "appendix-print.html"

@@ -270,3 +270,22 @@ def test_a_measured_book_prints_its_own_source_without_the_demo_notice(measured,
     everything = _flat(" ".join(texts))
     assert NOTICE[lang] not in everything
     assert {"en": "Illustrative simulation", "ko": "예시용 시뮬레이션"}[lang] not in everything
+
+
+def test_the_printed_figures_are_deterministic_vector_svg(demo):
+    """What the PDFs print: SVG with every glyph a path (no font needed), no date, same bytes."""
+    import xml.etree.ElementTree as ET
+
+    from pifi_ablation.book import FigureImages, figure_png, figure_svg
+    from pifi_ablation.figures import make_figure
+
+    fig = make_figure(demo, "sample_size")
+    svg = figure_svg(fig)
+    assert svg == figure_svg(make_figure(demo, "sample_size"))
+    root = ET.fromstring(svg.encode())
+    assert root.tag.endswith("svg")
+    assert "<text" not in svg and "<image" not in svg
+    assert "<dc:date>" not in svg
+    assert svg.count("<path") > 100
+    images = FigureImages(figure_png(fig), svg)
+    assert images._repr_svg_() == svg and images._repr_png_().startswith(b"\x89PNG")
