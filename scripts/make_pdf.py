@@ -127,9 +127,9 @@ PREPARE_JS = r"""
   // lower: classes give every chapter the same look.
   const top = nav.querySelector("ol");
   for (const chapter of chapters) {
-    const title = chapter.querySelector(":scope > h1, :scope > h2");
-    title.classList.add("pifi-chapter-title");
-    const li = entry(top, title);
+    const heading = chapter.querySelector(":scope > h1, :scope > h2");
+    heading.classList.add("pifi-chapter-title");
+    const li = entry(top, heading);
     const sub = document.createElement("ol");
     for (const s of chapter.querySelectorAll(":scope > section")) {
       const head = s.querySelector(":scope > h2, :scope > h3");
