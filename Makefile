@@ -30,6 +30,26 @@ book: setup
 	$(BIN)/python -m pifi_ablation validate --errors-only
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 
+# One PDF per language, _build/pdf/appendix-{en,ko}.pdf: Chromium prints the single-page
+# build, which reuses the pages `book` just executed (scripts/make_pdf.py says how).
+.PHONY: pdf
+pdf: book
+	$(BIN)/jupyter-book build . --builder singlehtml --warningiserror --nitpick --keep-going
+	$(BIN)/python scripts/make_pdf.py _build/singlehtml _build/pdf
+
+# One reproducible, checksummed zip of the book, the PDFs, figures/, the citation, the data's
+# provenance and the pinned requirements: _build/pifi-ablation-appendix.zip.
+.PHONY: archive
+archive: pdf
+	$(BIN)/python scripts/make_archive.py
+
+# Live preview: rebuild on every change to chapters, code or results, and reload the browser
+# (scripts/serve.py).  http://127.0.0.1:$(SERVE_PORT)/
+SERVE_PORT ?= 8000
+.PHONY: serve
+serve: setup
+	$(BIN)/python scripts/serve.py --port $(SERVE_PORT)
+
 # Regenerate figures/ without building the book.
 export: setup
 	$(BIN)/python -m pifi_ablation export

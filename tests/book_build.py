@@ -13,17 +13,18 @@ CHAPTERS = ["intro", "method", "sample_size", "keyword_weight", "lambda_scale", 
 
 
 def build_book(source: Path, out: Path, data: str = "demo",
-               env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+               env: dict[str, str] | None = None, builder: str = "html") -> subprocess.CompletedProcess[str]:
     """Build the book at ``source`` into ``out`` from the data source ``data``.
 
     The source is named explicitly, so a results/ folder in a developer's clone
-    cannot change what a test sees.
+    cannot change what a test sees.  ``builder="singlehtml"`` is the build that
+    ``make pdf`` prints; it reuses the pages an html build into the same ``out`` executed.
     """
     base = {**os.environ, "PIFI_ABLATION_SOURCE": data}
     base["PYTHONWARNINGS"] = "ignore"  # warnings inside the kernel are the build's business
     return subprocess.run(
-        [str(JUPYTER_BOOK), "build", str(source), "--path-output", str(out), "--warningiserror",
-         "--nitpick", "--keep-going"],
+        [str(JUPYTER_BOOK), "build", str(source), "--path-output", str(out), "--builder", builder,
+         "--warningiserror", "--nitpick", "--keep-going"],
         capture_output=True, text=True, env={**base, **(env or {})}, check=False)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,20 @@ def html_dir(tmp_path_factory) -> Path:
     result = build_book(ROOT, out)
     assert result.returncode == 0, failure_report(result)
     return out / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def pdf_dir(html_dir) -> Path:
+    """``appendix-{en,ko}.pdf`` printed once per session, as ``make pdf`` does, from the
+    single-page build of the same (demo) book as ``html_dir``."""
+    out = html_dir.parent.parent
+    result = build_book(ROOT, out, builder="singlehtml")
+    assert result.returncode == 0, failure_report(result)
+    printed = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_pdf.py"),
+                              str(out / "_build" / "singlehtml"), str(out / "_build" / "pdf")],
+                             capture_output=True, text=True, check=False)
+    assert printed.returncode == 0, printed.stdout + printed.stderr
+    return out / "_build" / "pdf"
 
 
 @pytest.fixture(autouse=True)

@@ -133,6 +133,8 @@ def table_html(table: SummaryTable, provenance: Provenance) -> str:
 
 
 SCREEN_DPI = 200
+# Fixed seed of the SVG's element ids, so the same figure gives the same bytes.
+SVG_HASH_SALT = "pifi-ablation"
 
 
 def figure_png(fig: Figure, dpi: int = SCREEN_DPI) -> bytes:
@@ -145,6 +147,41 @@ def figure_png(fig: Figure, dpi: int = SCREEN_DPI) -> bytes:
     with style.paper_style():
         fig.savefig(buffer, format="png", dpi=dpi, **style.SAVE_OPTIONS["png"])
     return buffer.getvalue()
+
+
+def figure_svg(fig: Figure) -> str:
+    """The figure as SVG for print (the PDFs of the appendix): vector, text drawn as paths."""
+    import io
+
+    import matplotlib as mpl
+
+    from pifi_ablation import style
+
+    buffer = io.StringIO()
+    with style.paper_style(), mpl.rc_context({"svg.fonttype": "path", "svg.hashsalt": SVG_HASH_SALT}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+class FigureImages:
+    """A figure as both PNG (the HTML pages show it) and SVG (printed into the PDFs).
+
+    MyST-NB keeps both renderings and each builder picks one: ``_config.yml`` ranks
+    PNG first for ``html`` and SVG first for ``singlehtml``, the build ``make pdf`` prints.
+    """
+
+    def __init__(self, png: bytes, svg: str) -> None:
+        self.png = png
+        self.svg = svg
+
+    def _repr_png_(self) -> bytes:
+        return self.png
+
+    def _repr_svg_(self) -> str:
+        return self.svg
+
+    def __repr__(self) -> str:
+        return "(figure; see the rendered page)"
 
 
 @cache
@@ -169,10 +206,10 @@ class Page:
 
     def glue_figure(self, name: str) -> None:
         """Glue figure ``name`` under the key ``fig_{name}`` for a ``glue:figure`` directive."""
-        from IPython.display import Image
         from myst_nb import glue
 
-        glue(f"fig_{name}", Image(data=figure_png(self.figure(name)), format="png"), display=False)
+        fig = self.figure(name)
+        glue(f"fig_{name}", FigureImages(figure_png(fig), figure_svg(fig)), display=False)
 
 
 def glue_texts(found: dict[str, Finding], demo: bool) -> dict[str, str]:

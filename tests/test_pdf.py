@@ -1,0 +1,291 @@
+"""The reviewers' PDFs (``make pdf``): one per language, the whole book, print-ready.
+
+The PDFs are printed once per session from the demo book (fixture ``pdf_dir``); every
+expectation is read from the book's sources or the package, not from the PDF maker.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import IndirectObject
+
+import pifi_ablation
+from book_build import CHAPTERS, build_book, failure_report
+from results_factory import write_results
+
+ROOT = Path(__file__).resolve().parents[1]
+LANGUAGES = ("en", "ko")
+HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+HEADING = re.compile(r"^(#+) \{en\}`([^`]*)` \{ko\}`([^`]*)`\s*$", re.M)
+FIGURE_CHAPTERS = ("sample_size", "keyword_weight", "lambda_scale", "task_sensitivity", "model_size")
+NOTICE = {"en": "Demonstration data, not measurements.", "ko": "시연용 데이터이며 측정값이 아닙니다."}
+LARGEST_BITMAP = 64  # pixels a side: icons at most, never a figure
+
+pytestmark = pytest.mark.book
+
+
+def _headings(chapter: str) -> list[tuple[int, str, str]]:
+    """(level, English, Korean) of every heading of a chapter, from its MyST source."""
+    text = (ROOT / "book" / f"{chapter}.md").read_text(encoding="utf-8")
+    return [(len(m[1]), m[2], m[3]) for m in HEADING.finditer(text)]
+
+
+def _reader(pdf_dir: Path, lang: str) -> PdfReader:
+    return PdfReader(pdf_dir / f"appendix-{lang}.pdf")
+
+
+def _texts(reader: PdfReader) -> list[str]:
+    return [page.extract_text() for page in reader.pages]
+
+
+def _bookmarks(reader: PdfReader) -> list[tuple[str, int]]:
+    found: list[tuple[str, int]] = []
+
+    def walk(items) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                title = " ".join(str(item.title).split())
+                found.append((title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline)
+    return found
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def pdfs(pdf_dir) -> dict[str, PdfReader]:
+    return {lang: _reader(pdf_dir, lang) for lang in LANGUAGES}
+
+
+def test_make_pdf_writes_one_pdf_per_language(pdf_dir):
+    assert sorted(p.name for p in pdf_dir.iterdir()) == ["appendix-en.pdf", "appendix-ko.pdf"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_title_page_names_the_data_source_and_its_hash(pdfs, lang):
+    provenance = pifi_ablation.load("demo").provenance
+    first = _flat(_texts(pdfs[lang])[0])
+    assert provenance.content_hash in first
+    assert "demo" in first
+    assert NOTICE[lang] in first
+    title = {"en": "PiFi layer selection: ablation appendix", "ko": "PiFi 레이어 선택: ablation 부록"}[lang]
+    assert first.startswith(title)
+    assert pdfs[lang].metadata.title == title
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_chapter_in_book_order_in_one_language(pdfs, lang):
+    """The bookmarks are the book's headings, in order, in the PDF's language only."""
+    col = 1 if lang == "en" else 2
+    expected = [h[col] for chapter in CHAPTERS for h in _headings(chapter)]
+    marks = [title for title, _ in _bookmarks(pdfs[lang])]
+    # after the title page and the contents, the bookmarks are the chapters' headings
+    assert marks[:2][1] == {"en": "Contents", "ko": "목차"}[lang]
+    shown = marks[2:]
+    assert len(shown) == len(expected)
+    for mark, heading in zip(shown, expected, strict=True):
+        assert mark.startswith(heading)  # (Chromium repeats a heading that opens a page)
+    other = [h[3 - col] for chapter in CHAPTERS for h in _headings(chapter)]
+    text = _flat(" ".join(_texts(pdfs[lang])))
+    if lang == "en":
+        assert not HANGUL.search(text)
+        assert not HANGUL.search(" ".join(marks))
+    else:
+        # Korean headings and prose: every page after the title page is mostly Hangul,
+        # and no English heading is there.
+        for number, page in enumerate(_texts(pdfs[lang])[1:], start=2):
+            letters = [c for c in page if c.isalpha()]
+            assert len(HANGUL.findall(page)) > 0.4 * len(letters), f"page {number} is not in Korean"
+        english_only = [h for h in other if not HANGUL.search(h) and h not in expected]
+        assert english_only
+        assert [h for h in english_only if h in marks] == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_chapters_start_pages_and_the_contents_give_them(pdfs, lang):
+    texts = _texts(pdfs[lang])
+    marks = _bookmarks(pdfs[lang])
+    col = 1 if lang == "en" else 2
+    contents = _flat(texts[1])
+    assert contents.startswith({"en": "Contents", "ko": "목차"}[lang])
+    at = 2
+    previous = 2
+    for chapter in CHAPTERS:
+        title = _headings(chapter)[0][col]
+        while not marks[at][0].startswith(title):
+            at += 1
+        page = marks[at][1]
+        assert page > previous, f"{chapter} does not follow the previous chapter"
+        previous = page
+        # the chapter opens its page, and the contents give that page
+        assert _flat(texts[page - 1]).startswith(title)
+        assert re.search(re.escape(title) + r"[ .…]*" + str(page) + r"\b", contents), (title, page)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_text_copies_and_searches_as_written(pdfs, lang):
+    """Spaces are spaces (no control characters stand in for them), so a reader can search."""
+    text = " ".join(_texts(pdfs[lang]))
+    assert re.findall(r"[\x00-\x08\x0b-\x1f]", text) == []
+    assert {"en": "Data source", "ko": "데이터 출처"}[lang] in text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_pages_are_numbered(pdfs, lang):
+    for number, text in enumerate(_texts(pdfs[lang]), start=1):
+        assert text.strip().splitlines()[-1].strip() == str(number)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_figures_and_tables_are_numbered_in_the_language(pdfs, lang):
+    text = _flat(" ".join(_texts(pdfs[lang])))
+    figure, table = {"en": ("Figure", "Table"), "ko": ("그림", "표")}[lang]
+    for n in range(1, len(FIGURE_CHAPTERS) + 1):
+        assert f"{figure} {n} " in text
+        assert f"{table} {n}. " in text
+    assert f"{figure} {len(FIGURE_CHAPTERS) + 1} " not in text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_user_interface_is_printed(pdfs, lang):
+    text = _flat(" ".join(_texts(pdfs[lang])))
+    for ui in ("Show code", "Hide code", "코드 보기", "코드 숨기기", "Search", "Ctrl+", "previous",
+               "이전", "setup_page", "import ", "Toggle", "Skip to main content", "Back to top"):
+        assert ui not in text, ui
+
+
+def _fonts_and_images(reader: PdfReader) -> tuple[dict[str, dict], list[tuple[int, int]]]:
+    fonts: dict[str, dict] = {}
+    images: list[tuple[int, int]] = []
+
+    def walk(resources) -> None:
+        if resources is None:
+            return
+        resources = resources.get_object()
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            fonts[str(font.get("/BaseFont"))] = font
+        for xobject in (resources.get("/XObject") or {}).values():
+            xobject = xobject.get_object()
+            if xobject["/Subtype"] == "/Image":
+                images.append((int(xobject["/Width"]), int(xobject["/Height"])))
+            else:
+                walk(xobject.get("/Resources"))
+
+    for page in reader.pages:
+        walk(page.get("/Resources"))
+    return fonts, images
+
+
+def _descriptor(font: dict) -> dict | None:
+    if font["/Subtype"] == "/Type0":
+        font = font["/DescendantFonts"][0].get_object()
+    descriptor = font.get("/FontDescriptor")
+    return descriptor.get_object() if isinstance(descriptor, IndirectObject | dict) else None
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_font_is_embedded_and_none_is_type3(pdfs, lang):
+    fonts, _ = _fonts_and_images(pdfs[lang])
+    assert fonts
+    assert [name for name, f in fonts.items() if f["/Subtype"] == "/Type3"] == []
+    for name, font in fonts.items():
+        descriptor = _descriptor(font)
+        assert descriptor is not None, name
+        assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), name
+    hangul_fonts = [name for name in fonts if "Nanum" in name]
+    if lang == "ko":
+        assert hangul_fonts, "Hangul is set in an embedded Korean font"
+    else:
+        assert hangul_fonts == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_figures_are_vector_not_bitmaps(pdfs, pdf_dir, lang):
+    _, images = _fonts_and_images(pdfs[lang])
+    assert [size for size in images if max(size) > LARGEST_BITMAP] == []
+    # the printed page took the figures as SVG, drawn at the text width
+    page = (pdf_dir.parent / "singlehtml" / "book" / "intro.html").read_text(encoding="utf-8")
+    sources = re.findall(r'<img[^>]*src="([^"]+)"', page)
+    assert len(sources) == len(FIGURE_CHAPTERS)
+    assert all(src.endswith(".svg") for src in sources)
+    # and the figures are on the pages: each figure chapter's page draws many paths
+    texts = _texts(pdfs[lang])
+    figure = {"en": "Figure", "ko": "그림"}[lang]
+    for n in range(1, len(FIGURE_CHAPTERS) + 1):
+        number = next(i for i, t in enumerate(texts) if f"{figure} {n} " in _flat(t))
+        content = pdfs[lang].pages[number].get_contents().get_data()
+        assert content.count(b" c\n") + content.count(b" l\n") > 500, f"no drawing on page {number + 1}"
+
+
+def test_the_pdfs_are_reproducible(pdf_dir, tmp_path):
+    """Printing the same build again gives the same bytes: no date, no random id."""
+    again = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_pdf.py"),
+                            str(pdf_dir.parent / "singlehtml"), str(tmp_path)],
+                           capture_output=True, text=True, check=False)
+    assert again.returncode == 0, again.stderr
+    for lang in LANGUAGES:
+        name = f"appendix-{lang}.pdf"
+        assert (tmp_path / name).read_bytes() == (pdf_dir / name).read_bytes()
+        info = _reader(pdf_dir, lang).metadata
+        assert "/CreationDate" not in info and "/ModDate" not in info
+    for data in (pdf_dir / "appendix-en.pdf").read_bytes(), (pdf_dir / "appendix-ko.pdf").read_bytes():
+        assert str(ROOT).encode() not in data and b"/tmp/" not in data
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory) -> tuple[Path, Path]:
+    """PDFs printed from a book of measured results (a generated results folder)."""
+    folder = tmp_path_factory.mktemp("measured") / "results"
+    write_results(folder)
+    out = tmp_path_factory.mktemp("pdf_measured")
+    result = build_book(ROOT, out, data=str(folder), builder="singlehtml")
+    assert result.returncode == 0, failure_report(result)
+    printed = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_pdf.py"),
+                              str(out / "_build" / "singlehtml"), str(out / "_build" / "pdf")],
+                             capture_output=True, text=True, check=False)
+    assert printed.returncode == 0, printed.stdout + printed.stderr
+    return folder, out / "_build" / "pdf"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_measured_book_prints_its_own_source_without_the_demo_notice(measured, lang):
+    folder, pdf_dir = measured
+    provenance = pifi_ablation.load(folder).provenance
+    texts = _texts(_reader(pdf_dir, lang))
+    first = _flat(texts[0])
+    assert provenance.content_hash in first
+    assert "measured" in first
+    everything = _flat(" ".join(texts))
+    assert NOTICE[lang] not in everything
+    assert {"en": "Illustrative simulation", "ko": "예시용 시뮬레이션"}[lang] not in everything
+
+
+def test_the_printed_figures_are_deterministic_vector_svg(demo):
+    """What the PDFs print: SVG with every glyph a path (no font needed), no date, same bytes."""
+    import xml.etree.ElementTree as ET
+
+    from pifi_ablation.book import FigureImages, figure_png, figure_svg
+    from pifi_ablation.figures import make_figure
+
+    fig = make_figure(demo, "sample_size")
+    svg = figure_svg(fig)
+    assert svg == figure_svg(make_figure(demo, "sample_size"))
+    root = ET.fromstring(svg.encode())
+    assert root.tag.endswith("svg")
+    assert "<text" not in svg and "<image" not in svg
+    assert "<dc:date>" not in svg
+    assert svg.count("<path") > 100
+    images = FigureImages(figure_png(fig), svg)
+    assert images._repr_svg_() == svg and images._repr_png_().startswith(b"\x89PNG")
