@@ -43,7 +43,7 @@ def provenance_record(source: str) -> dict[str, object]:
     """The data source's provenance as JSON-ready data, without the building machine's paths."""
     provenance = pifi_ablation.load(source).provenance
     record = dataclasses.asdict(provenance)
-    record["location"] = provenance.location if provenance.is_demo else provenance.folder_name
+    record["location"] = provenance.location  # relative to the project, or the folder's own name
     record["notes"] = dict(provenance.notes)
     return record
 
