@@ -150,13 +150,23 @@ def test_tables_are_bilingual_and_labelled_as_demo(pages, chapter):
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_code_cells_hidden_but_revealable_and_no_errors(pages, chapter):
+def test_code_is_out_of_the_reading_but_folded_at_the_end_and_no_errors(pages, chapter):
+    """The cells' code shows nowhere in the flow of the page; one closed block at its end
+    holds all of it, in order, for the reader who opens it."""
     article = _article(pages[chapter])
     cells = article.find_all("div", class_="cell")
     assert cells
     for cell in cells:
         assert "tag_hide-input" in cell["class"]
-        assert cell.find("details") is not None  # the toggle a reader clicks
+        assert cell.find(class_="cell_input") is None
+    source = (ROOT / "book" / f"{chapter}.md").read_text(encoding="utf-8")
+    folded = article.find_all("details", class_="pifi-page-code")
+    assert len(folded) == 1 and not folded[0].has_attr("open")
+    code = [c.get_text() for c in folded[0].find_all(class_="cell_input")]
+    assert len(code) == len(cells) == source.count("```{code-cell}")
+    assert "setup_page()" in code[0]
+    # At the end: no heading, paragraph or figure of the page comes after it.
+    assert folded[0].find_next(["h2", "h3", "figure", "section"]) is None
     assert "Traceback" not in article.get_text()
     assert not article.find(class_="stderr")
 

@@ -1,8 +1,10 @@
 """The appendix as a reader gets it: headless Chromium over the built book, served on localhost.
 
 Chromium is Debian's (installed by `make setup`); Playwright drives it and never
-downloads a browser.  Screenshots of every page in both languages are written
-next to the built HTML, in ``_build/screenshots/``.
+downloads a browser.  axe-core (pinned in package.json, installed by `make setup`)
+is injected into each page for the accessibility checks.  Screenshots of every
+page in both languages, both themes and both widths are written next to the
+built HTML, in ``_build/screenshots/{chapter}-{lang}-{theme}-{width}.png``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,15 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 NARROW = {"width": 390, "height": 844}
 FIGURE_CHAPTERS = ("sample_size", "keyword_weight", "lambda_scale", "task_sensitivity", "model_size")
 WIDE = {"width": 1280, "height": 900}
+VIEWPORTS = {1280: WIDE, 390: NARROW}
+THEMES = ("light", "dark")
+LANGS = ("en", "ko")
+AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+# The first paragraph of prose starts within the first screen, with room to read it.
+PROSE_STARTS_BY = {1280: 520, 390: 600}
+
+# Checks that run inside the page (contrast, boxes, words): tests/reader_checks.js.
+CHECKS = Path(__file__).with_name("reader_checks.js")
 
 pytestmark = pytest.mark.book
 
@@ -97,13 +108,75 @@ def test_page_loads_offline_without_errors(browser, server, html_dir, chapter):
     broken = [src for src, complete, width in images if not complete or width == 0]
     assert broken == []
 
+    context.close()
+
+
+def _new_context(browser: Browser, width: int, theme: str):
+    context = browser.new_context(viewport=VIEWPORTS[width], device_scale_factor=1)
+    context.add_init_script(f"localStorage.setItem('mode', '{theme}');"
+                            f"localStorage.setItem('theme', '{theme}');")
+    context.add_init_script(path=str(CHECKS))
+    return context
+
+
+def _open(page: Page, url: str) -> None:
+    page.goto(url, wait_until="networkidle")
+    page.wait_for_function("() => !window.MathJax || !MathJax.startup || MathJax.startup.promise")
+    page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
+
+
+def _axe_violations(page: Page, axe_source: str) -> list[str]:
+    """Critical and serious axe-core violations of the page as shown (one line each)."""
+    page.add_script_tag(content=axe_source)
+    found = page.evaluate("""async () => {
+        const result = await axe.run(document, {resultTypes: ['violations']});
+        return result.violations.filter(v => v.impact === 'critical' || v.impact === 'serious')
+          .map(v => `${v.impact} ${v.id}: ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`);
+    }""")
+    return found
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    assert AXE.is_file(), "axe-core is installed by `make setup` (npm ci, package-lock.json)"
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_page_reads_in_both_themes_widths_and_languages(browser, server, html_dir, axe_source,
+                                                              chapter):
+    """Each page as a reader gets it: light and dark, 1280 and 390 px, English and Korean.
+
+    Every visible text meets WCAG AA contrast; every display equation fits its column; no
+    word of the other language shows (text, tooltips, labels, the tab title); the first
+    paragraph of prose starts in the first screen; axe-core finds no critical or serious
+    violation.  A screenshot of each
+    view is written for a person to look at.
+    """
     shots = html_dir.parent / "screenshots"
     shots.mkdir(exist_ok=True)
-    for lang in ("en", "ko"):
-        page.goto(f"{_url(server, chapter)}?lang={lang}", wait_until="networkidle")
-        page.screenshot(path=str(shots / f"{chapter}-{lang}.png"), full_page=True)
-        assert (shots / f"{chapter}-{lang}.png").stat().st_size > 10_000
-    context.close()
+    for theme in THEMES:
+        for width in VIEWPORTS:
+            context = _new_context(browser, width, theme)
+            page = context.new_page()
+            for lang in LANGS:
+                view = f"{chapter}-{lang}-{theme}-{width}"
+                _open(page, f"{_url(server, chapter)}?lang={lang}")
+                assert page.get_attribute("html", "data-theme") == theme, view
+                shot = shots / f"{view}.png"
+                page.screenshot(path=str(shot), full_page=True)
+                assert shot.stat().st_size > 10_000
+
+                assert page.evaluate("pifiChecks.lowContrast()") == [], view
+                assert page.evaluate("pifiChecks.equationsOutside()") == [], view
+                assert page.evaluate(f"pifiChecks.otherLanguage('{lang}')") == [], view
+                first_prose = page.evaluate(
+                    f"() => document.querySelector('article div.lang-{lang}.container')"
+                    ".getBoundingClientRect().top")
+                assert first_prose < PROSE_STARTS_BY[width], (view, first_prose)
+                if width == 1280:
+                    assert _axe_violations(page, axe_source) == [], view
+            context.close()
 
 
 def test_language_switch_covers_every_block_and_persists(browser, server):
@@ -115,7 +188,7 @@ def test_language_switch_covers_every_block_and_persists(browser, server):
     total, shown = _prose_blocks_shown(page, "en")
     assert total > 0 and shown == total
 
-    page.click("#pifi-language-switch")
+    page.click("#pifi-language-switch [data-lang=ko]")
     assert _visible_count(page, ".lang-en") == 0
     total, shown = _prose_blocks_shown(page, "ko")
     assert total > 0 and shown == total
@@ -134,10 +207,56 @@ def test_language_switch_covers_every_block_and_persists(browser, server):
     assert _visible_count(page, ".lang-en") == 0
     assert page.get_attribute("html", "data-lang") == "ko"
 
-    page.click("#pifi-language-switch")
+    page.click("#pifi-language-switch [data-lang=en]")
     assert _visible_count(page, ".lang-ko") == 0
     assert page.text_content("a.right-next .prev-next-subtitle").strip() == "next"
     assert page.text_content(".page-toc.onthispage").strip() == "Contents"
+    context.close()
+
+
+def test_language_switch_states_its_choice_to_screen_readers(browser, server):
+    context = browser.new_context(viewport=WIDE)
+    page = context.new_page()
+    page.goto(f"{_url(server, 'intro')}?lang=en", wait_until="networkidle")
+    switch = page.locator("#pifi-language-switch")
+    assert switch.get_attribute("role") == "group"
+    assert switch.get_attribute("aria-label") == "Language"
+    english, korean = switch.locator("[data-lang=en]"), switch.locator("[data-lang=ko]")
+    assert korean.get_attribute("lang") == "ko" and korean.inner_text() == "한국어"
+    assert (english.get_attribute("aria-pressed"), korean.get_attribute("aria-pressed")) == ("true", "false")
+    korean.click()
+    assert (english.get_attribute("aria-pressed"), korean.get_attribute("aria-pressed")) == ("false", "true")
+    assert switch.get_attribute("aria-label") == "언어"
+    assert page.get_attribute("html", "lang") == "ko"
+    # What a screen reader announces: the name it shows, and the pressed state.
+    assert korean.aria_snapshot() == '- button "한국어" [pressed]'
+    assert english.aria_snapshot() == '- button "English"'
+    context.close()
+
+
+@pytest.mark.parametrize("width", list(VIEWPORTS))
+def test_keyboard_focus_is_visible_on_every_control(browser, server, width):
+    """Tab through the page: each control the keyboard reaches in the header and the
+    language switch draws a focus ring (an outline at least 2 px wide)."""
+    context = _new_context(browser, width, "light")
+    page = context.new_page()
+    page.goto(f"{_url(server, 'sample_size')}?lang=ko", wait_until="networkidle")
+    reached: dict[str, str] = {}
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        focus = page.evaluate("""() => {
+            const el = document.activeElement;
+            const s = getComputedStyle(el);
+            const r = el.getBoundingClientRect();
+            return {name: el.id || el.className || el.tagName, visible: r.width > 0 && r.height > 0,
+                    ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
+                    header: !!el.closest('.bd-header-article, .bd-header, #pifi-language-switch')};
+        }""")
+        if focus["visible"] and focus["header"]:
+            reached[focus["name"]] = focus["ring"]
+    assert any("pifi-language-button" in name for name in reached), reached
+    assert len(reached) >= 4, reached
+    assert all(reached.values()), reached
     context.close()
 
 

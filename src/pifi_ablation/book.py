@@ -18,7 +18,7 @@ from pifi_ablation import paths
 from pifi_ablation.ablations import Ablations, load
 from pifi_ablation.findings import Finding, findings
 from pifi_ablation.provenance import Provenance
-from pifi_ablation.tables import SummaryTable, summary_table
+from pifi_ablation.tables import KO_LABELS, SummaryTable, summary_table
 
 if TYPE_CHECKING:  # matplotlib is imported only by pages that draw a figure
     from matplotlib.figure import Figure
@@ -52,40 +52,46 @@ def bilingual(en: str, ko: str, tag: str = "div") -> str:
 
 
 def notice_html(provenance: Provenance) -> str:
-    """The data notice at the top of every page."""
+    """The data notice at the top of every page: one line, the details folded below it."""
     if provenance.is_demo:
-        en = ("<p><strong>Demonstration data, not measurements.</strong> Every number, figure and "
-              "table on this page comes from an illustrative simulation (the seed notebook's "
-              "generators), not from measured experiments. It shows how the appendix reads; it "
-              "supports no claim about the method.</p>")
-        ko = ("<p><strong>시연용 데이터이며 측정값이 아닙니다.</strong> 이 페이지의 모든 수치, 그림, "
-              "표는 실제 실험 측정이 아니라 예시용 시뮬레이션(시드 노트북의 생성기)에서 나왔습니다. "
-              "부록이 어떻게 읽히는지 보여 줄 뿐, 방법에 대한 어떤 주장도 뒷받침하지 않습니다.</p>")
+        en = ("<strong>Demonstration data, not measurements.</strong>",
+              "<p>Every number, figure and table on this page comes from an illustrative simulation "
+              "(the seed notebook's generators), not from measured experiments. It shows how the "
+              "appendix reads; it supports no claim about the method.</p>")
+        ko = ("<strong>시연 데이터이며 측정값이 아닙니다.</strong>",
+              "<p>이 페이지의 모든 수치, 그림, 표는 실제 실험 측정이 아니라 예시용 시뮬레이션(시드 "
+              "노트북의 생성기)에서 나왔습니다. 부록의 구성을 보여 주기 위한 것일 뿐, 방법에 대한 어떤 "
+              "주장도 뒷받침하지 않습니다.</p>")
         kind = "warning"
     else:
         loc = html.escape(provenance.location or "")
-        listed = _listed_html(provenance)
-        en = (f"<p><strong>Measured data</strong> from <code>{loc}</code>: "
+        en = (f"<strong>Measured data</strong> from <code>{loc}</code>: "
               f"{len(provenance.files)} files, content hash <code>{provenance.short_hash}</code>; "
-              f"{len(provenance.assumptions)} assumption(s), {len(provenance.warnings)} warning(s)."
-              f"</p>{listed}")
-        ko = (f"<p><strong>측정 데이터</strong>: <code>{loc}</code>, 파일 {len(provenance.files)}개, "
+              f"{len(provenance.assumptions)} assumption(s), {len(provenance.warnings)} warning(s).",
+              _listed_html(provenance))
+        ko = (f"<strong>측정 데이터</strong>: <code>{loc}</code>, 파일 {len(provenance.files)}개, "
               f"내용 해시 <code>{provenance.short_hash}</code>; 가정 {len(provenance.assumptions)}건, "
-              f"경고 {len(provenance.warnings)}건.</p>{listed}")
+              f"경고 {len(provenance.warnings)}건.",
+              _listed_html(provenance, "ko"))
         kind = "note"
-    title = bilingual("Data source", "데이터 출처", tag="span")
+
+    def one(head: str, more: str) -> str:
+        if not more:
+            return f'<p class="admonition-title">{head}</p>'
+        return f'<details><summary class="admonition-title">{head}</summary>{more}</details>'
+
     return (f'<div class="admonition {kind} pifi-data-notice" data-source="{provenance.kind}">'
-            f'<p class="admonition-title">{title}</p>{bilingual(en, ko)}</div>')
+            f"{bilingual(one(*en), one(*ko))}</div>")
 
 
-def _listed_html(provenance: Provenance) -> str:
-    """Assumptions and warnings of a measured source, folded, every string escaped."""
+def _listed_html(provenance: Provenance, lang: str = "en") -> str:
+    """Assumptions and warnings of a measured source, every string escaped."""
     if not (provenance.assumptions or provenance.warnings):
         return ""
-    items = [f"<li><strong>assumed</strong>: {html.escape(a)}</li>" for a in provenance.assumptions]
-    items += [f"<li><strong>warning</strong>: {html.escape(w)}</li>" for w in provenance.warnings]
-    return (f'<details class="pifi-assumptions"><summary>assumed / warnings · 가정 / 경고</summary>'
-            f"<ul>{''.join(items)}</ul></details>")
+    assumed, warning = ("assumed", "warning") if lang == "en" else ("가정", "경고")
+    items = [f"<li><strong>{assumed}</strong>: {html.escape(a)}</li>" for a in provenance.assumptions]
+    items += [f"<li><strong>{warning}</strong>: {html.escape(w)}</li>" for w in provenance.warnings]
+    return f'<ul class="pifi-assumptions">{"".join(items)}</ul>'
 
 
 def source_html(provenance: Provenance) -> str:
@@ -221,13 +227,18 @@ def _settings_text(column: pd.Series) -> str:
     return ", ".join(sorted(str(v) for v in values))
 
 
+KIND_KO = {"demo": "시연 데이터", "measured": "측정 데이터"}
+
+
 def provenance_html(ablations: Ablations) -> str:
     """The provenance record and what each table holds, in both languages."""
     p = ablations.provenance
     esc = html.escape
+    description_ko = (esc(p.description_ko) if p.description_ko
+                      else f'<span lang="en">{esc(p.description)}</span>')
     rows = [
-        ("Source kind", "출처 종류", esc(p.kind)),
-        ("Description", "설명", esc(p.description)),
+        ("Source kind", "출처 종류", (esc(p.kind), f"{KIND_KO[p.kind]}({esc(p.kind)})")),
+        ("Description", "설명", (esc(p.description), description_ko)),
         ("Location", "위치", f"<code>{esc(p.location or '')}</code>"),
         ("Content hash (SHA-256)", "내용 해시 (SHA-256)", f"<code>{esc(p.content_hash)}</code>"),
         ("Files read", "읽은 파일 수", str(len(p.files))),
@@ -236,8 +247,12 @@ def provenance_html(ablations: Ablations) -> str:
     ]
     nothing = ("none", "없음")
 
+    def value(cell: str | tuple[str, str], lang: int) -> str:
+        return cell[lang] if isinstance(cell, tuple) else cell
+
     def record(lang: int) -> str:
-        body = "".join(f"<tr><th>{r[lang]}</th><td>{r[2] or nothing[lang]}</td></tr>" for r in rows)
+        body = "".join(f"<tr><th>{r[lang]}</th><td>{value(r[2], lang) or nothing[lang]}</td></tr>"
+                       for r in rows)
         return (f'<div class="pifi-table-scroll"><table class="pifi-table pifi-provenance">{body}'
                 "</table></div>")
 
@@ -246,17 +261,17 @@ def provenance_html(ablations: Ablations) -> str:
                 "lambda_scale": "lambda_scale", "task_sensitivity": "task_type", "model_size": "model"}
     head_en = "<tr><th>Table</th><th>Rows</th><th>Tasks</th><th>Settings</th></tr>"
     head_ko = "<tr><th>표</th><th>행 수</th><th>태스크 수</th><th>설정</th></tr>"
-    body = "".join(
-        f"<tr><td><code>{name}</code></td><td>{len(df)}</td><td>{df['task'].nunique()}</td>"
-        f"<td>{esc(_settings_text(df[settings[name]]))}</td></tr>"
-        for name, df in content.items()
-    )
 
-    def holdings(head: str) -> str:
+    def holdings(head: str, words: dict[str, str]) -> str:
+        body = "".join(
+            f"<tr><td><code>{name}</code></td><td>{len(df)}</td><td>{df['task'].nunique()}</td>"
+            f"<td>{esc(_settings_text(df[settings[name]].map(lambda v: words.get(v, v))))}</td></tr>"
+            for name, df in content.items()
+        )
         return (f'<div class="pifi-table-scroll"><table class="pifi-table pifi-holdings">{head}{body}'
                 "</table></div>")
 
-    return bilingual(record(0) + holdings(head_en), record(1) + holdings(head_ko))
+    return bilingual(record(0) + holdings(head_en, {}), record(1) + holdings(head_ko, KO_LABELS))
 
 
 def environment_html() -> str:
