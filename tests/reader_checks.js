@@ -132,6 +132,30 @@ window.pifiChecks = (function () {
     return failures;
   }
 
-  return { lowContrast: lowContrast, textElements: textElements, describe: describe,
+  // Each figure: described in the language shown (its caption, not a file name), a link to
+  // its full-size image, and within the text column (no "full-width" spill into the margin).
+  function figureProblems(lang) {
+    var failures = [];
+    var column = document.querySelector("article.bd-article").getBoundingClientRect();
+    var figures = document.querySelectorAll("article figure");
+    for (var i = 0; i < figures.length; i++) {
+      var figure = figures[i];
+      var img = figure.querySelector("img");
+      var caption = figure.querySelector("figcaption .caption-text .lang-" + lang);
+      var alt = img.getAttribute("alt") || "";
+      if (!caption || alt !== caption.textContent.trim() || /\.(png|svg|jpe?g)$/.test(alt)) {
+        failures.push("figure " + (i + 1) + " alt: " + alt.slice(0, 60));
+      }
+      var link = img.closest("a");
+      if (!link || link.href !== img.src) { failures.push("figure " + (i + 1) + " is not a link to its image"); }
+      var box = figure.getBoundingClientRect();
+      if (box.right > column.right + 1 || box.left < column.left - 1 || figure.classList.contains("full-width")) {
+        failures.push("figure " + (i + 1) + " leaves the column: " + Math.round(box.left) + "-" + Math.round(box.right));
+      }
+    }
+    return failures;
+  }
+
+  return { figureProblems: figureProblems, lowContrast: lowContrast, textElements: textElements, describe: describe,
     equationsOutside: equationsOutside, otherLanguage: otherLanguage };
 })();

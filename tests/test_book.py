@@ -17,13 +17,15 @@ from bs4 import BeautifulSoup, Tag
 
 import pifi_ablation
 from book_build import CHAPTERS, build_book
-from pifi_ablation.book import glue_texts
-from pifi_ablation.findings import findings
+from pifi_ablation.book import default_comparison, glue_texts
+from pifi_ablation.findings import Finding, findings
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = {"sample_size": "fig-sample-size", "keyword_weight": "fig-keyword-weight",
            "lambda_scale": "fig-lambda-scale", "task_sensitivity": "fig-task-sensitivity",
            "model_size": "fig-model-size"}
+# Glued phrases (both languages, one shown), not numbers: checked on their own below.
+PHRASES = {"kw_default_vs_best", "lam_default_vs_best"}
 GLUE_ROLE = re.compile(r"\{glue\}`([a-z0-9_]+)`")
 NUMREF_ROLE = re.compile(r"\{numref\}`[^<`]*<([a-z0-9-]+)>`")
 
@@ -99,7 +101,7 @@ def test_glued_numbers_equal_the_package_values(pages, expected_glue, chapter):
         rendered = _blocks(pages[chapter], lang)
         assert len(sources) == len(rendered)
         for source, block in zip(sources, rendered, strict=True):
-            keys = GLUE_ROLE.findall(source)
+            keys = [k for k in GLUE_ROLE.findall(source) if k not in PHRASES]
             assert _pasted(block) == [expected_glue[k] for k in keys], source[:80]
 
 
@@ -171,6 +173,30 @@ def test_code_is_out_of_the_reading_but_folded_at_the_end_and_no_errors(pages, c
     assert not article.find(class_="stderr")
 
 
+def test_default_comparison_phrase_is_pasted_in_the_language_shown(pages, demo):
+    found = findings(demo)
+    for chapter, prefix in (("keyword_weight", "kw"), ("lambda_scale", "lam")):
+        at_best = found[f"{prefix}_best"].value == found[f"{prefix}_default"].value
+        for lang in ("en", "ko"):
+            block = _blocks(pages[chapter], lang)[-1]
+            phrase = block.find("span", class_="text_html").find("span", class_=f"lang-{lang}").get_text()
+            if at_best:
+                assert phrase in ("the default is the best mean", "기본값이 곧 최고 평균입니다")
+            else:
+                assert found[f"{prefix}_default_shortfall"].text in phrase
+                assert "below the best mean" in phrase or "낮습니다" in phrase
+
+
+@pytest.mark.parametrize(("name", "number"), [(name, i + 1) for i, name in enumerate(FIGURES)])
+def test_tables_are_numbered_like_the_figures(pages, name, number):
+    block = _article(pages[name]).find("div", id=f"table-{name}")
+    en = block.find("div", class_="lang-en").find("p", class_="pifi-table-caption").get_text()
+    ko = block.find("div", class_="lang-ko").find("p", class_="pifi-table-caption").get_text()
+    assert en.startswith(f"Table {number}. ") and ko.startswith(f"표 {number}. ")
+    figure = pages[name].find("figure", id=FIGURES[name]).find("span", class_="caption-number").get_text()
+    assert figure.strip() == f"Figure {number}"
+
+
 def test_method_cites_pifi_and_qwen2(pages):
     text = _article(pages["method"]).get_text().lower()
     assert "plug-in and fine-tuning" in text
@@ -201,3 +227,17 @@ def test_a_cell_that_raises_fails_the_build(tmp_path):
     result = build_book(book, tmp_path / "out")
     assert result.returncode != 0
     assert "deliberate failure" in result.stdout + result.stderr
+
+
+def test_default_comparison_names_a_best_default_or_its_shortfall():
+    def found(best: float, default: float, shortfall: float) -> dict[str, Finding]:
+        return {"kw_best": Finding("kw_best", best, "setting", ""),
+                "kw_default": Finding("kw_default", default, "setting", ""),
+                "kw_default_shortfall": Finding("kw_default_shortfall", shortfall, "pp", "")}
+
+    same = default_comparison(found(0.65, 0.65, 0.0), "kw")
+    assert "the default is the best mean" in same.markup and "기본값이 곧 최고 평균입니다" in same.markup
+    assert "0.0" not in same.markup
+    below = default_comparison(found(0.75, 0.65, 0.0404), "kw")  # recovery is a fraction
+    assert below.text == "4.0 percentage points of recovery below the best mean"
+    assert ">최고 평균보다 회복률이 4.0%p 낮습니다<" in below.markup

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import threading
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from pypdf import PdfReader
 
 from book_build import CHAPTERS
 
@@ -27,6 +30,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 NARROW = {"width": 390, "height": 844}
 FIGURE_CHAPTERS = ("sample_size", "keyword_weight", "lambda_scale", "task_sensitivity", "model_size")
 WIDE = {"width": 1280, "height": 900}
+MATH_CHAPTERS = ("method", "keyword_weight", "lambda_scale", "summary")
 VIEWPORTS = {1280: WIDE, 390: NARROW}
 THEMES = ("light", "dark")
 LANGS = ("en", "ko")
@@ -107,6 +111,11 @@ def test_page_loads_offline_without_errors(browser, server, html_dir, chapter):
         assert images, "the chapter's figure is an image"
     broken = [src for src, complete, width in images if not complete or width == 0]
     assert broken == []
+    # MathJax (2 MiB) is loaded by the pages that show mathematics, and only by them.
+    has_math = page.evaluate("document.querySelectorAll('article .math, article mjx-container').length > 0")
+    loads_mathjax = any(u.endswith("/tex-svg.js") for u in requests)
+    assert loads_mathjax == has_math, (chapter, has_math)
+    assert has_math == (chapter in MATH_CHAPTERS)
 
     context.close()
 
@@ -147,7 +156,9 @@ def test_every_page_reads_in_both_themes_widths_and_languages(browser, server, h
                                                               chapter):
     """Each page as a reader gets it: light and dark, 1280 and 390 px, English and Korean.
 
-    Every visible text meets WCAG AA contrast; every display equation fits its column; no
+    Every visible text meets WCAG AA contrast; every display equation fits its column; each
+    figure is described in the page's language, links to its full-size image and stays in
+    the text column; no
     word of the other language shows (text, tooltips, labels, the tab title); the first
     paragraph of prose starts in the first screen; axe-core finds no critical or serious
     violation.  A screenshot of each
@@ -170,6 +181,7 @@ def test_every_page_reads_in_both_themes_widths_and_languages(browser, server, h
                 assert page.evaluate("pifiChecks.lowContrast()") == [], view
                 assert page.evaluate("pifiChecks.equationsOutside()") == [], view
                 assert page.evaluate(f"pifiChecks.otherLanguage('{lang}')") == [], view
+                assert page.evaluate(f"pifiChecks.figureProblems('{lang}')") == [], view
                 first_prose = page.evaluate(
                     f"() => document.querySelector('article div.lang-{lang}.container')"
                     ".getBoundingClientRect().top")
@@ -257,6 +269,97 @@ def test_keyboard_focus_is_visible_on_every_control(browser, server, width):
     assert any("pifi-language-button" in name for name in reached), reached
     assert len(reached) >= 4, reached
     assert all(reached.values()), reached
+    context.close()
+
+
+PRINTED_UI = ("Ctrl", "Skip to main content", "Back to top", "Code of this page", "이 페이지의 코드",
+              "Contents", "목차", "By The PiFi", "English한국어")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_a_printed_page_holds_one_language_no_controls_and_figures_with_captions(
+        browser, server, html_dir, chapter):
+    context = browser.new_context(viewport=WIDE)
+    page = context.new_page()
+    prints = html_dir.parent / "screenshots"
+    prints.mkdir(exist_ok=True)
+    for lang, other in (("en", "ko"), ("ko", "en")):
+        _open(page, f"{_url(server, chapter)}?lang={lang}")
+        pdf = prints / f"{chapter}-{lang}.pdf"
+        page.pdf(path=str(pdf), format="A4", print_background=True)
+        pages = [p for p in PdfReader(pdf).pages]
+        # Compatibility forms: the PDF's font joins "fi" into one glyph.
+        texts = [re.sub(r"\s+", "", unicodedata.normalize("NFKC", p.extract_text())) for p in pages]
+        whole = "".join(texts)
+        title = re.sub(r"\s+", "", page.inner_text(f"article h1 .lang-{lang}"))
+        assert whole.count(title) >= 1, (chapter, lang)
+        assert re.sub(r"\s+", "", page.text_content(f"article h1 .lang-{other}")) not in whole
+        if lang == "en":
+            assert not re.search(r"[\uac00-\ud7a3]", whole), chapter
+        assert [w for w in PRINTED_UI if w.replace(" ", "") in whole] == [], (chapter, lang)
+        # A page that prints a figure's image prints its caption (number and text) too.
+        word = "Figure" if lang == "en" else "그림"
+        with_images = [i for i, p in enumerate(pages) if p.images]
+        if chapter in FIGURE_CHAPTERS:
+            assert with_images, chapter
+        for i in with_images:
+            assert re.search(word + r"\d", texts[i]), (chapter, lang, i)
+    context.close()
+
+
+@pytest.mark.parametrize("width", list(VIEWPORTS))
+def test_figures_are_stacked_for_a_phone_and_link_to_their_full_size(browser, server, width):
+    """Below 576 px each figure is its phone layout: panels stacked (an image taller than
+    wide), drawn for that width, so its smallest text is shown near its printed size."""
+    context = _new_context(browser, width, "light")
+    page = context.new_page()
+    for chapter in FIGURE_CHAPTERS:
+        _open(page, f"{_url(server, chapter)}?lang=ko")
+        img = page.evaluate("""() => { const i = document.querySelector('article figure img');
+            return {src: i.currentSrc, natural: [i.naturalWidth, i.naturalHeight], shown: i.width,
+                    link: i.closest('a').href, wide: i.src}; }""")
+        if width == 390:
+            assert "-phone-" in img["src"], chapter
+            assert img["natural"][1] > img["natural"][0], chapter  # panels stacked
+            # Drawn at 3.4 in and 200 dpi: a 7 pt text is 19 px in the image, shown at
+            # least 9 px tall on the phone.
+            assert 19 * img["shown"] / img["natural"][0] >= 9, img
+        else:
+            assert "-phone-" not in img["src"] and img["natural"][0] > img["natural"][1], chapter
+        assert img["link"] == img["wide"]
+        response = page.request.get(img["link"])
+        assert response.ok and response.headers["content-type"] == "image/png"
+    context.close()
+
+
+def _search(page: Page, server: str, query: str, lang: str) -> list[str]:
+    page.goto(f"{server}/search.html?q={query}&lang={lang}", wait_until="networkidle")
+    page.wait_for_function("() => document.querySelector('#search-results p.search-summary') &&"
+                           " !document.querySelector('#search-results p.search-summary')"
+                           ".textContent.includes('...')")
+    page.wait_for_timeout(500)  # the excerpts are fetched page by page
+    return page.locator("#search-results li p.context").all_inner_texts()
+
+
+def test_search_shows_excerpts_and_finds_korean_words_by_their_stem(browser, server):
+    context = browser.new_context(viewport=WIDE)
+    page = context.new_page()
+    excerpts = _search(page, server, "recovery", "en")
+    assert len(excerpts) >= 5
+    assert all("recovery" in e.lower() for e in excerpts), excerpts
+    assert not any(re.search(r"[\uac00-\ud7a3]", e) for e in excerpts)
+    assert page.inner_text("#search-results h2") == "Search Results"
+
+    # "회복" is a stem: the pages say 회복률은, 회복률이, 회복하는 …
+    excerpts = _search(page, server, "회복", "ko")
+    links = page.locator("#search-results li > a").evaluate_all("links => links.map(a => a.href)")
+    assert any("sample_size.html" in href for href in links), links
+    assert len(excerpts) >= 5
+    assert all("회복" in e for e in excerpts), excerpts
+    assert not any("percentage points" in e or "Recovery" in e for e in excerpts)
+    assert page.inner_text("#search-results h2") == "검색 결과"
+    assert "검색을 마쳤습니다" in page.inner_text("#search-results p.search-summary")
+    assert page.title().startswith("검색")
     context.close()
 
 

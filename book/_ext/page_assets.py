@@ -56,6 +56,21 @@ def _mend_reference_list(html: str) -> str:
     return html.replace('role="doc-biblioentry"', 'role="listitem"')
 
 
+def _mathjax_only_where_math(app: Sphinx, pagename: str, templatename: str,
+                             context: dict[str, object], doctree: object) -> None:
+    """Drop MathJax (2 MiB) from a page without mathematics.  Sphinx loads it on a page
+    whose toctree includes a page with equations, so the root page (whose toctree is the
+    whole book) loaded it for nothing."""
+    body = str(context.get("body", ""))
+    scripts = context.get("script_files")
+    if 'class="math' in body or not isinstance(scripts, list):
+        return
+    context["script_files"] = [
+        s for s in scripts
+        if not str(getattr(s, "filename", s)).endswith(MATHJAX_FILE)
+        and "window.MathJax" not in str(getattr(s, "attributes", {}).get("body", ""))]
+
+
 def _finish(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -75,5 +90,6 @@ def setup(app: Sphinx) -> dict[str, object]:
     if not _source().is_file():
         raise RuntimeError(f"MathJax not found at {_source()}; install requirements.txt")
     app.connect("config-inited", _configure)
+    app.connect("html-page-context", _mathjax_only_where_math, priority=900)
     app.connect("build-finished", _finish)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -11,11 +11,15 @@ who opens it.  Cell outputs stay where they are.
 
 A figure's image is described by its English caption (``alt``; the language
 switch puts the Korean caption there in Korean) instead of its file path, and
-is a link to the image at full size.
+is a link to the image at full size.  On a phone the figure is served in its
+phone layout (``make_figure(..., phone=True)``: the panels stacked, drawn for
+that width) through a ``<picture>`` source, drawn here from the same data
+source the pages read.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from pathlib import Path
@@ -58,19 +62,45 @@ class GatherPageCode(SphinxPostTransform):
         target += block
 
 
-_FIGURE = re.compile(r'(<figure\b[^>]*>\s*)<img alt="[^"]*" src="([^"]+)" />(.*?</figure>)', re.S)
+_FIGURE = re.compile(r'(<figure\b[^>]*\bid="fig-([a-z-]+)"[^>]*>\s*)<img alt="[^"]*" src="([^"]+)" />'
+                     r'(.*?</figure>)', re.S)
 _CAPTION_EN = re.compile(r'<span class="caption-text"><span class="lang-en">([^<]*)</span>')
+# Where the phone layout is served (language.css hides the fullscreen button below it too).
+PHONE_MEDIA = "(max-width: 575.98px)"
 
 
-def _describe_figures(page: str) -> str:
-    """Alt text from the English caption, and a link to the full-size image."""
+def _phone_images(outdir: Path) -> dict[str, str]:
+    """Draw each figure's phone layout into ``_images/``; its file name by figure name."""
+    from pifi_ablation import paths
+    from pifi_ablation.ablations import load
+    from pifi_ablation.book import figure_png
+    from pifi_ablation.figures import FIGURE_NAMES, make_figure
+
+    ablations = load(paths.default_source())
+    names = {}
+    for name in FIGURE_NAMES:
+        png = figure_png(make_figure(ablations, name, phone=True))
+        file = f"{name}-phone-{hashlib.sha256(png).hexdigest()[:16]}.png"
+        (outdir / "_images").mkdir(exist_ok=True)
+        (outdir / "_images" / file).write_bytes(png)
+        names[name] = file
+    return names
+
+
+def _describe_figures(page: str, phone: dict[str, str]) -> str:
+    """Alt text from the English caption, the phone layout as a source, a full-size link."""
 
     def one(match: re.Match[str]) -> str:
-        start, src, rest = match.groups()
+        start, anchor, src, rest = match.groups()
         caption = _CAPTION_EN.search(rest)
         alt = html.escape(html.unescape(caption.group(1)), quote=True) if caption else ""
-        return (f'{start}<a class="pifi-full-size" href="{src}"><img alt="{alt}" src="{src}" /></a>'
-                f"{rest}")
+        img = f'<img alt="{alt}" src="{src}" />'
+        name = anchor.replace("-", "_")
+        if name in phone:
+            folder = src.rsplit("/", 1)[0]
+            img = (f'<picture><source media="{PHONE_MEDIA}" srcset="{folder}/{phone[name]}" />'
+                   f"{img}</picture>")
+        return f'{start}<a class="pifi-full-size" href="{src}">{img}</a>{rest}'
 
     return _FIGURE.sub(one, page)
 
@@ -78,11 +108,15 @@ def _describe_figures(page: str) -> str:
 def _finish(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    for page in Path(app.outdir).rglob("*.html"):
+    outdir = Path(app.outdir)
+    phone: dict[str, str] | None = None
+    for page in outdir.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        described = _describe_figures(text)
-        if described != text:
-            page.write_text(described, encoding="utf-8")
+        if not _FIGURE.search(text):
+            continue
+        if phone is None:
+            phone = _phone_images(outdir)
+        page.write_text(_describe_figures(text, phone), encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict[str, object]:

@@ -147,7 +147,8 @@
   }
 
   function translateTitle(lang) {
-    var heading = document.querySelector("article h1 .lang-" + lang) || document.querySelector("article h1");
+    var heading = document.querySelector("article h1 .lang-" + lang) ||
+      document.querySelector("article h1, main h1");
     var book = document.querySelector(".logo__title");
     if (!document.pifiEnglishTitle) { document.pifiEnglishTitle = document.title; }
     var site = part(document.pifiEnglishTitle.split(" \u2014 ").pop().split(" - ").pop(), lang);
@@ -257,10 +258,52 @@
     }
   }
 
+  // Sphinx's search page, in the language shown.  Its excerpts are cut from the page's text
+  // around a search word: the words as typed are looked for (Sphinx looked for the stems,
+  // "recoveri", found none and showed the page's first characters, "....md"), and the text
+  // is the language shown, without the page's controls and folded code.
+  var SEARCH_KO = {
+    "Search Results": "검색 결과",
+    "Searching": "검색 중",
+    "Preparing search...": "검색 준비 중…",
+    "Search finished, found ${resultCount} page(s) matching the search query.":
+      "검색을 마쳤습니다. 검색어가 있는 페이지 ${resultCount}개를 찾았습니다.",
+    "Your search did not match any documents. Please make sure that all words are spelled correctly and that you've selected enough categories.":
+      "검색어가 있는 페이지가 없습니다. 철자를 확인해 주십시오.",
+    "Hide Search Matches": "검색 강조 숨기기"
+  };
+  // Sphinx declares both with `const`: global names, not properties of window.
+  /* global Documentation, Search */
+  function adaptSearch(lang) {
+    if (lang === "ko" && typeof Documentation !== "undefined" && Documentation.addTranslations) {
+      Documentation.addTranslations({ locale: "ko", messages: SEARCH_KO, plural_expr: "0" });
+    }
+    if (typeof Search === "undefined" || Search.pifiAdapted) { return; }
+    Search.pifiAdapted = true;
+    Search.htmlToText = function (htmlString, anchor) {
+      var doc = new DOMParser().parseFromString(htmlString, "text/html");
+      var other = read() === "ko" ? "en" : "ko";
+      var drop = doc.querySelectorAll(".headerlink, .bd-header-article, .header-article-items, " +
+        ".pifi-page-code-block, script, style, .lang-" + other);
+      for (var i = 0; i < drop.length; i++) { drop[i].remove(); }
+      var main = doc.querySelector('[role="main"]' + (anchor ? " " + anchor : "")) ||
+        doc.querySelector('[role="main"]');
+      return main ? main.textContent.replace(/\s+/g, " ").trim() : "";
+    };
+    var summary = Search.makeSearchSummary;
+    Search.makeSearchSummary = function (htmlText, keywords, anchor) {
+      var typed = (new URLSearchParams(window.location.search).get("q") || "")
+        .toLowerCase().split(/\s+/).filter(Boolean);
+      // The last word found sets the excerpt: the typed words go last.
+      return summary.call(this, htmlText, Array.from(keywords).concat(typed), anchor);
+    };
+  }
+
   // A link may ask for a language (…/page.html?lang=ko); the request is kept like a click.
   var asked = /[?&]lang=(en|ko)\b/.exec(window.location.search);
   if (asked) { write(asked[1]); }
   apply(read());  // before the body is drawn: no flash of the other language
+  adaptSearch(read());
 
   document.addEventListener("DOMContentLoaded", function () {
     var slot = document.querySelector(".article-header-buttons");
@@ -268,6 +311,7 @@
     if (slot) { slot.insertBefore(group, slot.firstChild); } else { document.body.appendChild(group); }
     splitHomeLink();
     mendAccessibility();
+    adaptSearch(read());
     apply(read());
   });
   window.addEventListener("load", function () {

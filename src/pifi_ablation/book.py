@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from pifi_ablation import paths
+from pifi_ablation import paths, schema
 from pifi_ablation.ablations import Ablations, load
 from pifi_ablation.findings import Finding, findings
 from pifi_ablation.provenance import Provenance
@@ -132,8 +132,10 @@ def table_html(table: SummaryTable, provenance: Provenance) -> str:
         return (f'<p class="pifi-table-caption"><strong>{label}</strong> {html.escape(caption)} '
                 f'<em>{source}</em></p><div class="pifi-table-scroll">{body}</div>')
 
-    en = one(table.frame, "Table.", table.caption_en, source_en)
-    ko = one(table.korean(), "표.", table.caption_ko, source_ko)
+    # Numbered like the figures: one table per ablation chapter, in the chapters' order.
+    number = schema.TABLE_NAMES.index(table.name) + 1
+    en = one(table.frame, f"Table {number}.", table.caption_en, source_en)
+    ko = one(table.korean(), f"표 {number}.", table.caption_ko, source_ko)
     return f'<div class="pifi-table-block" id="table-{table.name}">{bilingual(en, ko)}</div>'
 
 
@@ -200,6 +202,27 @@ def glue_findings(found: dict[str, Finding]) -> None:
         glue(key, Plain(text), display=False)
 
 
+def default_comparison(found: dict[str, Finding], prefix: str) -> InlineHtml:
+    """How the default setting's mean recovery compares with the best, as a phrase in both
+    languages: "the default is the best mean" when it is, else how far below it lies."""
+    if found[f"{prefix}_best"].value == found[f"{prefix}_default"].value:
+        en, ko = "the default is the best mean", "기본값이 곧 최고 평균입니다"
+    else:
+        shortfall = found[f"{prefix}_default_shortfall"].text
+        en = f"{shortfall} percentage points of recovery below the best mean"
+        ko = f"최고 평균보다 회복률이 {shortfall}%p 낮습니다"
+    return InlineHtml(bilingual(en, ko, tag="span"), en)
+
+
+def glue_phrases(found: dict[str, Finding]) -> None:
+    """Glue the computed phrases: ``kw_default_vs_best``, ``lam_default_vs_best``."""
+    from myst_nb import glue
+
+    for prefix in ("kw", "lam"):
+        if f"{prefix}_best" in found:
+            glue(f"{prefix}_default_vs_best", default_comparison(found, prefix), display=False)
+
+
 def glue_source(provenance: Provenance) -> None:
     """Glue the bilingual source note as ``data_source`` (figure captions quote it)."""
     from myst_nb import glue
@@ -214,6 +237,7 @@ def setup_page(source: str | None = None) -> Page:
     ablations = _load(source or paths.default_source())
     page = Page(ablations, findings(ablations))
     glue_findings(page.found)
+    glue_phrases(page.found)
     glue_source(ablations.provenance)
     display(Html(notice_html(ablations.provenance)))
     return page

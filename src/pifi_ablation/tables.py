@@ -86,7 +86,7 @@ def sample_size_table(table: pd.DataFrame) -> SummaryTable:
     return SummaryTable(
         "sample_size", frame,
         "Sample-size ablation: means over tasks with 95% t-intervals.",
-        "표본 크기 ablation: 태스크 평균과 95% t-신뢰구간.",
+        "샘플 수 ablation: 태스크 평균과 95% 신뢰구간.",
     )
 
 
@@ -122,7 +122,7 @@ def keyword_weight_table(table: pd.DataFrame) -> SummaryTable:
     return SummaryTable(
         "keyword_weight", frame,
         "Keyword-weight ablation: mean recovery over tasks with 95% t-intervals.",
-        "키워드 가중치 ablation: 태스크 평균 회복률과 95% t-신뢰구간.",
+        "키워드 가중치 ablation: 태스크 평균 회복률과 95% 신뢰구간.",
     )
 
 
@@ -132,7 +132,7 @@ def lambda_scale_table(table: pd.DataFrame) -> SummaryTable:
     return SummaryTable(
         "lambda_scale", frame,
         "Lambda-scale ablation: mean max head effect and recovery over tasks with 95% t-intervals.",
-        "람다 스케일 ablation: 태스크 평균 최대 헤드 효과와 회복률, 95% t-신뢰구간.",
+        "람다 스케일 ablation: 태스크 평균 최대 헤드 효과와 회복률, 95% 신뢰구간.",
     )
 
 
@@ -178,7 +178,7 @@ def model_table(table: pd.DataFrame) -> SummaryTable:
         "model_size", frame,
         "Model size: means over tasks with 95% t-intervals (best-layer position: 0 = first, "
         "1 = last layer).",
-        "모델 크기: 태스크 평균과 95% t-신뢰구간 (최적 레이어 위치: 0 = 첫 레이어, 1 = 마지막 레이어).",
+        "모델 크기: 태스크 평균과 95% 신뢰구간 (최적 레이어 위치: 0 = 첫 레이어, 1 = 마지막 레이어).",
     )
 
 
