@@ -241,3 +241,10 @@ def test_default_comparison_names_a_best_default_or_its_shortfall():
     below = default_comparison(found(0.75, 0.65, 0.0404), "kw")  # recovery is a fraction
     assert below.text == "4.0 percentage points of recovery below the best mean"
     assert ">최고 평균보다 회복률이 4.0%p 낮습니다<" in below.markup
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_no_markup_is_left_unrendered(pages, chapter):
+    """Emphasis that CommonMark could not close (``**{glue}`x`**에서``: a closing ``**``
+    between a backtick and a letter) shows its asterisks; none may."""
+    assert "**" not in _article(pages[chapter]).get_text()

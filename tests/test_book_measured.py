@@ -11,10 +11,10 @@ from bs4 import BeautifulSoup
 
 import pifi_ablation
 from book_build import CHAPTERS, build_book, failure_report
-from pifi_ablation.book import glue_texts
+from pifi_ablation.book import default_comparison, glue_texts
 from pifi_ablation.findings import findings
 from results_factory import write_results
-from test_book import FIGURES, GLUE_ROLE, ROOT
+from test_book import FIGURES, GLUE_ROLE, PHRASES, ROOT
 
 pytestmark = pytest.mark.book
 ODD_NAME = "notes <img src=x onerror=alert(1)> & more.txt"
@@ -96,7 +96,17 @@ def test_glued_numbers_come_from_the_measured_data(folder, pages):
                     if "container" in d.get("class", [])]
         for text, block in zip(blocks, rendered, strict=True):
             pasted = [s.get_text() for s in block.find_all("span", class_="text_plain")]
-            assert pasted == [expected[k] for k in GLUE_ROLE.findall(text)], text[:80]
+            numbers = [k for k in GLUE_ROLE.findall(text) if k not in PHRASES]
+            assert pasted == [expected[k] for k in numbers], text[:80]
+
+
+def test_default_comparison_phrase_comes_from_the_measured_data(folder, pages):
+    found = findings(pifi_ablation.load(folder.root))
+    for chapter, prefix in (("keyword_weight", "kw"), ("lambda_scale", "lam")):
+        block = [d for d in _article(pages[chapter]).find_all("div", class_="lang-en")
+                 if "container" in d.get("class", [])][-1]
+        shown = block.find("span", class_="text_html").find("span", class_="lang-en").get_text()
+        assert shown == default_comparison(found, prefix).text
 
 
 def test_reproducibility_shows_the_coverage_report(pages):

@@ -38,6 +38,7 @@
     "Section Navigation": "장 탐색",
     "Section navigation": "장 탐색",
     "Main": "본문",
+    "Book": "책",
     "Page": "페이지",
     "Index": "색인",
     "Breadcrumb": "현재 위치",
@@ -189,6 +190,12 @@
       new MutationObserver(function (changes) { untitleIcons(changes[0].target.closest("button")); })
         .observe(colour[j], { childList: true, subtree: true });
     }
+    // The sidebar's book title is in no landmark; the sidebar becomes one, named.
+    var sidebar = document.getElementById("pst-primary-sidebar");
+    if (sidebar && !sidebar.hasAttribute("role")) {
+      sidebar.setAttribute("role", "region");
+      sidebar.setAttribute("aria-label", "Book");
+    }
     markScrollable();
   }
   function untitleIcons(button) {
@@ -286,6 +293,18 @@
       var drop = doc.querySelectorAll(".headerlink, .bd-header-article, .header-article-items, " +
         ".pifi-page-code-block, script, style, .lang-" + other);
       for (var i = 0; i < drop.length; i++) { drop[i].remove(); }
+      // Inline mathematics is TeX in the page's source: show its common letters.
+      var greek = { alpha: "α", lambda: "λ", ell: "ℓ", rho: "ρ" };
+      var maths = doc.querySelectorAll("span.math");
+      for (var m = 0; m < maths.length; m++) {
+        maths[m].textContent = maths[m].textContent.replace(/^\\\(|\\\)$/g, "")
+          .replace(/\\(alpha|lambda|ell|rho)\b/g, function (all, name) { return greek[name]; });
+      }
+      var numbers = doc.querySelectorAll(".caption-number");
+      for (var j = 0; j < numbers.length; j++) {
+        numbers[j].textContent = numbers[j].textContent.replace("Figure", CAPTION_WORDS[read()].Figure)
+          .replace("Table", CAPTION_WORDS[read()].Table);
+      }
       var main = doc.querySelector('[role="main"]' + (anchor ? " " + anchor : "")) ||
         doc.querySelector('[role="main"]');
       return main ? main.textContent.replace(/\s+/g, " ").trim() : "";
