@@ -9,6 +9,7 @@ a cell that raises fails the build under the project's own configuration.
 from __future__ import annotations
 
 import re
+import struct
 from pathlib import Path
 
 import pytest
@@ -139,6 +140,35 @@ def test_five_figures_embedded_numbered_and_bilingual(html_dir, pages):
         links = [a for a in _article(pages[chapter]).find_all("a", href=f"#{anchor}")]
         assert len(links) >= 2
     assert numbers == [f"Figure {i}" for i in range(1, 6)]
+
+
+def figure_markup_problems(html_dir: Path, figure: Tag) -> list[str]:
+    """A figure's image: described by its English caption, a link to itself at full size,
+    with a phone layout (taller than wide) for narrow screens."""
+    problems = []
+    img = figure.find("img")
+    caption = figure.find("span", class_="caption-text").find("span", class_="lang-en").get_text()
+    if img.get("alt") != caption:
+        problems.append(f"alt {img.get('alt')!r}")
+    link = img.find_parent("a")
+    if link is None or link["href"] != img["src"] or "pifi-full-size" not in link.get("class", []):
+        problems.append("no full-size link")
+    source = img.find_parent("picture").find("source") if img.find_parent("picture") else None
+    if source is None or source.get("media") != "(max-width: 575.98px)":
+        problems.append("no phone source")
+    else:
+        phone = html_dir / "book" / source["srcset"]
+        width, height = struct.unpack(">II", phone.read_bytes()[16:24])  # the PNG's IHDR
+        if height <= width:
+            problems.append(f"phone image {width}x{height} is not stacked")
+    return problems
+
+
+def test_figures_are_described_linked_and_served_for_phones(html_dir, pages):
+    for chapter, anchor in FIGURES.items():
+        figure = pages[chapter].find("figure", id=anchor)
+        assert figure_markup_problems(html_dir, figure) == [], chapter
+        assert "full-width" not in figure["class"]
 
 
 @pytest.mark.parametrize("chapter", list(FIGURES))

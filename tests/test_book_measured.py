@@ -14,7 +14,7 @@ from book_build import CHAPTERS, build_book, failure_report
 from pifi_ablation.book import default_comparison, glue_texts
 from pifi_ablation.findings import findings
 from results_factory import write_results
-from test_book import FIGURES, GLUE_ROLE, PHRASES, ROOT
+from test_book import FIGURES, GLUE_ROLE, PHRASES, ROOT, figure_markup_problems
 
 pytestmark = pytest.mark.book
 ODD_NAME = "notes <img src=x onerror=alert(1)> & more.txt"
@@ -29,11 +29,16 @@ def folder(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def pages(folder, tmp_path_factory) -> dict[str, BeautifulSoup]:
+def measured_html(folder, tmp_path_factory):
     out = tmp_path_factory.mktemp("book_measured")
     result = build_book(ROOT, out, data=str(folder.root))
     assert result.returncode == 0, failure_report(result)
-    html_dir = out / "_build" / "html" / "book"
+    return out / "_build" / "html"
+
+
+@pytest.fixture(scope="module")
+def pages(measured_html) -> dict[str, BeautifulSoup]:
+    html_dir = measured_html / "book"
     return {name: BeautifulSoup((html_dir / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
             for name in CHAPTERS}
 
@@ -129,3 +134,9 @@ def test_figure_captions_cite_the_measured_source(folder, pages, chapter):
     n_files = len(folder.runs) + len(folder.grids)
     assert f"Data: measured, {folder.root.resolve()} ({n_files} files, {_hash(folder)[:12]})" in en
     assert f"파일 {n_files}개" in ko
+
+
+@pytest.mark.parametrize("chapter", list(FIGURES))
+def test_measured_figures_are_described_linked_and_served_for_phones(measured_html, pages, chapter):
+    figure = _article(pages[chapter]).find("figure", id=FIGURES[chapter])
+    assert figure_markup_problems(measured_html, figure) == []
