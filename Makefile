@@ -11,7 +11,9 @@ STAMP := $(VENV)/.installed
 
 SYSTEM_STAMP := $(VENV)/.system
 
-setup: $(SYSTEM_STAMP) $(STAMP)
+NODE_STAMP := node_modules/.installed
+
+setup: $(SYSTEM_STAMP) $(STAMP) $(NODE_STAMP)
 
 $(SYSTEM_STAMP): scripts/system-packages.txt scripts/system-deps.sh
 	bash scripts/system-deps.sh
@@ -22,6 +24,11 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+# Test-only JavaScript (axe-core for the browser tests), pinned by package-lock.json.
+$(NODE_STAMP): package.json package-lock.json $(SYSTEM_STAMP)
+	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
 # Build the appendix (warnings are errors; a cell that raises fails the build).  A results
@@ -61,4 +68,4 @@ lint: setup
 	$(BIN)/ruff check src tests benchmarks scripts book/_ext
 
 clean:
-	rm -rf _build
+	rm -rf _build node_modules

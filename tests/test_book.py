@@ -9,6 +9,7 @@ a cell that raises fails the build under the project's own configuration.
 from __future__ import annotations
 
 import re
+import struct
 from pathlib import Path
 
 import pytest
@@ -17,13 +18,15 @@ from bs4 import BeautifulSoup, Tag
 
 import pifi_ablation
 from book_build import CHAPTERS, build_book
-from pifi_ablation.book import glue_texts
-from pifi_ablation.findings import findings
+from pifi_ablation.book import default_comparison, glue_texts
+from pifi_ablation.findings import Finding, findings
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = {"sample_size": "fig-sample-size", "keyword_weight": "fig-keyword-weight",
            "lambda_scale": "fig-lambda-scale", "task_sensitivity": "fig-task-sensitivity",
            "model_size": "fig-model-size"}
+# Glued phrases (both languages, one shown), not numbers: checked on their own below.
+PHRASES = {"kw_default_vs_best", "lam_default_vs_best"}
 GLUE_ROLE = re.compile(r"\{glue\}`([a-z0-9_]+)`")
 NUMREF_ROLE = re.compile(r"\{numref\}`[^<`]*<([a-z0-9-]+)>`")
 
@@ -107,7 +110,7 @@ def test_glued_numbers_equal_the_package_values(pages, expected_glue, chapter):
         rendered = _blocks(pages[chapter], lang)
         assert len(sources) == len(rendered)
         for source, block in zip(sources, rendered, strict=True):
-            keys = GLUE_ROLE.findall(source)
+            keys = [k for k in GLUE_ROLE.findall(source) if k not in PHRASES]
             assert _pasted(block) == [expected_glue[k] for k in keys], source[:80]
 
 
@@ -144,12 +147,41 @@ def test_five_figures_embedded_numbered_and_bilingual(html_dir, pages):
         assert "예시용 시뮬레이션" in ko
         if chapter == "sample_size":  # the demo logs selection time: panel (c) is described as data
             assert "(c) Selection time, mean and 95% t-interval over tasks." in en
-            assert "(c) 선택 시간의 태스크 평균과 95% t-신뢰구간." in ko
+            assert "(c) 선택 시간의 태스크 평균과 95% 신뢰구간." in ko
         numbers.append(caption.find("span", class_="caption-number").get_text().strip())
         # Cross-referenced from the prose of its own chapter, in both languages.
         links = [a for a in _article(pages[chapter]).find_all("a", href=f"#{anchor}")]
         assert len(links) >= 2
     assert numbers == [f"Figure {i}" for i in range(1, 6)]
+
+
+def figure_markup_problems(html_dir: Path, figure: Tag) -> list[str]:
+    """A figure's image: described by its English caption, a link to itself at full size,
+    with a phone layout (taller than wide) for narrow screens."""
+    problems = []
+    img = figure.find("img")
+    caption = figure.find("span", class_="caption-text").find("span", class_="lang-en").get_text()
+    if img.get("alt") != caption:
+        problems.append(f"alt {img.get('alt')!r}")
+    link = img.find_parent("a")
+    if link is None or link["href"] != img["src"] or "pifi-full-size" not in link.get("class", []):
+        problems.append("no full-size link")
+    source = img.find_parent("picture").find("source") if img.find_parent("picture") else None
+    if source is None or source.get("media") != "(max-width: 575.98px)":
+        problems.append("no phone source")
+    else:
+        phone = html_dir / "book" / source["srcset"]
+        width, height = struct.unpack(">II", phone.read_bytes()[16:24])  # the PNG's IHDR
+        if height <= width:
+            problems.append(f"phone image {width}x{height} is not stacked")
+    return problems
+
+
+def test_figures_are_described_linked_and_served_for_phones(html_dir, pages):
+    for chapter, anchor in FIGURES.items():
+        figure = pages[chapter].find("figure", id=anchor)
+        assert figure_markup_problems(html_dir, figure) == [], chapter
+        assert "full-width" not in figure["class"]
 
 
 @pytest.mark.parametrize("chapter", list(FIGURES))
@@ -163,15 +195,49 @@ def test_tables_are_bilingual_and_labelled_as_demo(pages, chapter):
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_code_cells_hidden_but_revealable_and_no_errors(pages, chapter):
+def test_code_is_out_of_the_reading_but_folded_at_the_end_and_no_errors(pages, chapter):
+    """The cells' code shows nowhere in the flow of the page; one closed block at its end
+    holds all of it, in order, for the reader who opens it."""
     article = _article(pages[chapter])
     cells = article.find_all("div", class_="cell")
     assert cells
     for cell in cells:
         assert "tag_hide-input" in cell["class"]
-        assert cell.find("details") is not None  # the toggle a reader clicks
+        assert cell.find(class_="cell_input") is None
+    source = (ROOT / "book" / f"{chapter}.md").read_text(encoding="utf-8")
+    folded = article.find_all("details", class_="pifi-page-code")
+    assert len(folded) == 1 and not folded[0].has_attr("open")
+    code = [c.get_text() for c in folded[0].find_all(class_="cell_input")]
+    assert len(code) == len(cells) == source.count("```{code-cell}")
+    assert "setup_page()" in code[0]
+    # At the end: no heading, paragraph or figure of the page comes after it.
+    assert folded[0].find_next(["h2", "h3", "figure", "section"]) is None
     assert "Traceback" not in article.get_text()
     assert not article.find(class_="stderr")
+
+
+def test_default_comparison_phrase_is_pasted_in_the_language_shown(pages, demo):
+    found = findings(demo)
+    for chapter, prefix in (("keyword_weight", "kw"), ("lambda_scale", "lam")):
+        at_best = found[f"{prefix}_best"].value == found[f"{prefix}_default"].value
+        for lang in ("en", "ko"):
+            block = _blocks(pages[chapter], lang)[-1]
+            phrase = block.find("span", class_="text_html").find("span", class_=f"lang-{lang}").get_text()
+            if at_best:
+                assert phrase in ("the default is the best mean", "기본값이 곧 최고 평균입니다")
+            else:
+                assert found[f"{prefix}_default_shortfall"].text in phrase
+                assert "below the best mean" in phrase or "낮습니다" in phrase
+
+
+@pytest.mark.parametrize(("name", "number"), [(name, i + 1) for i, name in enumerate(FIGURES)])
+def test_tables_are_numbered_like_the_figures(pages, name, number):
+    block = _article(pages[name]).find("div", id=f"table-{name}")
+    en = block.find("div", class_="lang-en").find("p", class_="pifi-table-caption").get_text()
+    ko = block.find("div", class_="lang-ko").find("p", class_="pifi-table-caption").get_text()
+    assert en.startswith(f"Table {number}. ") and ko.startswith(f"표 {number}. ")
+    figure = pages[name].find("figure", id=FIGURES[name]).find("span", class_="caption-number").get_text()
+    assert figure.strip() == f"Figure {number}"
 
 
 def test_method_cites_pifi_and_qwen2(pages):
@@ -204,3 +270,24 @@ def test_a_cell_that_raises_fails_the_build(tmp_path):
     result = build_book(book, tmp_path / "out")
     assert result.returncode != 0
     assert "deliberate failure" in result.stdout + result.stderr
+
+
+def test_default_comparison_names_a_best_default_or_its_shortfall():
+    def found(best: float, default: float, shortfall: float) -> dict[str, Finding]:
+        return {"kw_best": Finding("kw_best", best, "setting", ""),
+                "kw_default": Finding("kw_default", default, "setting", ""),
+                "kw_default_shortfall": Finding("kw_default_shortfall", shortfall, "pp", "")}
+
+    same = default_comparison(found(0.65, 0.65, 0.0), "kw")
+    assert "the default is the best mean" in same.markup and "기본값이 곧 최고 평균입니다" in same.markup
+    assert "0.0" not in same.markup
+    below = default_comparison(found(0.75, 0.65, 0.0404), "kw")  # recovery is a fraction
+    assert below.text == "4.0 percentage points of recovery below the best mean"
+    assert ">최고 평균보다 회복률이 4.0%p 낮습니다<" in below.markup
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_no_markup_is_left_unrendered(pages, chapter):
+    """Emphasis that CommonMark could not close (``**{glue}`x`**에서``: a closing ``**``
+    between a backtick and a letter) shows its asterisks; none may."""
+    assert "**" not in _article(pages[chapter]).get_text()

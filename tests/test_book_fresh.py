@@ -4,6 +4,8 @@ nothing changed executes nothing (and so costs little), without any cache to go 
 from __future__ import annotations
 
 import re
+import shutil
+import sys
 
 import numpy as np
 import pytest
@@ -64,3 +66,23 @@ def test_rebuild_follows_a_changed_results_file(tmp_path):
     pasted = [s.get_text() for s in soup.find("article").find_all("span", class_="text_plain")]
     assert expected[key] in pasted
     assert old[key] not in pasted or old[key] in {v for k, v in expected.items() if k != key}
+
+
+def test_an_edited_static_file_or_extension_rebuilds_the_book(tmp_path):
+    """Sphinx writes nothing when no page is out of date, so a changed language.js would
+    never reach the built book: the book's static files and extensions are fingerprinted."""
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    try:
+        from fresh_and_fast import fingerprint
+    finally:
+        sys.path.pop(0)
+    shutil.copytree(ROOT / "book", tmp_path / "book")
+    before = fingerprint(tmp_path)
+    assert fingerprint(tmp_path) == before
+    script = tmp_path / "book" / "_static" / "language.js"
+    script.write_text(script.read_text(encoding="utf-8") + "\n// edited\n", encoding="utf-8")
+    edited = fingerprint(tmp_path)
+    assert edited != before
+    extension = tmp_path / "book" / "_ext" / "reading.py"
+    extension.write_text(extension.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert fingerprint(tmp_path) not in (before, edited)

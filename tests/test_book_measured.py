@@ -14,9 +14,9 @@ from bs4 import BeautifulSoup
 
 import pifi_ablation
 from book_build import CHAPTERS, build_book, failure_report
-from pifi_ablation.book import glue_texts
+from pifi_ablation.book import default_comparison, glue_texts
 from pifi_ablation.findings import findings
-from test_book import FIGURES, GLUE_ROLE, ROOT
+from test_book import FIGURES, GLUE_ROLE, PHRASES, ROOT, figure_markup_problems
 from upstream_factory import write_upstream_results
 
 pytestmark = pytest.mark.book
@@ -32,11 +32,16 @@ def folder(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def pages(folder, tmp_path_factory) -> dict[str, BeautifulSoup]:
+def measured_html(folder, tmp_path_factory):
     out = tmp_path_factory.mktemp("book_measured")
     result = build_book(ROOT, out, data=str(folder.root))
     assert result.returncode == 0, failure_report(result)
-    html_dir = out / "_build" / "html" / "book"
+    return out / "_build" / "html"
+
+
+@pytest.fixture(scope="module")
+def pages(measured_html) -> dict[str, BeautifulSoup]:
+    html_dir = measured_html / "book"
     return {name: BeautifulSoup((html_dir / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
             for name in CHAPTERS}
 
@@ -121,7 +126,17 @@ def test_glued_numbers_come_from_the_measured_data(folder, pages):
                     if "container" in d.get("class", [])]
         for text, block in zip(blocks, rendered, strict=True):
             pasted = [s.get_text() for s in block.find_all("span", class_="text_plain")]
-            assert pasted == [expected[k] for k in GLUE_ROLE.findall(text)], text[:80]
+            numbers = [k for k in GLUE_ROLE.findall(text) if k not in PHRASES]
+            assert pasted == [expected[k] for k in numbers], text[:80]
+
+
+def test_default_comparison_phrase_comes_from_the_measured_data(folder, pages):
+    found = findings(pifi_ablation.load(folder.root))
+    for chapter, prefix in (("keyword_weight", "kw"), ("lambda_scale", "lam")):
+        block = [d for d in _article(pages[chapter]).find_all("div", class_="lang-en")
+                 if "container" in d.get("class", [])][-1]
+        shown = block.find("span", class_="text_html").find("span", class_="lang-en").get_text()
+        assert shown == default_comparison(found, prefix).text
 
 
 def test_reproducibility_shows_the_coverage_report(folder, pages):
@@ -166,3 +181,9 @@ def test_figure_captions_cite_the_measured_source(folder, pages, chapter):
     n_files = _n_files(folder)
     assert f"Data: measured, results ({n_files} files, {_hash(folder)[:12]})" in en
     assert f"파일 {n_files}개" in ko
+
+
+@pytest.mark.parametrize("chapter", list(FIGURES))
+def test_measured_figures_are_described_linked_and_served_for_phones(measured_html, pages, chapter):
+    figure = _article(pages[chapter]).find("figure", id=FIGURES[chapter])
+    assert figure_markup_problems(measured_html, figure) == []

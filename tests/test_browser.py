@@ -1,21 +1,26 @@
 """The appendix as a reader gets it: headless Chromium over the built book, served on localhost.
 
 Chromium is Debian's (installed by `make setup`); Playwright drives it and never
-downloads a browser.  Screenshots of every page in both languages are written
-next to the built HTML, in ``_build/screenshots/``.
+downloads a browser.  axe-core (pinned in package.json, installed by `make setup`)
+is injected into each page for the accessibility checks.  Screenshots of every
+page in both languages, both themes and both widths are written next to the
+built HTML, in ``_build/screenshots/{chapter}-{lang}-{theme}-{width}.png``.
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import re
 import threading
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from pypdf import PdfReader
 
 from book_build import CHAPTERS
 
@@ -25,6 +30,16 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 NARROW = {"width": 390, "height": 844}
 FIGURE_CHAPTERS = ("sample_size", "keyword_weight", "lambda_scale", "task_sensitivity", "model_size")
 WIDE = {"width": 1280, "height": 900}
+MATH_CHAPTERS = ("method", "keyword_weight", "lambda_scale", "summary")
+VIEWPORTS = {1280: WIDE, 390: NARROW}
+THEMES = ("light", "dark")
+LANGS = ("en", "ko")
+AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+# The first paragraph of prose starts within the first screen, with room to read it.
+PROSE_STARTS_BY = {1280: 520, 390: 600}
+
+# Checks that run inside the page (contrast, boxes, words): tests/reader_checks.js.
+CHECKS = Path(__file__).with_name("reader_checks.js")
 
 pytestmark = pytest.mark.book
 
@@ -96,14 +111,84 @@ def test_page_loads_offline_without_errors(browser, server, html_dir, chapter):
         assert images, "the chapter's figure is an image"
     broken = [src for src, complete, width in images if not complete or width == 0]
     assert broken == []
+    # MathJax (2 MiB) is loaded by the pages that show mathematics, and only by them.
+    has_math = page.evaluate("document.querySelectorAll('article .math, article mjx-container').length > 0")
+    loads_mathjax = any(u.endswith("/tex-svg.js") for u in requests)
+    assert loads_mathjax == has_math, (chapter, has_math)
+    assert has_math == (chapter in MATH_CHAPTERS)
 
+    context.close()
+
+
+def _new_context(browser: Browser, width: int, theme: str):
+    context = browser.new_context(viewport=VIEWPORTS[width], device_scale_factor=1)
+    context.add_init_script(f"localStorage.setItem('mode', '{theme}');"
+                            f"localStorage.setItem('theme', '{theme}');")
+    context.add_init_script(path=str(CHECKS))
+    return context
+
+
+def _open(page: Page, url: str) -> None:
+    page.goto(url, wait_until="networkidle")
+    page.wait_for_function("() => !window.MathJax || !MathJax.startup || MathJax.startup.promise")
+    page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
+
+
+def _axe_violations(page: Page, axe_source: str) -> list[str]:
+    """axe-core's violations of the page as shown, of any impact (the issue asked for no
+    critical or serious one; none of the others is left either), one line each."""
+    page.add_script_tag(content=axe_source)
+    found = page.evaluate("""async () => {
+        const result = await axe.run(document, {resultTypes: ['violations']});
+        return result.violations
+          .map(v => `${v.impact} ${v.id}: ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`);
+    }""")
+    return found
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    assert AXE.is_file(), "axe-core is installed by `make setup` (npm ci, package-lock.json)"
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_page_reads_in_both_themes_widths_and_languages(browser, server, html_dir, axe_source,
+                                                              chapter):
+    """Each page as a reader gets it: light and dark, 1280 and 390 px, English and Korean.
+
+    Every visible text meets WCAG AA contrast; every display equation fits its column; each
+    figure is described in the page's language, links to its full-size image and stays in
+    the text column; no
+    word of the other language shows (text, tooltips, labels, the tab title); the first
+    paragraph of prose starts in the first screen; axe-core finds no critical or serious
+    violation.  A screenshot of each
+    view is written for a person to look at.
+    """
     shots = html_dir.parent / "screenshots"
     shots.mkdir(exist_ok=True)
-    for lang in ("en", "ko"):
-        page.goto(f"{_url(server, chapter)}?lang={lang}", wait_until="networkidle")
-        page.screenshot(path=str(shots / f"{chapter}-{lang}.png"), full_page=True)
-        assert (shots / f"{chapter}-{lang}.png").stat().st_size > 10_000
-    context.close()
+    for theme in THEMES:
+        for width in VIEWPORTS:
+            context = _new_context(browser, width, theme)
+            page = context.new_page()
+            for lang in LANGS:
+                view = f"{chapter}-{lang}-{theme}-{width}"
+                _open(page, f"{_url(server, chapter)}?lang={lang}")
+                assert page.get_attribute("html", "data-theme") == theme, view
+                shot = shots / f"{view}.png"
+                page.screenshot(path=str(shot), full_page=True)
+                assert shot.stat().st_size > 10_000
+
+                assert page.evaluate("pifiChecks.lowContrast()") == [], view
+                assert page.evaluate("pifiChecks.equationsOutside()") == [], view
+                assert page.evaluate(f"pifiChecks.otherLanguage('{lang}')") == [], view
+                assert page.evaluate(f"pifiChecks.figureProblems('{lang}')") == [], view
+                first_prose = page.evaluate(
+                    f"() => document.querySelector('article div.lang-{lang}.container')"
+                    ".getBoundingClientRect().top")
+                assert first_prose < PROSE_STARTS_BY[width], (view, first_prose)
+                assert _axe_violations(page, axe_source) == [], view
+            context.close()
 
 
 def test_language_switch_covers_every_block_and_persists(browser, server):
@@ -115,7 +200,7 @@ def test_language_switch_covers_every_block_and_persists(browser, server):
     total, shown = _prose_blocks_shown(page, "en")
     assert total > 0 and shown == total
 
-    page.click("#pifi-language-switch")
+    page.click("#pifi-language-switch [data-lang=ko]")
     assert _visible_count(page, ".lang-en") == 0
     total, shown = _prose_blocks_shown(page, "ko")
     assert total > 0 and shown == total
@@ -134,10 +219,155 @@ def test_language_switch_covers_every_block_and_persists(browser, server):
     assert _visible_count(page, ".lang-en") == 0
     assert page.get_attribute("html", "data-lang") == "ko"
 
-    page.click("#pifi-language-switch")
+    page.click("#pifi-language-switch [data-lang=en]")
     assert _visible_count(page, ".lang-ko") == 0
     assert page.text_content("a.right-next .prev-next-subtitle").strip() == "next"
     assert page.text_content(".page-toc.onthispage").strip() == "Contents"
+    context.close()
+
+
+def test_language_switch_states_its_choice_to_screen_readers(browser, server):
+    context = browser.new_context(viewport=WIDE)
+    page = context.new_page()
+    page.goto(f"{_url(server, 'intro')}?lang=en", wait_until="networkidle")
+    switch = page.locator("#pifi-language-switch")
+    assert switch.get_attribute("role") == "group"
+    assert switch.get_attribute("aria-label") == "Language"
+    english, korean = switch.locator("[data-lang=en]"), switch.locator("[data-lang=ko]")
+    assert korean.get_attribute("lang") == "ko" and korean.inner_text() == "한국어"
+    assert (english.get_attribute("aria-pressed"), korean.get_attribute("aria-pressed")) == ("true", "false")
+    korean.click()
+    assert (english.get_attribute("aria-pressed"), korean.get_attribute("aria-pressed")) == ("false", "true")
+    assert switch.get_attribute("aria-label") == "언어"
+    assert page.get_attribute("html", "lang") == "ko"
+    # What a screen reader announces: the name it shows, and the pressed state.
+    assert korean.aria_snapshot() == '- button "한국어" [pressed]'
+    assert english.aria_snapshot() == '- button "English"'
+    context.close()
+
+
+@pytest.mark.parametrize("width", list(VIEWPORTS))
+def test_keyboard_focus_is_visible_on_every_control(browser, server, width):
+    """Tab through the page: each control the keyboard reaches in the header and the
+    language switch draws a focus ring (an outline at least 2 px wide)."""
+    context = _new_context(browser, width, "light")
+    page = context.new_page()
+    page.goto(f"{_url(server, 'sample_size')}?lang=ko", wait_until="networkidle")
+    reached: dict[str, str] = {}
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        focus = page.evaluate("""() => {
+            const el = document.activeElement;
+            const s = getComputedStyle(el);
+            const r = el.getBoundingClientRect();
+            return {name: el.id || el.className || el.tagName, visible: r.width > 0 && r.height > 0,
+                    ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
+                    header: !!el.closest('.bd-header-article, .bd-header, #pifi-language-switch')};
+        }""")
+        if focus["visible"] and focus["header"]:
+            reached[focus["name"]] = focus["ring"]
+    assert any("pifi-language-button" in name for name in reached), reached
+    assert len(reached) >= 4, reached
+    assert all(reached.values()), reached
+    context.close()
+
+
+PRINTED_UI = ("Ctrl", "Skip to main content", "Back to top", "Contents", "목차", "By The PiFi",
+              "English한국어")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_a_printed_page_holds_one_language_no_controls_and_figures_with_captions(
+        browser, server, html_dir, chapter):
+    context = browser.new_context(viewport=WIDE)
+    page = context.new_page()
+    prints = html_dir.parent / "screenshots"
+    prints.mkdir(exist_ok=True)
+    for lang, other in (("en", "ko"), ("ko", "en")):
+        _open(page, f"{_url(server, chapter)}?lang={lang}")
+        pdf = prints / f"{chapter}-{lang}.pdf"
+        page.pdf(path=str(pdf), format="A4", print_background=True)
+        pages = [p for p in PdfReader(pdf).pages]
+        # Compatibility forms: the PDF's font joins "fi" into one glyph.
+        texts = [re.sub(r"\s+", "", unicodedata.normalize("NFKC", p.extract_text())) for p in pages]
+        whole = "".join(texts)
+        title = re.sub(r"\s+", "", page.inner_text(f"article h1 .lang-{lang}"))
+        assert whole.count(title) >= 1, (chapter, lang)
+        assert re.sub(r"\s+", "", page.text_content(f"article h1 .lang-{other}")) not in whole
+        if lang == "en":
+            assert not re.search(r"[\uac00-\ud7a3]", whole), chapter
+        assert [w for w in PRINTED_UI if w.replace(" ", "") in whole] == [], (chapter, lang)
+        # The folded code is not printed (the introduction names its block in prose).
+        page.emulate_media(media="print")
+        assert page.evaluate("getComputedStyle(document.querySelector('.pifi-page-code-block')).display")\
+            == "none"
+        page.emulate_media(media="null")  # as page.pdf() has it: print for the PDF
+        # A page that prints a figure's image prints its caption (number and text) too.
+        word = "Figure" if lang == "en" else "그림"
+        with_images = [i for i, p in enumerate(pages) if p.images]
+        if chapter in FIGURE_CHAPTERS:
+            assert with_images, chapter
+        for i in with_images:
+            assert re.search(word + r"\d", texts[i]), (chapter, lang, i)
+    context.close()
+
+
+@pytest.mark.parametrize("width", list(VIEWPORTS))
+def test_figures_are_stacked_for_a_phone_and_link_to_their_full_size(browser, server, width):
+    """Below 576 px each figure is its phone layout: panels stacked (an image taller than
+    wide), drawn for that width, so its smallest text is shown near its printed size."""
+    context = _new_context(browser, width, "light")
+    page = context.new_page()
+    for chapter in FIGURE_CHAPTERS:
+        _open(page, f"{_url(server, chapter)}?lang=ko")
+        img = page.evaluate("""() => { const i = document.querySelector('article figure img');
+            return {src: i.currentSrc, natural: [i.naturalWidth, i.naturalHeight], shown: i.width,
+                    link: i.closest('a').href, wide: i.src}; }""")
+        if width == 390:
+            assert "-phone-" in img["src"], chapter
+            assert img["natural"][1] > img["natural"][0], chapter  # panels stacked
+            # Drawn at 3.4 in and 200 dpi: a 7 pt text is 19 px in the image, shown at
+            # least 9 px tall on the phone.
+            assert 19 * img["shown"] / img["natural"][0] >= 9, img
+        else:
+            assert "-phone-" not in img["src"] and img["natural"][0] > img["natural"][1], chapter
+        assert img["link"] == img["wide"]
+        response = page.request.get(img["link"])
+        assert response.ok and response.headers["content-type"] == "image/png"
+    context.close()
+
+
+def _search(page: Page, server: str, query: str, lang: str) -> list[str]:
+    page.goto(f"{server}/search.html?q={query}&lang={lang}", wait_until="networkidle")
+    page.wait_for_function("() => document.querySelector('#search-results p.search-summary') &&"
+                           " !document.querySelector('#search-results p.search-summary')"
+                           ".textContent.includes('...')")
+    page.wait_for_timeout(500)  # the excerpts are fetched page by page
+    return page.locator("#search-results li p.context").all_inner_texts()
+
+
+def test_search_shows_excerpts_and_finds_korean_words_by_their_stem(browser, server, axe_source):
+    context = browser.new_context(viewport=WIDE)
+    page = context.new_page()
+    excerpts = _search(page, server, "recovery", "en")
+    assert len(excerpts) >= 5
+    assert all("recovery" in e.lower() for e in excerpts), excerpts
+    assert not any("\\(" in e or ".md" in e for e in excerpts), excerpts  # no TeX, no "....md"
+    assert not any(re.search(r"[\uac00-\ud7a3]", e) for e in excerpts)
+    assert page.inner_text("#search-results h2") == "Search Results"
+    assert _axe_violations(page, axe_source) == []
+
+    # "회복" is a stem: the pages say 회복률은, 회복률이, 회복하는 …
+    excerpts = _search(page, server, "회복", "ko")
+    links = page.locator("#search-results li > a").evaluate_all("links => links.map(a => a.href)")
+    assert any("sample_size.html" in href for href in links), links
+    assert len(excerpts) >= 5
+    assert all("회복" in e for e in excerpts), excerpts
+    assert not any("percentage points" in e or "Recovery" in e or "Figure" in e for e in excerpts)
+    assert page.inner_text("#search-results h2") == "검색 결과"
+    assert "검색을 마쳤습니다" in page.inner_text("#search-results p.search-summary")
+    assert page.title().startswith("검색")
+    assert _axe_violations(page, axe_source) == []
     context.close()
 
 

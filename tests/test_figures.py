@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from itertools import combinations
+from itertools import combinations, pairwise
 
 import numpy as np
 import pytest
@@ -49,6 +49,24 @@ def test_printed_width_and_minimum_font_size(demo, name):
     sizes = [t.get_fontsize() for t in fig.findobj(lambda a: hasattr(a, "get_fontsize"))
              if getattr(t, "get_text", lambda: "")()]
     assert min(sizes) >= style.MIN_FONT_PT
+
+
+@pytest.mark.parametrize("name", figures.FIGURE_NAMES)
+def test_phone_layout_stacks_the_same_panels_at_phone_width(demo, name):
+    fig = figures.make_figure(demo, name, phone=True)
+    assert fig.get_figwidth() == pytest.approx(style.PHONE_WIDTH_IN)
+    assert [ax.get_title().split("\n")[0] for ax in fig.axes] == PANEL_TITLES[name]
+    boxes = [ax.get_position() for ax in fig.axes]
+    assert len({round(b.x0, 6) for b in boxes}) == 1 and len({round(b.width, 6) for b in boxes}) == 1
+    assert all(upper.y0 > lower.y1 for upper, lower in pairwise(boxes))
+    heights = {round(b.height * fig.get_figheight(), 6) for b in boxes}
+    assert heights == {style.PHONE_PANEL_HEIGHT_IN}
+    fig.canvas.draw()
+    sizes = [t.get_fontsize() for t in fig.findobj(lambda a: hasattr(a, "get_fontsize"))
+             if getattr(t, "get_text", lambda: "")()]
+    assert min(sizes) >= style.MIN_FONT_PT
+    # The paper layout is untouched by having drawn the phone one.
+    assert figures.make_figure(demo, name).get_figwidth() == pytest.approx(style.TEXT_WIDTH_IN)
 
 
 @pytest.mark.parametrize("name", figures.FIGURE_NAMES)
@@ -151,12 +169,13 @@ def _panel_boxes(ax, renderer) -> list:
     return [ax.bbox] + [t.get_window_extent(renderer) for t in texts if t.get_visible() and t.get_text()]
 
 
+@pytest.mark.parametrize("phone", [False, True], ids=["paper", "phone"])
 @pytest.mark.parametrize("source", ["demo", "measured"])
 @pytest.mark.parametrize("name", figures.FIGURE_NAMES)
-def test_layout_keeps_every_text_on_the_page_and_apart(request, source, name):
+def test_layout_keeps_every_text_on_the_page_and_apart(request, source, name, phone):
     """Each panel's frame and texts, the legend and the source stamp lie inside the
-    figure, and no two of them (from different panels) overlap."""
-    fig = figures.make_figure(request.getfixturevalue(source), name)
+    figure, and no two of them (from different panels) overlap; in both layouts."""
+    fig = figures.make_figure(request.getfixturevalue(source), name, phone=phone)
     with style.paper_style():  # as every save does: ticks made while drawing take the style
         fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
@@ -178,3 +197,17 @@ def test_layout_keeps_every_text_on_the_page_and_apart(request, source, name):
                       if t.get_text() and not t.get_rotation()]
             for a, b in combinations(labels, 2):
                 assert _overlap(a, b) < 1.0, f"tick labels print over each other in {ax.get_title()!r}"
+
+
+def test_task_markers_are_drawn_whole_inside_their_panel(demo):
+    fig = figures.make_figure(demo, "task_sensitivity")
+    fig.canvas.draw()
+    panel = fig.axes[0]
+    frame = panel.get_window_extent()
+    points = [line for line in panel.get_lines() if line.get_marker() not in (None, "None", "")]
+    assert len(points) == demo.task_sensitivity["task"].nunique()
+    for line in points:
+        x, y = panel.transData.transform(line.get_xydata()[0])
+        radius = (line.get_markersize() / 2 + line.get_markeredgewidth()) * fig.dpi / 72
+        assert frame.x0 <= x - radius and x + radius <= frame.x1, line.get_color()
+        assert frame.y0 <= y - radius and y + radius <= frame.y1, line.get_color()

@@ -5,10 +5,12 @@ parallel runs one kernel per core.  ``jupyter-book build`` has no ``-j`` flag;
 this extension sets Sphinx's parallelism to the number of cores.
 
 *Never stale*: Sphinx re-reads only pages whose source changed, but a page's
-output also depends on the package's code and on the data source.  A
-fingerprint of both (and of the source named by ``PIFI_ABLATION_SOURCE``) is
-kept in the build environment; when it differs from the last build, every page
-is re-read and so re-executed.  Nothing else is cached, so an unchanged
+output also depends on the package's code and on the data source, and on the
+book's own extensions and static files (when no page is out of date Sphinx
+writes nothing, so an edited ``language.js`` never reached the built book).  A
+fingerprint of all of them (and of the source named by
+``PIFI_ABLATION_SOURCE``) is kept in the build environment; when it differs
+from the last build, every page is re-read and so re-executed.  Nothing else is cached, so an unchanged
 rebuild skips execution and any change re-runs everything it could affect.
 """
 
@@ -32,7 +34,8 @@ def _files(folder: Path, patterns: tuple[str, ...]) -> list[Path]:
 
 
 def fingerprint(root: Path) -> str:
-    """SHA-256 over the package's source, the data source's files and the source setting."""
+    """SHA-256 over the package's source, the book's extensions and static files, the data
+    source's files and the source setting."""
     import pifi_ablation
     from pifi_ablation import paths
 
@@ -41,6 +44,7 @@ def fingerprint(root: Path) -> str:
     source = paths.default_source()
     digest.update(f"source={source}\n".encode())
     inputs = _files(package, ("*.py",))
+    inputs += _files(root / "book" / "_ext", ("*.py",)) + _files(root / "book" / "_static", ("*",))
     data = Path(source) if source != "demo" else paths.RESULTS_DIR
     if data.is_dir():
         inputs += _files(data, ("*",))

@@ -5,7 +5,8 @@ MathJax's distribution, no Django needed) instead of a CDN, so equations render
 offline; its single-file SVG component needs no web fonts.  Two defects of the
 Jupyter Book 1 theme stack that print errors in the browser console are
 mended here: inline scripts registered twice (``THEBE_JS_URL`` declared twice)
-and an empty default colour mode.
+and an empty default colour mode.  So is one that screen readers trip on: the
+reference list is a ``role="list"`` whose entries are not list items.
 """
 
 from __future__ import annotations
@@ -49,6 +50,27 @@ def _dedupe_inline_scripts(html: str) -> str:
     return _INLINE_SCRIPT.sub(keep_first, html)
 
 
+def _mend_reference_list(html: str) -> str:
+    """Entries of docutils' ``<div role="list" class="citation-list">`` become list items
+    (they are ``doc-biblioentry``, which ARIA does not allow as a list's child)."""
+    return html.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
+def _mathjax_only_where_math(app: Sphinx, pagename: str, templatename: str,
+                             context: dict[str, object], doctree: object) -> None:
+    """Drop MathJax (2 MiB) from a page without mathematics.  Sphinx loads it on a page
+    whose toctree includes a page with equations, so the root page (whose toctree is the
+    whole book) loaded it for nothing."""
+    body = str(context.get("body", ""))
+    scripts = context.get("script_files")
+    if 'class="math' in body or not isinstance(scripts, list):
+        return
+    context["script_files"] = [
+        s for s in scripts
+        if not str(getattr(s, "filename", s)).endswith(MATHJAX_FILE)
+        and "window.MathJax" not in str(getattr(s, "attributes", {}).get("body", ""))]
+
+
 def _finish(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
@@ -56,7 +78,7 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
     # twice, so a page declares `const THEBE_JS_URL` twice: a console error.
     for page in Path(app.outdir).rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        cleaned = _dedupe_inline_scripts(text)
+        cleaned = _mend_reference_list(_dedupe_inline_scripts(text))
         if cleaned != text:
             page.write_text(cleaned, encoding="utf-8")
     target = Path(app.outdir) / "_static" / TARGET
@@ -68,5 +90,6 @@ def setup(app: Sphinx) -> dict[str, object]:
     if not _source().is_file():
         raise RuntimeError(f"MathJax not found at {_source()}; install requirements.txt")
     app.connect("config-inited", _configure)
+    app.connect("html-page-context", _mathjax_only_where_math, priority=900)
     app.connect("build-finished", _finish)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

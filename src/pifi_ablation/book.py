@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from pifi_ablation import paths
+from pifi_ablation import paths, schema
 from pifi_ablation.ablations import Ablations, load
 from pifi_ablation.coverage import AblationCoverage, Coverage, settings_text
 from pifi_ablation.findings import Finding, findings
 from pifi_ablation.provenance import Provenance
-from pifi_ablation.tables import SummaryTable, summary_table
+from pifi_ablation.tables import KO_LABELS, SummaryTable, summary_table
 
 if TYPE_CHECKING:  # matplotlib is imported only by pages that draw a figure
     from matplotlib.figure import Figure
@@ -53,40 +53,46 @@ def bilingual(en: str, ko: str, tag: str = "div") -> str:
 
 
 def notice_html(provenance: Provenance) -> str:
-    """The data notice at the top of every page."""
+    """The data notice at the top of every page: one line, the details folded below it."""
     if provenance.is_demo:
-        en = ("<p><strong>Demonstration data, not measurements.</strong> Every number, figure and "
-              "table on this page comes from an illustrative simulation (the seed notebook's "
-              "generators), not from measured experiments. It shows how the appendix reads; it "
-              "supports no claim about the method.</p>")
-        ko = ("<p><strong>시연용 데이터이며 측정값이 아닙니다.</strong> 이 페이지의 모든 수치, 그림, "
-              "표는 실제 실험 측정이 아니라 예시용 시뮬레이션(시드 노트북의 생성기)에서 나왔습니다. "
-              "부록이 어떻게 읽히는지 보여 줄 뿐, 방법에 대한 어떤 주장도 뒷받침하지 않습니다.</p>")
+        en = ("<strong>Demonstration data, not measurements.</strong>",
+              "<p>Every number, figure and table on this page comes from an illustrative simulation "
+              "(the seed notebook's generators), not from measured experiments. It shows how the "
+              "appendix reads; it supports no claim about the method.</p>")
+        ko = ("<strong>시연 데이터이며 측정값이 아닙니다.</strong>",
+              "<p>이 페이지의 모든 수치, 그림, 표는 실제 실험 측정이 아니라 예시용 시뮬레이션(시드 "
+              "노트북의 생성기)에서 나왔습니다. 부록의 구성을 보여 주기 위한 것일 뿐, 방법에 대한 어떤 "
+              "주장도 뒷받침하지 않습니다.</p>")
         kind = "warning"
     else:
         loc = html.escape(provenance.location or "")
-        listed = _listed_html(provenance)
-        en = (f"<p><strong>Measured data</strong> from <code>{loc}</code>: "
+        en = (f"<strong>Measured data</strong> from <code>{loc}</code>: "
               f"{len(provenance.files)} files, content hash <code>{provenance.short_hash}</code>; "
-              f"{len(provenance.assumptions)} assumption(s), {len(provenance.warnings)} warning(s)."
-              f"</p>{listed}")
-        ko = (f"<p><strong>측정 데이터</strong>: <code>{loc}</code>, 파일 {len(provenance.files)}개, "
+              f"{len(provenance.assumptions)} assumption(s), {len(provenance.warnings)} warning(s).",
+              _listed_html(provenance))
+        ko = (f"<strong>측정 데이터</strong>: <code>{loc}</code>, 파일 {len(provenance.files)}개, "
               f"내용 해시 <code>{provenance.short_hash}</code>; 가정 {len(provenance.assumptions)}건, "
-              f"경고 {len(provenance.warnings)}건.</p>{listed}")
+              f"경고 {len(provenance.warnings)}건.",
+              _listed_html(provenance, "ko"))
         kind = "note"
-    title = bilingual("Data source", "데이터 출처", tag="span")
+
+    def one(head: str, more: str) -> str:
+        if not more:
+            return f'<p class="admonition-title">{head}</p>'
+        return f'<details><summary class="admonition-title">{head}</summary>{more}</details>'
+
     return (f'<div class="admonition {kind} pifi-data-notice" data-source="{provenance.kind}">'
-            f'<p class="admonition-title">{title}</p>{bilingual(en, ko)}</div>')
+            f"{bilingual(one(*en), one(*ko))}</div>")
 
 
-def _listed_html(provenance: Provenance) -> str:
-    """Assumptions and warnings of a measured source, folded, every string escaped."""
+def _listed_html(provenance: Provenance, lang: str = "en") -> str:
+    """Assumptions and warnings of a measured source, every string escaped."""
     if not (provenance.assumptions or provenance.warnings):
         return ""
-    items = [f"<li><strong>assumed</strong>: {html.escape(a)}</li>" for a in provenance.assumptions]
-    items += [f"<li><strong>warning</strong>: {html.escape(w)}</li>" for w in provenance.warnings]
-    return (f'<details class="pifi-assumptions"><summary>assumed / warnings · 가정 / 경고</summary>'
-            f"<ul>{''.join(items)}</ul></details>")
+    assumed, warning = ("assumed", "warning") if lang == "en" else ("가정", "경고")
+    items = [f"<li><strong>{assumed}</strong>: {html.escape(a)}</li>" for a in provenance.assumptions]
+    items += [f"<li><strong>{warning}</strong>: {html.escape(w)}</li>" for w in provenance.warnings]
+    return f'<ul class="pifi-assumptions">{"".join(items)}</ul>'
 
 
 def source_html(provenance: Provenance) -> str:
@@ -127,8 +133,10 @@ def table_html(table: SummaryTable, provenance: Provenance) -> str:
         return (f'<p class="pifi-table-caption"><strong>{label}</strong> {html.escape(caption)} '
                 f'<em>{source}</em></p><div class="pifi-table-scroll">{body}</div>')
 
-    en = one(table.frame, "Table.", table.caption_en, source_en)
-    ko = one(table.korean(), "표.", table.caption_ko, source_ko)
+    # Numbered like the figures: one table per ablation chapter, in the chapters' order.
+    number = schema.TABLE_NAMES.index(table.name) + 1
+    en = one(table.frame, f"Table {number}.", table.caption_en, source_en)
+    ko = one(table.korean(), f"표 {number}.", table.caption_ko, source_ko)
     return f'<div class="pifi-table-block" id="table-{table.name}">{bilingual(en, ko)}</div>'
 
 
@@ -275,6 +283,27 @@ def glue_findings(found: dict[str, Finding], demo: bool) -> None:
         glue(key, Plain(text), display=False)
 
 
+def default_comparison(found: dict[str, Finding], prefix: str) -> InlineHtml:
+    """How the default setting's mean recovery compares with the best, as a phrase in both
+    languages: "the default is the best mean" when it is, else how far below it lies."""
+    if found[f"{prefix}_best"].value == found[f"{prefix}_default"].value:
+        en, ko = "the default is the best mean", "기본값이 곧 최고 평균입니다"
+    else:
+        shortfall = found[f"{prefix}_default_shortfall"].text
+        en = f"{shortfall} percentage points of recovery below the best mean"
+        ko = f"최고 평균보다 회복률이 {shortfall}%p 낮습니다"
+    return InlineHtml(bilingual(en, ko, tag="span"), en)
+
+
+def glue_phrases(found: dict[str, Finding]) -> None:
+    """Glue the computed phrases: ``kw_default_vs_best``, ``lam_default_vs_best``."""
+    from myst_nb import glue
+
+    for prefix in ("kw", "lam"):
+        if f"{prefix}_best" in found:
+            glue(f"{prefix}_default_vs_best", default_comparison(found, prefix), display=False)
+
+
 def glue_source(provenance: Provenance) -> None:
     """Glue the bilingual source note as ``data_source`` (figure captions quote it)."""
     from myst_nb import glue
@@ -287,7 +316,7 @@ def time_caption_html(found: dict[str, Finding]) -> InlineHtml:
     that it was not logged (upstream's selection log has no ``elapsed_sec``)."""
     if found["ss_time_smallest"].defined or found["ss_time_largest"].defined:
         en, ko = ("(c) Selection time, mean and 95% t-interval over tasks.",
-                  "(c) 선택 시간의 태스크 평균과 95% t-신뢰구간.")
+                  "(c) 선택 시간의 태스크 평균과 95% 신뢰구간.")
     else:
         en, ko = ("(c) Selection time: not logged in these runs.",
                   "(c) 선택 시간: 이 실행들에는 기록되지 않았습니다.")
@@ -308,6 +337,7 @@ def setup_page(source: str | None = None) -> Page:
     ablations = _load(source or paths.default_source())
     page = Page(ablations, findings(ablations))
     glue_findings(page.found, ablations.provenance.is_demo)
+    glue_phrases(page.found)
     glue_source(ablations.provenance)
     glue_time_caption(page.found)
     display(Html(notice_html(ablations.provenance)))
@@ -322,13 +352,18 @@ def _settings_text(column: pd.Series) -> str:
     return ", ".join(sorted(str(v) for v in values))
 
 
+KIND_KO = {"demo": "시연 데이터", "measured": "측정 데이터"}
+
+
 def provenance_html(ablations: Ablations) -> str:
     """The provenance record and what each table holds, in both languages."""
     p = ablations.provenance
     esc = html.escape
+    description_ko = (esc(p.description_ko) if p.description_ko
+                      else f'<span lang="en">{esc(p.description)}</span>')
     rows = [
-        ("Source kind", "출처 종류", esc(p.kind)),
-        ("Description", "설명", esc(p.description)),
+        ("Source kind", "출처 종류", (esc(p.kind), f"{KIND_KO[p.kind]}({esc(p.kind)})")),
+        ("Description", "설명", (esc(p.description), description_ko)),
         ("Location", "위치", f"<code>{esc(p.location or '')}</code>"),
         ("Content hash (SHA-256)", "내용 해시 (SHA-256)", f"<code>{esc(p.content_hash)}</code>"),
         ("Files read", "읽은 파일 수", str(len(p.files))),
@@ -337,8 +372,12 @@ def provenance_html(ablations: Ablations) -> str:
     ]
     nothing = ("none", "없음")
 
+    def value(cell: str | tuple[str, str], lang: int) -> str:
+        return cell[lang] if isinstance(cell, tuple) else cell
+
     def record(lang: int) -> str:
-        body = "".join(f"<tr><th>{r[lang]}</th><td>{r[2] or nothing[lang]}</td></tr>" for r in rows)
+        body = "".join(f"<tr><th>{r[lang]}</th><td>{value(r[2], lang) or nothing[lang]}</td></tr>"
+                       for r in rows)
         return (f'<div class="pifi-table-scroll"><table class="pifi-table pifi-provenance">{body}'
                 "</table></div>")
 
@@ -347,17 +386,17 @@ def provenance_html(ablations: Ablations) -> str:
                 "lambda_scale": "lambda_scale", "task_sensitivity": "task_type", "model_size": "model"}
     head_en = "<tr><th>Table</th><th>Rows</th><th>Tasks</th><th>Settings</th></tr>"
     head_ko = "<tr><th>표</th><th>행 수</th><th>태스크 수</th><th>설정</th></tr>"
-    body = "".join(
-        f"<tr><td><code>{name}</code></td><td>{len(df)}</td><td>{df['task'].nunique()}</td>"
-        f"<td>{esc(_settings_text(df[settings[name]]))}</td></tr>"
-        for name, df in content.items()
-    )
 
-    def holdings(head: str) -> str:
+    def holdings(head: str, words: dict[str, str]) -> str:
+        body = "".join(
+            f"<tr><td><code>{name}</code></td><td>{len(df)}</td><td>{df['task'].nunique()}</td>"
+            f"<td>{esc(_settings_text(df[settings[name]].map(lambda v: words.get(v, v))))}</td></tr>"
+            for name, df in content.items()
+        )
         return (f'<div class="pifi-table-scroll"><table class="pifi-table pifi-holdings">{head}{body}'
                 "</table></div>")
 
-    return bilingual(record(0) + holdings(head_en), record(1) + holdings(head_ko))
+    return bilingual(record(0) + holdings(head_en, {}), record(1) + holdings(head_ko, KO_LABELS))
 
 
 def environment_html() -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 
 import numpy as np
 import pandas as pd
@@ -34,13 +35,20 @@ FIGURE_NAMES: tuple[str, ...] = (
 )
 
 
+# The phone layout (make_figure(..., phone=True)): the same panels stacked one under
+# another, drawn for a phone's width, so their texts keep a readable size on a narrow screen.
+_PHONE: ContextVar[bool] = ContextVar("pifi_ablation_phone_layout", default=False)
+
+
 def _new_figure(n_panels: int) -> tuple[Figure, list[Axes]]:
     # A bare Figure, not pyplot's: nothing is registered with a GUI or global
     # state, so figures need no closing and pyplot is not imported to export.
     # No layout engine: _finish lays the figure out once (see _lay_out).
-    fig = Figure(figsize=(style.TEXT_WIDTH_IN, 2 * style.PANEL_HEIGHT_IN), layout=None)
+    phone = _PHONE.get()
+    width = style.PHONE_WIDTH_IN if phone else style.TEXT_WIDTH_IN
+    fig = Figure(figsize=(width, 2 * style.PANEL_HEIGHT_IN), layout=None)
     FigureCanvasAgg(fig)  # a renderer to measure text with
-    axes = fig.subplots(1, n_panels)
+    axes = fig.subplots(n_panels, 1) if phone else fig.subplots(1, n_panels)
     return fig, list(np.atleast_1d(axes))
 
 
@@ -138,6 +146,9 @@ def _tick_locations(ax: Axes) -> tuple[tuple[float, ...], tuple[float, ...]]:
 def _place(fig: Figure, reach: list[tuple[float, float, float, float]], top_band: float,
            bottom_band: float) -> None:
     """Size the figure and position the panels for texts reaching ``reach`` beyond them."""
+    if _PHONE.get():
+        _place_stacked(fig, reach, top_band, bottom_band)
+        return
     dpi = fig.dpi
     panel = style.PANEL_HEIGHT_IN * dpi
     bottom = bottom_band + max(r[2] for r in reach)
@@ -151,6 +162,26 @@ def _place(fig: Figure, reach: list[tuple[float, float, float, float]], top_band
     for ax, after in zip(fig.axes, [*gaps, 0.0], strict=True):
         ax.set_position((left / width_px, bottom / height_px, width / width_px, panel / height_px))
         left += width + after
+
+
+def _place_stacked(fig: Figure, reach: list[tuple[float, float, float, float]], top_band: float,
+                   bottom_band: float) -> None:
+    """The phone layout: panels one under another, each the figure's width less its texts."""
+    dpi = fig.dpi
+    panel = style.PHONE_PANEL_HEIGHT_IN * dpi
+    edge, gap = _EDGE_PT * dpi / 72, _GAP_PT * dpi / 72
+    gaps = [reach[i][2] + gap + reach[i + 1][3] for i in range(len(reach) - 1)]
+    top = top_band + reach[0][3]
+    bottom = bottom_band + reach[-1][2]
+    fig.set_figheight((top + len(reach) * panel + sum(gaps) + bottom) / dpi, forward=False)
+    width_px, height_px = fig.bbox.width, fig.bbox.height
+    left = edge + max(r[0] for r in reach)
+    width = width_px - left - edge - max(r[1] for r in reach)
+    y = height_px - top
+    for ax, after in zip(fig.axes, [*gaps, 0.0], strict=True):
+        y -= panel
+        ax.set_position((left / width_px, y / height_px, width / width_px, panel / height_px))
+        y -= after
 
 
 def _fit_width(text: Text) -> None:
@@ -413,6 +444,8 @@ def task_sensitivity_figure(table: pd.DataFrame, *, stamp: str | None = None) ->
             a.plot(row["sensitivity"], 100 * row["auto_last_gap"],
                    marker=style.TYPE_MARKERS[row["task_type"]], markersize=6, linestyle="none",
                    color=style.task_color(row["task"]), markeredgecolor="0.2", markeredgewidth=0.4)
+        # Room around the points, so a marker at the extremes (MNLI) is drawn whole.
+        a.margins(0.12)
         corr = stats.spearman(tasks["sensitivity"], tasks["auto_last_gap"])
         a.set_title(f"(a) Sensitivity vs gain\nSpearman ρ = {corr.rho:.2f}, n = {corr.n} tasks")
         a.set_xlabel("Layer sensitivity")
@@ -553,8 +586,15 @@ FIGURES: dict[str, Callable[..., Figure]] = {
 }
 
 
-def make_figure(ablations: Ablations, name: str) -> Figure:
-    """The figure ``name`` of ``ablations``, stamped with where its data came from."""
+def make_figure(ablations: Ablations, name: str, *, phone: bool = False) -> Figure:
+    """The figure ``name`` of ``ablations``, stamped with where its data came from.
+
+    ``phone=True`` draws the phone layout: the panels stacked, at ``style.PHONE_WIDTH_IN``.
+    """
     if name not in FIGURES:
         raise KeyError(f"unknown figure {name!r}; known: {', '.join(FIGURES)}")
-    return FIGURES[name](getattr(ablations, name), stamp=ablations.provenance.label(name))
+    token = _PHONE.set(phone)
+    try:
+        return FIGURES[name](getattr(ablations, name), stamp=ablations.provenance.label(name))
+    finally:
+        _PHONE.reset(token)

@@ -30,6 +30,7 @@ class Provenance:
     assumptions: tuple[str, ...] = ()
     warnings: tuple[str, ...] = field(default_factory=tuple)
     notes: tuple[tuple[str, str], ...] = ()
+    description_ko: str = ""  # the description in Korean, where the source gives one
 
     @property
     def is_demo(self) -> bool:
