@@ -147,13 +147,17 @@ def test_reproducibility_shows_the_coverage_report(folder, pages):
     # and 19 of its 21 default cells have a complete grid (snli and mnli of Qwen2-7B are pending).
     assert "sample_size (n_samples=50, n_samples=100, n_samples=200; seeds 2023): 33 of 63 cells" in en
     assert "셀 63개 중 33개에 실행이 있습니다" in ko
-    for text in (en, ko):
+    for text, another in ((en, "another"), (ko, "다른")):
         for path in folder.outside:
-            assert f"{path.relative_to(folder.root).as_posix()}: another" in text
-        assert "snli / Qwen2-7B / seed 2023 (default): no grid file yet" in text
-        assert "mnli / Qwen2-7B / seed 2023 (default): grid in progress (layers 16-27 not tested yet)" in text
-        assert ("PiFi_Classification/sst2_bert_qwen2_1.5b_results.txt: complete, 28 of 28 layers, 32 test "
-                "lines, 4 layers tested more than once (averaged)") in text
+            assert f"{path.relative_to(folder.root).as_posix()}: {another}" in text
+    assert "snli / Qwen2-7B / seed 2023 (default): no grid file yet" in en
+    assert "snli / Qwen2-7B / 시드 2023 (기본값): 아직 그리드 파일이 없음" in ko
+    assert "mnli / Qwen2-7B / seed 2023 (default): grid in progress (layers 16-27 not tested yet)" in en
+    assert "mnli / Qwen2-7B / 시드 2023 (기본값): 그리드 진행 중(레이어 16-27은 아직 테스트되지 않음)" in ko
+    assert ("PiFi_Classification/sst2_bert_qwen2_1.5b_results.txt: complete, 28 of 28 layers, 32 test "
+            "lines, 4 layers tested more than once (averaged)") in en
+    assert ("PiFi_Classification/sst2_bert_qwen2_1.5b_results.txt: 완료, 레이어 28개 중 28개, 테스트 줄 "
+            "32개, 두 번 이상 테스트된 레이어 4개(평균함)") in ko
 
 
 def test_time_not_logged_is_said_in_both_languages(pages):
@@ -187,3 +191,18 @@ def test_figure_captions_cite_the_measured_source(folder, pages, chapter):
 def test_measured_figures_are_described_linked_and_served_for_phones(measured_html, pages, chapter):
     figure = _article(pages[chapter]).find("figure", id=FIGURES[chapter])
     assert figure_markup_problems(measured_html, figure) == []
+
+
+@pytest.mark.parametrize("chapter", ["summary", "reproducibility"])
+def test_korean_mode_shows_the_measured_messages_in_korean(pages, chapter):
+    """The notice's list, the provenance record and the coverage report in Korean: no message
+    falls back to English."""
+    article = _article(pages[chapter])
+    korean_parts = [d for d in article.find_all(class_="lang-ko")
+                    if d.find_parent(class_="pifi-data-notice") or d.find_parent(class_="pifi-coverage")
+                    or d.find("table", class_="pifi-provenance")]
+    assert korean_parts
+    for part in korean_parts:
+        assert not part.find(attrs={"lang": "en"}), part.find(attrs={"lang": "en"})
+        for item in part.find_all("li"):
+            assert re.search(r"[\uac00-\ud7a3]", item.get_text()), item.get_text()

@@ -24,7 +24,7 @@ LANGUAGES = ("en", "ko")
 HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 HEADING = re.compile(r"^(#+) \{en\}`([^`]*)` \{ko\}`([^`]*)`\s*$", re.M)
 FIGURE_CHAPTERS = ("sample_size", "keyword_weight", "lambda_scale", "task_sensitivity", "model_size")
-NOTICE = {"en": "Demonstration data, not measurements.", "ko": "시연용 데이터이며 측정값이 아닙니다."}
+NOTICE = {"en": "Demonstration data, not measurements.", "ko": "시연 데이터이며 측정값이 아닙니다."}
 LARGEST_BITMAP = 64  # pixels a side: icons at most, never a figure
 
 pytestmark = pytest.mark.book
@@ -138,7 +138,7 @@ def test_text_copies_and_searches_as_written(pdfs, lang):
     """Spaces are spaces (no control characters stand in for them), so a reader can search."""
     text = " ".join(_texts(pdfs[lang]))
     assert re.findall(r"[\x00-\x08\x0b-\x1f]", text) == []
-    assert {"en": "Data source", "ko": "데이터 출처"}[lang] in text
+    assert {"en": "How to read the figure", "ko": "그림 읽는 법"}[lang] in text
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from pifi_ablation import paths, schema
+from pifi_ablation import korean, paths, schema
 from pifi_ablation.ablations import Ablations, load
 from pifi_ablation.coverage import AblationCoverage, Coverage, settings_text
 from pifi_ablation.findings import Finding, findings
@@ -85,13 +85,21 @@ def notice_html(provenance: Provenance) -> str:
             f"{bilingual(one(*en), one(*ko))}</div>")
 
 
+def korean_html(text: str) -> str:
+    """A loader message in Korean, escaped; in English marked ``lang="en"`` where this
+    appendix has no Korean form of it (:mod:`pifi_ablation.korean`)."""
+    ko = korean.message(text)
+    return html.escape(ko) if ko is not None else f'<span lang="en">{html.escape(text)}</span>'
+
+
 def _listed_html(provenance: Provenance, lang: str = "en") -> str:
     """Assumptions and warnings of a measured source, every string escaped."""
     if not (provenance.assumptions or provenance.warnings):
         return ""
     assumed, warning = ("assumed", "warning") if lang == "en" else ("가정", "경고")
-    items = [f"<li><strong>{assumed}</strong>: {html.escape(a)}</li>" for a in provenance.assumptions]
-    items += [f"<li><strong>{warning}</strong>: {html.escape(w)}</li>" for w in provenance.warnings]
+    say = html.escape if lang == "en" else korean_html
+    items = [f"<li><strong>{assumed}</strong>: {say(a)}</li>" for a in provenance.assumptions]
+    items += [f"<li><strong>{warning}</strong>: {say(w)}</li>" for w in provenance.warnings]
     return f'<ul class="pifi-assumptions">{"".join(items)}</ul>'
 
 
@@ -126,7 +134,7 @@ def table_html(table: SummaryTable, provenance: Provenance) -> str:
     source_ko = ("예시용 시뮬레이션(시연 데이터)이며 측정값이 아닙니다." if provenance.is_demo
                  else f"측정 데이터: {html.escape(provenance.location or '')}, 파일 "
                       f"{len(provenance.files)}개, 내용 해시 {provenance.short_hash}"
-                      + (f"; {html.escape(note)}" if note else "") + ".")
+                      + (f"; {korean_html(note)}" if note else "") + ".")
 
     def one(frame, label: str, caption: str, source: str) -> str:
         body = frame.to_html(index=False, escape=True, border=0, classes=["pifi-table"])
@@ -359,16 +367,17 @@ def provenance_html(ablations: Ablations) -> str:
     """The provenance record and what each table holds, in both languages."""
     p = ablations.provenance
     esc = html.escape
-    description_ko = (esc(p.description_ko) if p.description_ko
-                      else f'<span lang="en">{esc(p.description)}</span>')
+    description_ko = esc(p.description_ko) if p.description_ko else korean_html(p.description)
     rows = [
         ("Source kind", "출처 종류", (esc(p.kind), f"{KIND_KO[p.kind]}({esc(p.kind)})")),
         ("Description", "설명", (esc(p.description), description_ko)),
         ("Location", "위치", f"<code>{esc(p.location or '')}</code>"),
         ("Content hash (SHA-256)", "내용 해시 (SHA-256)", f"<code>{esc(p.content_hash)}</code>"),
         ("Files read", "읽은 파일 수", str(len(p.files))),
-        ("Assumptions", "가정", "<br>".join(esc(a) for a in p.assumptions)),
-        ("Warnings", "경고", "<br>".join(esc(w) for w in p.warnings)),
+        ("Assumptions", "가정", ("<br>".join(esc(a) for a in p.assumptions),
+                                 "<br>".join(korean_html(a) for a in p.assumptions))),
+        ("Warnings", "경고", ("<br>".join(esc(w) for w in p.warnings),
+                              "<br>".join(korean_html(w) for w in p.warnings))),
     ]
     nothing = ("none", "없음")
 
@@ -425,7 +434,7 @@ def coverage_html(ablations: Ablations) -> str:
         "<p>The demo source has no runs, so there is no grid to cover. For a results folder, this "
         "section lists which (task, model, setting, seed) cells have runs and which are missing; "
         "<code>python -m pifi_ablation validate PATH</code> prints the same report.</p>",
-        "<p>demo 출처에는 실행이 없으므로 채울 그리드도 없습니다. 결과 폴더를 읽으면 이 절은 어느 "
+        "<p>시연 데이터에는 실행이 없으므로 채울 그리드도 없습니다. 결과 폴더를 읽으면 이 절은 어느 "
         "(태스크, 모델, 설정, 시드) 셀에 실행이 있고 어느 셀이 빠졌는지 나열합니다. "
         "<code>python -m pifi_ablation validate PATH</code>가 같은 보고서를 출력합니다.</p>")
 
@@ -437,34 +446,37 @@ def coverage_report_html(report: Coverage) -> str:
     """The coverage report in both languages (every string from the folder escaped)."""
     esc = html.escape
     en = [f"<p>Results folder <code>{esc(report.location)}</code>: {esc(report.summary)}.</p>"]
-    ko = [f"<p>결과 폴더 <code>{esc(report.location)}</code>: {esc(report.summary)}.</p>"]
+    ko = [f"<p>결과 폴더 <code>{esc(report.location)}</code>: {korean_html(report.summary)}.</p>"]
     for a in report.ablations:
-        body = _coverage_table(a)
         en.append(f"<p><strong><code>{esc(a.name)}</code></strong>{esc(settings_text(a))}: "
-                  f"{len(a.present)} of {a.expected} cells have runs.</p>{body}")
-        ko.append(f"<p><strong><code>{esc(a.name)}</code></strong>{esc(settings_text(a))}: "
-                  f"셀 {a.expected}개 중 {len(a.present)}개에 실행이 있습니다.</p>{body}")
+                  f"{len(a.present)} of {a.expected} cells have runs.</p>{_coverage_table(a, 'en')}")
+        ko.append(f"<p><strong><code>{esc(a.name)}</code></strong>{esc(korean.settings(a))}: "
+                  f"셀 {a.expected}개 중 {len(a.present)}개에 실행이 있습니다.</p>{_coverage_table(a, 'ko')}")
     sections = (
         ("Pending runs (their grid is missing, in progress or unusable; left out of the tables)",
          "대기 중인 실행(그리드가 없거나 진행 중이거나 쓸 수 없음; 표에서 제외)",
-         [p.text() for p in report.pending]),
+         [p.text() for p in report.pending], [korean.pending(p) for p in report.pending]),
         ("Skipped files (outside the study)", "건너뛴 파일(연구 범위 밖)",
-         [f"{path}: {why}" for path, why in report.skipped]),
-        ("Grid files", "그리드 파일", [g.text() for g in report.grids]),
+         [f"{path}: {why}" for path, why in report.skipped],
+         [korean.skipped(path, why) for path, why in report.skipped]),
+        ("Grid files", "그리드 파일", [g.text() for g in report.grids],
+         [korean.grid_state(g) for g in report.grids]),
     )
-    for title_en, title_ko, items in sections:
-        if not items:
+    for title_en, title_ko, items_en, items_ko in sections:
+        if not items_en:
             continue
-        listed = "".join(f"<li>{esc(item)}</li>" for item in items)
-        folded = f"<ul>{listed}</ul></details>"
         head = '<details class="pifi-coverage-list"><summary>'
-        en.append(f"{head}{title_en} ({len(items)})</summary>{folded}")
-        ko.append(f"{head}{title_ko} ({len(items)}건)</summary>{folded}")
+        for out, title, items, count in ((en, title_en, items_en, f"({len(items_en)})"),
+                                         (ko, title_ko, items_ko, f"({len(items_ko)}건)")):
+            listed = "".join(f"<li>{esc(item)}</li>" for item in items)
+            out.append(f"{head}{title} {count}</summary><ul>{listed}</ul></details>")
     return f'<div class="pifi-coverage">{bilingual("".join(en), "".join(ko))}</div>'
 
 
-def _coverage_table(a: AblationCoverage) -> str:
+def _coverage_table(a: AblationCoverage, lang: str) -> str:
     esc = html.escape
+    seed_word = "seed" if lang == "en" else "시드"
+    words = {} if lang == "en" else {"re-selection": "다시 선택", "default": "기본값"}
     missing = a.missing()
     head = "".join(f"<th>{esc(m)}</th>" for m in a.models)
     rows = []
@@ -473,7 +485,8 @@ def _coverage_table(a: AblationCoverage) -> str:
         cells = []
         for model in a.models:
             gone = missing.get((task, model), [])
-            listed = "; ".join(f"{s} seed {seed}" for s, seed in gone[:_SHOWN_PER_PAIR])
+            listed = "; ".join(f"{words.get(s, s)} {seed_word} {seed}"
+                               for s, seed in gone[:_SHOWN_PER_PAIR])
             if len(gone) > _SHOWN_PER_PAIR:
                 listed += f"; +{len(gone) - _SHOWN_PER_PAIR}"
             status = "complete" if not gone else ("empty" if len(gone) == per_pair else "partial")

@@ -128,8 +128,9 @@ def derive(reading: Reading) -> None:
                 why = "the grid is flat" if np.ptp(acc) == 0 else "the PCL score is the same on every layer"
                 flat.add(f"signal quality undefined ({why}): left out of its means", run.path)
             if run.head_effect_missing:
-                no_effect.add(f"max head effect missing: {run.head_effect_missing}; final layer = "
-                              "L_Abstract; left out of its means", run.path)
+                final_rule = "final layer = L_Abstract; " if run.found_nothing else ""
+                no_effect.add(f"max head effect missing: {run.head_effect_missing}; {final_rule}"
+                              "left out of its means", run.path)
             if in_sweep(run, "n_samples", cells):
                 if np.isnan(run.elapsed_sec):
                     no_time.add("elapsed_sec not logged (upstream does not log it): selection time "

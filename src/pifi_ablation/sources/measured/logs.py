@@ -64,6 +64,11 @@ class Run:
     digest: str
 
     @property
+    def found_nothing(self) -> bool:
+        """Whether stage 2 found nothing (so the final layer is L_Abstract)."""
+        return self.head_effect_missing is not None and self.head_effect_missing != NOT_LOGGED
+
+    @property
     def n_layers(self) -> int:
         return int(self.keyword_signal.size)
 
