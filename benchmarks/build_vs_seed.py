@@ -33,7 +33,8 @@ def _timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
 
 def main() -> None:
     if not SEED.is_file():
-        sys.exit(f"the seed notebook is expected at {SEED}")
+        sys.exit(f"this benchmark times the seed notebook's code and needs it at {SEED} "
+                 "(../shared/seeds/ beside the repository); the tests do not need it")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         env = {**os.environ, "SEED_FIGURES_DIR": str(work / "seed"), "MPLBACKEND": "Agg",

@@ -32,7 +32,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     if not SEED.is_file():
-        sys.exit(f"the seed notebook is expected at {SEED}")
+        sys.exit(f"this benchmark times the seed notebook's code and needs it at {SEED} "
+                 "(../shared/seeds/ beside the repository); the tests do not need it")
     ours, seed = [], []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)

@@ -1,8 +1,8 @@
-"""Shared fixtures: the demo tables, the seed's own generators, and figure clean-up."""
+"""Shared fixtures: the demo tables, the seed's golden output, and figure clean-up."""
 
 from __future__ import annotations
 
-import ast
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -13,15 +13,13 @@ import matplotlib as mpl
 mpl.use("Agg")
 
 import matplotlib.pyplot as plt
-import numpy as np
-import pandas as pd
 import pytest
 
 import pifi_ablation
 from book_build import build_book, failure_report
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED_NOTEBOOK = ROOT.parent / "shared" / "seeds" / "seed_notebook.py"
+SEED_GOLDEN = ROOT / "tests" / "data" / "seed_golden.json"
 @pytest.fixture(scope="session")
 def html_dir(tmp_path_factory) -> Path:
     """The appendix built once per test session from the demo source."""
@@ -57,17 +55,7 @@ def demo() -> pifi_ablation.Ablations:
 
 
 @pytest.fixture(scope="session")
-def seed_generators() -> dict[str, Any]:
-    """The seed notebook's ``create_*`` functions, compiled from its own source.
-
-    Only the function definitions are executed, so the seed's plotting cells
-    (which write files) do not run.
-    """
-    assert SEED_NOTEBOOK.is_file(), f"the seed notebook is expected at {SEED_NOTEBOOK}"
-    tree = ast.parse(SEED_NOTEBOOK.read_text(encoding="utf-8"))
-    defs = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("create_")]
-    assert len(defs) == 5, [d.name for d in defs]
-    namespace: dict[str, Any] = {"np": np, "pd": pd, "List": list, "Optional": Any, "Dict": dict,
-                                 "Tuple": tuple}
-    exec(compile(ast.Module(body=defs, type_ignores=[]), str(SEED_NOTEBOOK), "exec"), namespace)
-    return {d.name: namespace[d.name] for d in defs}
+def seed_golden() -> dict[str, Any]:
+    """The seed notebook's demonstration output, committed as data (tests/data/seed_golden.json,
+    written by scripts/make_seed_golden.py), so the suite reads nothing outside the repository."""
+    return json.loads(SEED_GOLDEN.read_text(encoding="utf-8"))
