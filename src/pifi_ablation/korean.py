@@ -114,6 +114,10 @@ _MESSAGES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str | Non
                 r" \((?P<s>[^)]*)\): it belongs to no "
                 r"one-setting sweep and is not shown$"),
      "기본값과 다른 설정이 {n}개({s})라서 어느 단일 설정 스윕에도 속하지 않으므로 보여 주지 않습니다"),
+    (re.compile(r"^no usable run at the default settings \((?P<s>[^)]*)\) with a complete grid yet: the "
+                r"keyword-weight, task and model tables are empty$"),
+     "완전한 그리드를 갖춘 기본 설정({s})의 사용 가능한 실행이 아직 없다. 키워드 가중치, 태스크, 모델 표는 "
+     "비어 있다"),
     (re.compile(r"^(?P<p>.+): no selection log uses this grid; not shown$"),
      "{p}: 이 그리드를 쓰는 선택 로그가 없어 보여 주지 않습니다"),
     (re.compile(r"^keyword weight by stage-1 re-selection from the logged per-layer signals \(stage 2 not "

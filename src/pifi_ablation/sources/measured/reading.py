@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from pifi_ablation import registry
-from pifi_ablation.errors import GridError, LayoutError, LogError, ResultsError, SourceError
+from pifi_ablation.errors import GridError, LayoutError, LogError, ResultsError, UsageError
 from pifi_ablation.sources.measured import names
 from pifi_ablation.sources.measured.checks import Notes
 from pifi_ablation.sources.measured.grids import Grid, layer_ranges, parse_grid
@@ -85,7 +85,7 @@ def read(root: str | os.PathLike[str], slm: str = names.STUDY_SLM) -> Reading:
 
     root = Path(root)
     if not root.is_dir():
-        raise SourceError(str(root), None, "is not a folder", "a results folder holding selection logs "
+        raise UsageError(str(root), None, "is not a folder", "a results folder holding selection logs "
                           f"(*_seed<N>.json) and grid files (*{names.GRID_SUFFIX}), or 'demo'")
     reading = Reading(root=root, slm=slm)
     for rel in names.walk(root):
@@ -118,8 +118,7 @@ def read(root: str | os.PathLike[str], slm: str = names.STUDY_SLM) -> Reading:
     if not reading.logs:
         reading.problems.append(LayoutError(str(root), None, "holds no selection logs",
                                             "files named {task}_{dataset}_{llm}_seed{seed}.json"))
-    if reading.runs:
-        derive(reading)
+    derive(reading)  # with no usable run, the five tables are empty (and valid)
     return reading
 
 
