@@ -152,8 +152,6 @@ CASES = [
                                                                          "dataset=imdb layer=1 acc=0.8",
                                                                          *lines[2:]]),
      [GRID, "line 2", "dataset=imdb contradicts the file name", "expected dataset=sst2"]),
-    ("empty-grid", lambda r: (r / GRID).write_text(""),
-     [GRID, "the file is empty", "one line per test run"]),
     ("two-files-disagree", _duplicate_disagreeing,
      [f"{LOG}: elapsed_sec", "disagrees with layer_selection/classification_sst2_qwen2_0.5b_seed0.json",
       "expected one log per run, or copies with the same content"]),

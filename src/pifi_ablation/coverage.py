@@ -63,7 +63,7 @@ class GridState:
     path: str
     task: str
     model: str
-    state: str  # "complete", "in progress" or "unusable"
+    state: str  # "complete", "in progress", "not started" (an empty file) or "unusable"
     tested: int  # layers with at least one test line
     n_layers: int
     lines: int  # test lines in all
@@ -214,7 +214,8 @@ def _pending(p) -> PendingRun:
 def _grid_states(reading: Reading) -> tuple[GridState, ...]:
     states = []
     for (task, model), grid in reading.grid_of.items():
-        states.append(GridState(grid.path, task, model, "complete" if grid.complete else "in progress",
+        state = "complete" if grid.complete else "in progress" if grid.lines.any() else "not started"
+        states.append(GridState(grid.path, task, model, state,
                                 int((grid.lines > 0).sum()), grid.n_layers, int(grid.lines.sum()),
                                 len(grid.repeated_layers)))
     for (task, model), path in reading.unusable_grids.items():
