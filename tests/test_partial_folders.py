@@ -294,3 +294,13 @@ def test_exit_codes(tmp_path, defaults_only):
     for args in (("validate", str(bad)), ("export", "--source", str(bad), "--out", str(tmp_path / "o"))):
         result = _cli(*args)
         assert result.returncode == 1 and "Traceback" not in result.stderr, args
+
+
+def test_a_linked_results_folder_is_named_by_its_link(tmp_path):
+    real = tmp_path / "data" / "run3"
+    write_study(real, [("sst2", "Qwen2-0.5B")])
+    link = tmp_path / "results"
+    link.symlink_to(real)
+    ab = pifi_ablation.load(link)
+    assert ab.provenance.location == "results"
+    assert "run3" not in ab.provenance.label()

@@ -57,8 +57,11 @@ def shown_location(folder: str | os.PathLike[str]) -> str:
     >>> shown_location("/home/someone/data/pifi/results")
     'results'
     """
-    path = Path(folder).resolve()
-    try:
-        return path.relative_to(project_root()).as_posix() or "."
-    except ValueError:
-        return path.name
+    # Named as it stands: a linked results folder keeps the link's name, not its target's.
+    absolute = Path(os.path.abspath(folder))  # noqa: PTH100 (resolve() would follow the link)
+    for candidate in (absolute, absolute.parent.resolve() / absolute.name):
+        try:
+            return candidate.relative_to(project_root()).as_posix() or "."
+        except ValueError:
+            continue
+    return absolute.name
