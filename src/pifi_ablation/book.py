@@ -396,7 +396,7 @@ def default_comparison(found: dict[str, Finding], prefix: str) -> InlineHtml:
     languages: "the default is the best mean" when it is, else how far below it lies."""
     if not found[f"{prefix}_best"].defined:
         en, ko = "there is no data yet", "아직 데이터가 없다"
-    elif not found[f"{prefix}_recovery_default"].defined:
+    elif f"{prefix}_recovery_default" in found and not found[f"{prefix}_recovery_default"].defined:
         en, ko = "the default was not run in this sweep", "이 값 탐색에서는 기본값으로 실행하지 않았다"
     elif found[f"{prefix}_best"].value == found[f"{prefix}_default"].value:
         en, ko = "the default is the best mean", "기본값이 곧 최고 평균입니다"
