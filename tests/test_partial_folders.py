@@ -228,7 +228,7 @@ def test_other_tools_files_are_summarised_and_hidden_folders_skipped(tmp_path):
     assert not reading.problems, reading.problems
     stray = [w for w in reading.warnings if "not read" in w]
     assert len(stray) == 2, stray  # one line per folder, not one per file
-    assert any(w.startswith("wandb/run-1/files/: 25 files") for w in stray)
+    assert any(w.startswith("wandb/: 25 files") and "(run-1/files/media_0.bin, " in w for w in stray)
     assert any(w.startswith("the results folder: 2 files") for w in stray)
     assert any(w.startswith("1 hidden folder(s) skipped") and "selection_logs/.ipynb_checkpoints" in w
                for w in reading.warnings)

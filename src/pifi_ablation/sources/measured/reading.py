@@ -131,15 +131,16 @@ def _stray(ignored: list[str]) -> list[str]:
     """Files that are neither logs nor grids (``nohup.out``, ``.DS_Store``, a ``wandb/`` run):
     one line for a lone file, one line per folder where there are more."""
     by_folder: dict[str, list[str]] = defaultdict(list)
-    for rel in ignored:
-        by_folder[rel.rpartition("/")[0]].append(rel)
+    for rel in ignored:  # by the folder at the top of the results folder (a wandb/ tree is one)
+        by_folder[rel.partition("/")[0] if "/" in rel else ""].append(rel)
     lines = []
     for folder, files in by_folder.items():
         if len(files) == 1:
             lines.append(f"{files[0]}: not a selection log (*_seed<N>.json) or grid file "
                          f"(*{names.GRID_SUFFIX}) by its name; not read")
         else:
-            shown = ", ".join(f.rpartition("/")[2] for f in files[:3]) + (", ..." if len(files) > 3 else "")
+            shown = ", ".join(f[len(folder) + 1:] if folder else f for f in files[:3])
+            shown += ", ..." if len(files) > 3 else ""
             lines.append(f"{folder + '/' if folder else 'the results folder'}: {len(files)} files that are "
                          f"not selection logs (*_seed<N>.json) or grid files (*{names.GRID_SUFFIX}) by "
                          f"their names ({shown}); not read")
