@@ -162,7 +162,8 @@ def test_an_unknown_grid_field_is_one_warning_for_its_file(copy):
 def test_a_broken_grid_is_reported_once_against_the_grid(copy):
     grid = copy / "PiFi_Classification" / f"sst2_bert_{'qwen2_1.5b'}_results.txt"
     with grid.open("a", encoding="utf-8") as f:
-        f.write("dataset=sst2  model=bert  llm=qwen2_1.5b  layer=3  acc=nan\n")
+        # A whole line (all of upstream's fields, and its newline), so not a cut line: a bad value.
+        f.write(grid_line("sst2", "bert", "qwen2_1.5b", 3, 0.5).replace("acc=0.5000", "acc=nan"))
     reading = measured.read(copy)
     assert [str(p) for p in reading.problems] == [
         "PiFi_Classification/sst2_bert_qwen2_1.5b_results.txt: line 33: acc=nan is not an accuracy; "

@@ -193,3 +193,33 @@ def write_upstream_results(root: Path) -> Upstream:
             append_line(root / rel, grid_line("sst2", slm, llm, layer, 0.9))
         up.outside.append(root / rel)
     return up
+
+
+def write_study(root: Path, cells: list[tuple[str, str]], *, seeds: tuple[int, ...] = (SEED,),
+                settings: tuple[tuple[str, int, float], ...] = (("", 200, 3.0),),
+                grid_layers: dict[tuple[str, str], int] | None = None) -> Upstream:
+    """A study as a lab's folder holds it part-way: for each (task, model) of ``cells`` and each
+    seed, one log per ``(folder, n_samples, lambda_scale)`` of ``settings`` (``""`` is the default
+    run in ``selection_logs/``), written by upstream's own writers; and each cell's grid with
+    ``grid_layers[cell]`` layers tested (all when absent; 0: no grid file yet).  ``up.acc`` holds the
+    complete grids only."""
+    up = Upstream(root)
+    layers_of = grid_layers or {}
+    for task, model in cells:
+        acc = grid_accuracy(task, model)
+        llm = MODELS[model].llm_type
+        tested = layers_of.get((task, model), acc.size)
+        if tested:
+            grid = root / grid_folder(task) / f"{task}_bert_{llm}_results.txt"
+            for i in range(min(tested, acc.size)):
+                append_line(grid, grid_line(task, "bert", llm, i, float(acc[i])))
+            up.grid_paths[(task, model)] = grid
+            if tested >= acc.size:
+                up.acc[(task, model)] = np.array([float(f"{v:.4f}") for v in acc])
+        for seed in seeds:
+            for folder, n_samples, lam in settings:
+                data, truth = payload(task, model, acc, n_samples, lam)
+                data["seed"] = seed
+                truth.path = write_log(root, folder, data)
+                up.runs.append(truth)
+    return up

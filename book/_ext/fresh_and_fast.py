@@ -46,8 +46,10 @@ def fingerprint(root: Path) -> str:
     inputs = _files(package, ("*.py",))
     inputs += _files(root / "book" / "_ext", ("*.py",)) + _files(root / "book" / "_static", ("*",))
     data = Path(source) if source != "demo" else paths.RESULTS_DIR
-    if data.is_dir():
-        inputs += _files(data, ("*",))
+    if data.is_dir():  # the files the loader reads, through links too
+        from pifi_ablation.sources.measured.names import scan
+
+        inputs += [data / rel for rel in scan(data).files if (data / rel).is_file()]
     for path in inputs:
         digest.update(str(path.relative_to(path.anchor)).encode())
         digest.update(path.read_bytes())

@@ -1,5 +1,10 @@
 """Command line: ``python -m pifi_ablation export [--source S] [--out DIR]`` and
-``python -m pifi_ablation validate [PATH]``."""
+``python -m pifi_ablation validate [PATH]``.
+
+Exit status: 0 when the command did its work (warnings, pending runs and ablations without data
+included), 1 for unusable input (its messages name each file and the fix), 2 for a usage error
+(a bad option, or a path that is not a folder).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pifi_ablation import paths
-from pifi_ablation.errors import ResultsError
+from pifi_ablation.errors import ResultsError, UsageError
+
+EXIT_UNUSABLE = 1
+EXIT_USAGE = 2
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -81,12 +89,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         from pifi_ablation.export import export_all
 
         _resume_collection()
-        for path in export_all(load(args.source or paths.default_source()), args.out):
+        ablations = load(args.source or paths.default_source())
+        for path in export_all(ablations, args.out):
             print(path)
+        _say_what_is_missing(ablations)
+    except UsageError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_USAGE
     except ResultsError as err:
         print(f"error: {err}", file=sys.stderr)
-        return 2
+        return EXIT_UNUSABLE
     return 0
+
+
+def _say_what_is_missing(ablations) -> None:
+    """After an export: the ablations without data, what would produce them, the macros that
+    print [no data] and, when nothing is measurable yet, the pending runs."""
+    from pifi_ablation.findings import findings
+    from pifi_ablation.latex import no_data_macros
+    from pifi_ablation.nodata import NEEDS, missing_ablations
+
+    missing = missing_ablations(ablations)
+    if not missing:
+        return
+    report = ablations.coverage
+    if len(missing) == len(NEEDS):
+        pending = report.pending if report is not None else ()
+        print(f"Nothing is measurable yet: every file was written, each saying [no data]; "
+              f"{len(pending)} run(s) pending their grid search:")
+        for p in pending:
+            print(f"  - {p.text()}")
+    for name in missing:
+        print(f"No data for {name}: it needs {NEEDS[name].en}; e.g. {NEEDS[name].command}")
+    macros = no_data_macros(findings(ablations))
+    print(f"{len(macros)} macro(s) print [no data]: " + ", ".join(f"\\{m}" for m in macros))
 
 
 if __name__ == "__main__":

@@ -138,6 +138,10 @@ def table_html(table: SummaryTable, provenance: Provenance) -> str:
 
     def one(frame, label: str, caption: str, source: str) -> str:
         body = frame.to_html(index=False, escape=True, border=0, classes=["pifi-table"])
+        if frame.empty:  # an ablation without data: say so under the column heads
+            said = "No data yet." if label.startswith("Table") else "아직 데이터가 없다."
+            body += f'<p class="pifi-table-empty">{said}</p>'
+
         return (f'<p class="pifi-table-caption"><strong>{label}</strong> {html.escape(caption)} '
                 f'<em>{source}</em></p><div class="pifi-table-scroll">{body}</div>')
 
@@ -220,12 +224,108 @@ class Page:
     def table(self, name: str) -> Html:
         return Html(table_html(summary_table(self.ablations, name), self.ablations.provenance))
 
+    def data_status(self, name: str) -> None:
+        """Show, where ablation ``name`` has no data, what is missing and the command that
+        produces it (the prose quoting its numbers is left out: ``book/_ext/data_tags.py``)."""
+        from IPython.display import display
+
+        from pifi_ablation.nodata import has_data
+
+        if not has_data(self.ablations, name):
+            display(Html(no_data_html(self.ablations, name)))
+
+    def missing_summary(self) -> None:
+        """Show, on the summary page, which ablations have no data yet (nothing when all have)."""
+        from IPython.display import display
+
+        from pifi_ablation.nodata import missing_ablations
+
+        if missing_ablations(self.ablations):
+            display(Html(missing_summary_html(self.ablations)))
+
     def glue_figure(self, name: str) -> None:
         """Glue figure ``name`` under the key ``fig_{name}`` for a ``glue:figure`` directive."""
         from myst_nb import glue
 
         fig = self.figure(name)
         glue(f"fig_{name}", FigureImages(figure_png(fig), figure_svg(fig)), display=False)
+
+
+ABLATION_TITLES: dict[str, tuple[str, str]] = {
+    "sample_size": ("Sample size", "샘플 수"),
+    "keyword_weight": ("Keyword weight", "키워드 가중치"),
+    "lambda_scale": ("Lambda scale", "람다 스케일"),
+    "task_sensitivity": ("Task characteristics", "태스크 특성"),
+    "model_size": ("Model size", "모델 크기"),
+}
+
+
+def data_tags(source: str | None = None) -> set[str]:
+    """The Sphinx tags of the ablations that have data (``pifi_data_<name>``), and
+    ``pifi_data_any`` when one has: prose quoting an ablation's numbers is shown only under its
+    tag.  Unusable input sets every tag (the pages' cells then report it)."""
+    from pifi_ablation.errors import ResultsError
+    from pifi_ablation.nodata import NEEDS, has_data
+
+    try:
+        ablations = _load(source or paths.default_source())
+    except ResultsError:
+        return {f"pifi_data_{name}" for name in NEEDS} | {"pifi_data_any"}
+    tags = {f"pifi_data_{name}" for name in NEEDS if has_data(ablations, name)}
+    return tags | {"pifi_data_any"} if tags else tags
+
+
+def _pending_sentence(ablations: Ablations) -> tuple[str, str]:
+    report = ablations.coverage
+    n = len(report.pending) if report is not None else 0
+    if not n:
+        return "", ""
+    return (f" {n} run(s) in the folder are pending their grid search; the reproducibility chapter "
+            "lists them.",
+            f" 폴더의 실행 {n}개는 그리드 탐색을 기다리고 있으며, 재현성 장에 나열되어 있다.")
+
+
+def no_data_html(ablations: Ablations, name: str) -> str:
+    """The notice of a chapter whose ablation has no data: what is missing, the command that
+    produces it, and what is pending (both languages; every string from data escaped)."""
+    from pifi_ablation.nodata import GRID, GRID_KO, NEEDS, missing_ablations
+
+    need, esc = NEEDS[name], html.escape
+    nothing = len(missing_ablations(ablations)) == len(NEEDS)
+    lead_en = ("Nothing in this results folder is measurable yet." if nothing
+               else "No data for this ablation yet.")
+    lead_ko = ("이 결과 폴더에서는 아직 측정할 수 있는 것이 없다." if nothing
+               else "이 ablation에는 아직 데이터가 없다.")
+    pending_en, pending_ko = _pending_sentence(ablations)
+    en = (f"<p><strong>{lead_en}</strong> The results folder holds no {esc(need.en)}. To produce them, "
+          f"run <code>{esc(need.command)}</code>, then {esc(GRID)} for the same datasets and models."
+          f"{esc(pending_en)} The figure, the table and the findings of this chapter fill in when such "
+          "runs are read; the reproducibility chapter lists the missing cells.</p>")
+    ko = (f"<p><strong>{lead_ko}</strong> 결과 폴더에 {esc(need.ko)}이 없다. "
+          f"<code>{esc(need.command)}</code>를 실행한 뒤 같은 데이터셋과 모델에 대해 {esc(GRID_KO)}을 "
+          f"실행하면 만들어진다.{esc(pending_ko)} 이 장의 그림, 표, 결과는 그런 실행을 읽으면 "
+          "채워지며, 빠진 셀은 재현성 장에 나열되어 있다.</p>")
+    return (f'<div class="admonition note pifi-no-data" data-ablation="{esc(name)}">'
+            f"{bilingual(en, ko)}</div>")
+
+
+def missing_summary_html(ablations: Ablations) -> str:
+    """The summary's note of the ablations without data (its bullets quote only the others)."""
+    from pifi_ablation.nodata import NEEDS, missing_ablations
+
+    missing = missing_ablations(ablations)
+    pending_en, pending_ko = _pending_sentence(ablations)
+    if len(missing) == len(NEEDS):
+        en = "Nothing in this results folder is measurable yet, so no finding is quoted here."
+        ko = "이 결과 폴더에서는 아직 측정할 수 있는 것이 없으므로 여기에 인용하는 결과는 없다."
+    else:
+        en = ("No data yet for: " + ", ".join(ABLATION_TITLES[n][0].lower() for n in missing)
+              + ". Their findings are not quoted here; each chapter says which runs would produce them.")
+        ko = ("아직 데이터가 없는 ablation: " + ", ".join(ABLATION_TITLES[n][1] for n in missing)
+              + ". 그 결과는 여기에 인용하지 않으며, 각 장에 어떤 실행이 필요한지 적혀 있다.")
+    return (f'<div class="admonition note pifi-no-data" data-ablation="summary">'
+            f"{bilingual(f'<p>{html.escape(en + pending_en)}</p>', f'<p>{html.escape(ko + pending_ko)}</p>')}"
+            "</div>")
 
 
 def glue_texts(found: dict[str, Finding], demo: bool) -> dict[str, str]:
@@ -294,7 +394,11 @@ def glue_findings(found: dict[str, Finding], demo: bool) -> None:
 def default_comparison(found: dict[str, Finding], prefix: str) -> InlineHtml:
     """How the default setting's mean recovery compares with the best, as a phrase in both
     languages: "the default is the best mean" when it is, else how far below it lies."""
-    if found[f"{prefix}_best"].value == found[f"{prefix}_default"].value:
+    if not found[f"{prefix}_best"].defined:
+        en, ko = "there is no data yet", "아직 데이터가 없다"
+    elif f"{prefix}_recovery_default" in found and not found[f"{prefix}_recovery_default"].defined:
+        en, ko = "the default was not run in this sweep", "이 값 탐색에서는 기본값으로 실행하지 않았다"
+    elif found[f"{prefix}_best"].value == found[f"{prefix}_default"].value:
         en, ko = "the default is the best mean", "기본값이 곧 최고 평균입니다"
     else:
         shortfall = found[f"{prefix}_default_shortfall"].text

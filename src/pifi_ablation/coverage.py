@@ -63,7 +63,7 @@ class GridState:
     path: str
     task: str
     model: str
-    state: str  # "complete", "in progress" or "unusable"
+    state: str  # "complete", "in progress", "not started" (an empty file) or "unusable"
     tested: int  # layers with at least one test line
     n_layers: int
     lines: int  # test lines in all
@@ -127,6 +127,10 @@ class Coverage:
         lines.append("Coverage of the ablation grid (cells: task, model, setting, seed):")
         for a in self.ablations:
             lines.append(f"  {a.name}{settings_text(a)}: {len(a.present)} of {a.expected} cells have runs")
+            if not a.present:
+                from pifi_ablation.nodata import NEEDS
+
+                lines.append(f"    no data yet: needs {NEEDS[a.name].en}; e.g. {NEEDS[a.name].command}")
             for (task, model), gone in a.missing().items():
                 cells = "; ".join(f"{s} seed {seed}" for s, seed in gone)
                 lines.append(f"    missing {task} / {model}: {cells}")
@@ -146,8 +150,15 @@ def _label(setting: str, value: float) -> str:
 
 def coverage(reading: Reading) -> Coverage:
     """The coverage report of a read results folder."""
-    seeds = tuple(sorted({r.seed for r in reading.runs}))
+    from pifi_ablation.sources.measured.derive import in_sweep, sweep_cells
+
+    # Seeds of pending runs too: a study whose grids are all pending still shows its grid of cells.
+    seeds = tuple(sorted({r.seed for r in reading.runs} | {p.run.seed for p in reading.pending}))
     tasks, models = tuple(registry.TASKS), registry.MODEL_ORDER
+    # A default run is a cell of a sweep only where its table holds it: where the same (task,
+    # model, seed) has a run away from that setting's default (derive's rule), so the counts
+    # are those of the tables.
+    in_table = sweep_cells(reading.runs)
     sweeps: dict[str, set[Cell]] = defaultdict(set)
     values: dict[str, set[float]] = {s: {DEFAULTS[s]} for s in DEFAULTS}
     logged_weights: set[float] = set()
@@ -159,7 +170,7 @@ def coverage(reading: Reading) -> Coverage:
             values[differs[0]].add(getattr(run, differs[0]))
         base = (run.task, run.model)
         for setting in ("n_samples", "lambda_scale"):
-            if differs in ((), (setting,)):
+            if in_sweep(run, setting, in_table):
                 sweeps[setting].add((*base, _label(setting, getattr(run, setting)), run.seed))
         if differs == ():
             sweeps["default"].add((*base, DEFAULT, run.seed))
@@ -203,7 +214,8 @@ def _pending(p) -> PendingRun:
 def _grid_states(reading: Reading) -> tuple[GridState, ...]:
     states = []
     for (task, model), grid in reading.grid_of.items():
-        states.append(GridState(grid.path, task, model, "complete" if grid.complete else "in progress",
+        state = "complete" if grid.complete else "in progress" if grid.lines.any() else "not started"
+        states.append(GridState(grid.path, task, model, state,
                                 int((grid.lines > 0).sum()), grid.n_layers, int(grid.lines.sum()),
                                 len(grid.repeated_layers)))
     for (task, model), path in reading.unusable_grids.items():

@@ -29,6 +29,11 @@ class SourceError(ResultsError):
     """A data source that cannot be read or is not known."""
 
 
+class UsageError(SourceError):
+    """A source that names no results folder (a path that is not a folder): the command line's
+    usage error (exit status 2), not unusable content (1)."""
+
+
 class LogError(ResultsError):
     """A selection log (one JSON per run) that cannot be used; ``key`` names the JSON key."""
 

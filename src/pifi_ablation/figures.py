@@ -447,7 +447,8 @@ def task_sensitivity_figure(table: pd.DataFrame, *, stamp: str | None = None) ->
         # Room around the points, so a marker at the extremes (MNLI) is drawn whole.
         a.margins(0.12)
         corr = stats.spearman(tasks["sensitivity"], tasks["auto_last_gap"])
-        a.set_title(f"(a) Sensitivity vs gain\nSpearman ρ = {corr.rho:.2f}, n = {corr.n} tasks")
+        rho = f"{corr.rho:.2f}" if np.isfinite(corr.rho) else "undefined"  # fewer than 3 tasks, or ties
+        a.set_title(f"(a) Sensitivity vs gain\nSpearman ρ = {rho}, n = {corr.n} tasks")
         a.set_xlabel("Layer sensitivity")
         a.set_ylabel("Auto − last gap (pp)")
 
@@ -586,6 +587,27 @@ FIGURES: dict[str, Callable[..., Figure]] = {
 }
 
 
+# Each figure's panel titles, for the figure of an ablation without data: the same panels, each
+# saying that there is no data yet (the chapter says what would produce it).
+_PANELS: dict[str, tuple[str, ...]] = {
+    "sample_size": ("(a) Recovery", "(b) Signal quality", "(c) Selection overhead"),
+    "keyword_weight": ("(a) Recovery per task", "(b) Mean over tasks"),
+    "lambda_scale": ("(a) Head-effect magnitude", "(b) Selection quality"),
+    "task_sensitivity": ("(a) Sensitivity vs gain", "(b) Gaps by task", "(c) Recovery by task"),
+    "model_size": ("(a) Selection potential", "(b) Selection effectiveness", "(c) Best-layer position"),
+}
+
+
+def no_data_figure(name: str, *, stamp: str | None = None) -> Figure:
+    """Figure ``name``'s panels, each saying that the data loaded holds no run for it."""
+    with style.paper_style():
+        fig, axes = _new_figure(len(_PANELS[name]))
+        for ax, title in zip(axes, _PANELS[name], strict=True):
+            _not_recorded(ax, "No data yet", "(no usable run\nfor this ablation)")
+            ax.set_title(title)
+        return _finish(fig, stamp)
+
+
 def make_figure(ablations: Ablations, name: str, *, phone: bool = False) -> Figure:
     """The figure ``name`` of ``ablations``, stamped with where its data came from.
 
@@ -593,8 +615,12 @@ def make_figure(ablations: Ablations, name: str, *, phone: bool = False) -> Figu
     """
     if name not in FIGURES:
         raise KeyError(f"unknown figure {name!r}; known: {', '.join(FIGURES)}")
+    from pifi_ablation.nodata import has_data
+
     token = _PHONE.set(phone)
     try:
+        if not has_data(ablations, name):
+            return no_data_figure(name, stamp=ablations.provenance.label(name))
         return FIGURES[name](getattr(ablations, name), stamp=ablations.provenance.label(name))
     finally:
         _PHONE.reset(token)

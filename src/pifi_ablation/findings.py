@@ -5,6 +5,14 @@ book, and the source of the LaTeX macro name), a value computed from the
 tables, and one formatting rule, so the appendix and the paper print the same
 digits.  Findings are phrased as quantities, never as verdicts, so that a
 sentence quoting them stays true for whatever data is loaded.
+
+*No data.*  Any subset of the ablations may have been run, so every finding stays defined
+(same key, same macro) whatever the tables hold.  A value that cannot be computed (its table
+is empty, or holds no run at the setting it quotes) is NaN: :attr:`Finding.defined` is False
+and its text, glue and macro read ``[no data]`` (:data:`NO_DATA`), never ``nan``.  The
+statistics helpers return NaN rather than raise on empty input, and :func:`no_data` builds such
+a finding directly (for names and other values that have no NaN of their own); a new finding
+needs nothing more to be safe on a partial study.
 """
 
 from __future__ import annotations
@@ -22,7 +30,8 @@ from pifi_ablation.registry import MODEL_ORDER
 from pifi_ablation.style import task_label
 
 Format = Literal["pct", "share", "pp", "int", "setting", "rho", "p", "name", "sec"]
-MISSING_TEXT = "n/a"
+MISSING_TEXT = "n/a"  # an interval bound that is undefined (one task)
+NO_DATA = "[no data]"  # the text of a finding that the loaded data cannot give
 # Upstream's selection log has no elapsed_sec: where no run logged it, the time findings say so.
 TIME_NOT_LOGGED = "not logged"
 
@@ -73,7 +82,7 @@ class Finding:
     description: str
     ci: tuple[float, float] | None = None
     n: int | None = None
-    missing: str = MISSING_TEXT  # the text of an undefined value
+    missing: str = NO_DATA  # the text of an undefined value
 
     @property
     def defined(self) -> bool:
@@ -97,8 +106,19 @@ class Finding:
         return self.text
 
 
+def no_data(key: str, fmt: Format, description: str, **fields: object) -> Finding:
+    """The finding ``key`` where the data loaded cannot give it: same key and macro, text
+    ``[no data]`` (``fields``: ``ci``, ``n``, ``missing`` as for :class:`Finding`)."""
+    return Finding(key, float("nan"), fmt, description, **fields)  # type: ignore[arg-type]
+
+
+def _int(value: float) -> int | float:
+    """``value`` as an int (a count or a sample size), or NaN where there is none."""
+    return float("nan") if pd.isna(value) else int(value)
+
+
 def _from_estimate(key: str, e: stats.Estimate, fmt: Format, description: str,
-                   missing: str = MISSING_TEXT) -> Finding:
+                   missing: str = NO_DATA) -> Finding:
     return Finding(key, e.mean, fmt, description, ci=(e.low, e.high), n=e.n, missing=missing)
 
 
@@ -114,9 +134,11 @@ def sample_size_findings(table: pd.DataFrame) -> list[Finding]:
     recovery = stats.summarise(table, "n_samples", "recovery_rate")
     quality = stats.summarise(table, "n_samples", "signal_quality")
     time = stats.summarise(table, "n_samples", "time_sec")
-    smallest, largest = int(recovery["n_samples"].min()), int(recovery["n_samples"].max())
+    smallest, largest = _int(recovery["n_samples"].min()), _int(recovery["n_samples"].max())
     recommended = stats.recommended_sample_size(recovery)
-    best_n = int(stats.argmax_setting(recovery, "n_samples"))
+    best_n = _int(stats.argmax_setting(recovery, "n_samples"))
+    # Time "not logged" only where runs exist that could have logged it.
+    no_time = TIME_NOT_LOGGED if len(table) else NO_DATA
     return [
         Finding("ss_n_tasks", int(table["task"].nunique()), "int", "tasks in the sample-size ablation"),
         Finding("ss_smallest_n", smallest, "int", "smallest sample size tried"),
@@ -140,9 +162,9 @@ def sample_size_findings(table: pd.DataFrame) -> list[Finding]:
         _from_estimate("ss_quality_largest", _row(quality, "n_samples", largest), "rho",
                        "mean signal quality (Spearman rho) at the largest sample size"),
         _from_estimate("ss_time_smallest", _row(time, "n_samples", smallest), "sec",
-                       "mean selection time (s) at the smallest sample size", missing=TIME_NOT_LOGGED),
+                       "mean selection time (s) at the smallest sample size", missing=no_time),
         _from_estimate("ss_time_largest", _row(time, "n_samples", largest), "sec",
-                       "mean selection time (s) at the largest sample size", missing=TIME_NOT_LOGGED),
+                       "mean selection time (s) at the largest sample size", missing=no_time),
     ]
 
 
@@ -193,7 +215,16 @@ def task_findings(table: pd.DataFrame) -> list[Finding]:
     by_type = stats.summarise(table, "task_type", "recovery_rate")
     cls = _row(by_type, "task_type", "classification")
     ent = _row(by_type, "task_type", "entailment")
-    most = tasks.sort_values("sensitivity", ascending=False).iloc[0]
+    ranked = tasks.sort_values("sensitivity", ascending=False)
+    if ranked.empty:
+        most_sensitive = no_data("task_most_sensitive", "name", "task of highest sensitivity")
+        max_sensitivity = no_data("task_max_sensitivity", "rho", "highest sensitivity")
+    else:
+        most = ranked.iloc[0]
+        most_sensitive = Finding("task_most_sensitive", task_label(str(most["task"])), "name",
+                                 "task of highest sensitivity")
+        max_sensitivity = Finding("task_max_sensitivity", float(most["sensitivity"]), "rho",
+                                  "highest sensitivity")
     return [
         Finding("task_n", int(corr.n), "int", "tasks in the task-characteristics ablation"),
         Finding("task_rho", corr.rho, "rho", "Spearman rho of sensitivity vs auto-last gap over tasks",
@@ -205,8 +236,8 @@ def task_findings(table: pd.DataFrame) -> list[Finding]:
         Finding("task_n_ent", ent.n, "int", "entailment tasks"),
         Finding("task_recovery_diff", cls.mean - ent.mean, "pp",
                 "classification minus entailment mean recovery, percentage points of recovery"),
-        Finding("task_most_sensitive", task_label(str(most["task"])), "name", "task of highest sensitivity"),
-        Finding("task_max_sensitivity", float(most["sensitivity"]), "rho", "highest sensitivity"),
+        most_sensitive,
+        max_sensitivity,
     ]
 
 

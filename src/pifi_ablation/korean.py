@@ -22,6 +22,8 @@ _REASONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^grid in progress \(layers (?P<l>.+) not tested yet\)$"),
      "그리드 진행 중(레이어 {l}은 아직 테스트되지 않음)"),
     (re.compile(r"^its grid file is unusable$"), "그리드 파일을 쓸 수 없음"),
+    (re.compile(r"^grid not started \(its file is empty\)$"),
+     "그리드 탐색이 시작되지 않음(파일이 비어 있음)"),
     (re.compile(r"^stage 2 found nothing \(every head effect is 0\)$"),
      "2단계가 아무것도 찾지 못함(모든 헤드 효과가 0)"),
     (re.compile(r"^stage 2 found nothing \(L_Apply = -1, all head effects 0: no anchor PC\)$"),
@@ -99,6 +101,32 @@ _MESSAGES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str | Non
                 r" grid file \(\*_results\.txt\) by its "
                 r"name; not read$", re.S),
      "{p}: 이름으로 보아 선택 로그(*_seed<N>.json)도 그리드 파일(*_results.txt)도 아니어서 읽지 않았습니다"),
+    (re.compile(r"^(?P<f>.+?): (?P<n>\d+) files that are not selection logs \(\*_seed<N>\.json\) or grid "
+                r"files \(\*_results\.txt\) by their names \((?P<s>.*)\); not read$", re.S),
+     lambda m: (f"{'결과 폴더' if m['f'] == 'the results folder' else m['f']}: 이름으로 보아 선택 로그"
+                f"(*_seed<N>.json)도 그리드 파일(*_results.txt)도 아닌 파일 {m['n']}개({m['s']})는 읽지 "
+                "않았다")),
+    (re.compile(r"^(?P<n>\d+) hidden folder\(s\) skipped \(other tools' files, such as Jupyter checkpoints, "
+                r"not the study's\): (?P<s>.+)$", re.S),
+     "숨김 폴더 {n}개를 건너뛰었다(Jupyter 체크포인트 같은 다른 도구의 파일이며 연구의 파일이 아니다): {s}"),
+    (re.compile(r"^(?P<p>.+): a link to a folder already read \(a loop or a second link\); not read again$"),
+     "{p}: 이미 읽은 폴더를 가리키는 링크(순환 또는 두 번째 링크)라서 다시 읽지 않았다"),
+    (re.compile(r"^(?P<p>.+): a link to nothing \(its target does not exist\); not read$"),
+     "{p}: 대상이 없는 링크라서 읽지 않았다"),
+    (re.compile(r"^(?P<p>.+): the same file as (?P<q>.+) \(a link\); read once$"),
+     "{p}: {q}와 같은 파일(링크)이라서 한 번만 읽었다"),
+    (re.compile(r"^(?P<p>.+): line (?P<n>\d+) was cut off mid-write \((?P<why>[^()]*)\); left out"
+                r"(?:(?P<m> \((?P<l1>.+) is measured by another line\))"
+                r"|, so (?P<l2>.+) is not measured yet)?$"),
+     lambda m: (f"{m['p']}: {m['n']}번째 줄은 쓰는 도중에 잘렸다({_CUT.get(m['why'], m['why'])}). 이 줄은 "
+                "제외했다" + (f"(같은 레이어를 다른 줄이 측정한다: {_layer_ko(m['l1'])})" if m["m"] else
+                             f". 아직 측정되지 않았다: {_layer_ko(m['l2'])}" if m["l2"] else ""))),
+    (re.compile(r"^a copy of a default run in a folder that names no setting: if it is a sweep run, name its "
+                r"folder key=value, e\.g\. keyword_weight=0\.25 \(upstream logs no keyword weight or lambda "
+                r"scale, so such a run reads as the default run\)$"),
+     "설정을 밝히지 않은 폴더에 있는 기본 실행의 사본: 값 탐색 실행이라면 폴더 이름을 key=value로 붙인다"
+     "(예: keyword_weight=0.25). 원 연구 코드는 키워드 가중치와 람다 스케일을 기록하지 않으므로 그런 "
+     "실행은 기본 실행으로 읽힌다"),
     (re.compile(r"^signal quality undefined \((?P<why>[^)]*)\): left out of its means$"),
      _with_reason("신호 품질이 정의되지 않음({why}): 평균에서 제외했습니다")),
     (re.compile(r"^max head effect missing: (?P<why>.+); final layer = L_Abstract; left out of its means$"),
@@ -114,6 +142,10 @@ _MESSAGES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str | Non
                 r" \((?P<s>[^)]*)\): it belongs to no "
                 r"one-setting sweep and is not shown$"),
      "기본값과 다른 설정이 {n}개({s})라서 어느 단일 설정 스윕에도 속하지 않으므로 보여 주지 않습니다"),
+    (re.compile(r"^no usable run at the default settings \((?P<s>[^)]*)\) with a complete grid yet: the "
+                r"keyword-weight, task and model tables are empty$"),
+     "완전한 그리드를 갖춘 기본 설정({s})의 사용 가능한 실행이 아직 없다. 키워드 가중치, 태스크, 모델 표는 "
+     "비어 있다"),
     (re.compile(r"^(?P<p>.+): no selection log uses this grid; not shown$"),
      "{p}: 이 그리드를 쓰는 선택 로그가 없어 보여 주지 않습니다"),
     (re.compile(r"^keyword weight by stage-1 re-selection from the logged per-layer signals \(stage 2 not "
@@ -130,6 +162,20 @@ _MESSAGES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str | Non
                 + (f"; 대기 중인 실행 {m['p']}개" if m["p"] else "")
                 + (f"; 연구 범위 밖이라 건너뛴 파일 {m['q']}개" if m["q"] else ""))),
 ]
+
+
+_CUT = {
+    "the file ends without a newline: the run was killed while writing":
+        "파일이 줄바꿈 없이 끝난다: 쓰는 도중에 실행이 중단되었다",
+    "another run's line was appended onto it without a newline": "다른 실행의 줄이 줄바꿈 없이 이어 붙었다",
+    "it lacks fields that every other line has": "다른 모든 줄에 있는 필드가 없다",
+}
+
+
+def _layer_ko(text: str) -> str:
+    if text.startswith("the last layer"):
+        return "마지막 레이어(layer=-1)"
+    return text.replace("layer ", "레이어 ")
 
 
 def message(text: str) -> str | None:
@@ -162,7 +208,7 @@ def skipped(path: str, why: str) -> str:
 def grid_state(g: GridState) -> str:
     if g.state == "unusable":
         return f"{g.path}: 쓸 수 없음(사용할 수 없는 입력 참고)"
-    state = {"complete": "완료", "in progress": "진행 중"}[g.state]
+    state = {"complete": "완료", "in progress": "진행 중", "not started": "시작되지 않음(빈 파일)"}[g.state]
     said = f"{g.path}: {state}, 레이어 {g.n_layers}개 중 {g.tested}개, 테스트 줄 {g.lines}개"
     return said + (f", 두 번 이상 테스트된 레이어 {g.repeated}개(평균함)" if g.repeated else "")
 

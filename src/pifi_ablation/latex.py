@@ -84,6 +84,21 @@ def macro_entries(found: dict[str, Finding], provenance: Provenance
     return entries
 
 
+NO_DATA_ROW = "No data yet: the results folder holds no usable run for this ablation."
+
+
+def no_data_macros(found: dict[str, Finding]) -> list[str]:
+    """The macros (without backslash) that print ``[no data]``: each undefined finding and its
+    interval."""
+    names = []
+    for key, finding in found.items():
+        if not finding.defined:
+            names.append(macro_name(key))
+            if finding.ci is not None:
+                names.append(macro_name(f"{key}_ci"))
+    return names
+
+
 def macros_tex(found: dict[str, Finding], provenance: Provenance) -> str:
     """The macros file: one ``\\newcommand`` per finding, each under a comment saying what it is."""
     lines = [
@@ -93,6 +108,12 @@ def macros_tex(found: dict[str, Finding], provenance: Provenance) -> str:
         f"% Content hash: {provenance.content_hash}",
         "",
     ]
+    missing = no_data_macros(found)
+    if missing:  # said where the author looks first; each such macro prints [no data]
+        lines[-1:-1] = textwrap.wrap(f"No data (printed as [no data]) for {len(missing)} macros: "
+                                     + ", ".join(f"\\{m}" for m in missing), width=100,
+                                     initial_indent="% ", subsequent_indent="%   ",
+                                     break_on_hyphens=False)
     for name, value, description in macro_entries(found, provenance):
         lines.append(f"% {description}")
         lines.append(f"\\newcommand{{\\{name}}}{{{value}}}")
@@ -138,6 +159,8 @@ def table_tex(table: SummaryTable, provenance: Provenance) -> str:
     head_rows = [" & ".join(h[i] if i < len(h) else "" for h in heads) + r" \\" for i in range(depth)]
     label = "tab:ablation-" + table.name.replace("_", "-")
     body = [" & ".join(tex_escape(str(v)) for v in row) + r" \\" for row in frame.itertuples(index=False)]
+    if not body:  # an ablation the study has not run yet: the table says so rather than stay blank
+        body = [f"\\multicolumn{{{len(frame.columns)}}}{{@{{}}l}}{{{NO_DATA_ROW}}} \\\\"]
     caption = f"{table.caption_en} {source_note(provenance)}"
     return "\n".join([
         f"% {table.name} ablation; written by `python -m pifi_ablation export`. Do not edit.",

@@ -23,8 +23,20 @@ RESULTS_DIR = project_root() / "results"
 
 
 def holds_results(folder: Path) -> bool:
-    """Whether ``folder`` holds at least one selection log (``*_seed<N>.json``) anywhere below it."""
-    return folder.is_dir() and any(p.is_file() for p in folder.rglob("*_seed*.json"))
+    """Whether ``folder`` holds at least one selection log (``*_seed<N>.json``) anywhere below it,
+    linked folders included (each entered once), hidden folders not."""
+    seen = {os.path.realpath(folder)}
+    for parent, dirs, files in os.walk(folder, followlinks=True):
+        if any(f.endswith(".json") and "_seed" in f and (Path(parent) / f).is_file() for f in files):
+            return True
+        kept = []
+        for d in dirs:
+            real = os.path.realpath(Path(parent) / d)
+            if not d.startswith(".") and real not in seen:
+                seen.add(real)
+                kept.append(d)
+        dirs[:] = kept
+    return False
 
 
 def default_source() -> str:
@@ -45,8 +57,11 @@ def shown_location(folder: str | os.PathLike[str]) -> str:
     >>> shown_location("/home/someone/data/pifi/results")
     'results'
     """
-    path = Path(folder).resolve()
-    try:
-        return path.relative_to(project_root()).as_posix() or "."
-    except ValueError:
-        return path.name
+    # Named as it stands: a linked results folder keeps the link's name, not its target's.
+    absolute = Path(os.path.abspath(folder))  # noqa: PTH100 (resolve() would follow the link)
+    for candidate in (absolute, absolute.parent.resolve() / absolute.name):
+        try:
+            return candidate.relative_to(project_root()).as_posix() or "."
+        except ValueError:
+            continue
+    return absolute.name

@@ -101,10 +101,11 @@ def summarise(table: pd.DataFrame, by: str | Sequence[str], value: str) -> pd.Da
     return pd.DataFrame(rows, columns=[*by, "mean", "ci_low", "ci_high", "n", "runs"])
 
 
-def recommended_sample_size(summary: pd.DataFrame, share: float = RECOMMENDED_SHARE) -> int:
+def recommended_sample_size(summary: pd.DataFrame, share: float = RECOMMENDED_SHARE) -> int | float:
     """Smallest ``n_samples`` whose mean recovery reaches ``share`` of the best mean recovery.
 
-    ``summary`` is :func:`summarise` of recovery_rate by n_samples.
+    ``summary`` is :func:`summarise` of recovery_rate by n_samples.  NaN when no mean is
+    defined (no data: see ``findings.no_data``).
 
     >>> s = pd.DataFrame({"n_samples": [50, 100, 200], "mean": [0.5, 0.8, 0.85]})
     >>> recommended_sample_size(s)
@@ -113,13 +114,23 @@ def recommended_sample_size(summary: pd.DataFrame, share: float = RECOMMENDED_SH
     ordered = summary.sort_values("n_samples")
     target = share * ordered["mean"].max()
     reached = ordered[ordered["mean"] >= target]
+    if reached.empty:
+        return float("nan")
     return int(reached["n_samples"].iloc[0])
 
 
 def argmax_setting(summary: pd.DataFrame, setting: str) -> float:
-    """The setting of highest mean (the smallest such setting when several tie)."""
+    """The setting of highest mean (the smallest such setting when several tie); NaN when no
+    mean is defined (no data).
+
+    >>> argmax_setting(pd.DataFrame({"x": [], "mean": []}), "x")
+    nan
+    """
     ordered = summary.sort_values(setting)
-    return float(ordered[setting].iloc[int(np.argmax(ordered["mean"].to_numpy()))])
+    means = ordered["mean"].to_numpy(dtype=float)
+    if not np.isfinite(means).any():
+        return float("nan")
+    return float(ordered[setting].iloc[int(np.nanargmax(means))])
 
 
 def per_task_optimum(table: pd.DataFrame, setting: str, value: str = "recovery_rate"

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from pifi_ablation import registry, schema
-from pifi_ablation.errors import LayoutError, SchemaError
+from pifi_ablation.errors import SchemaError
 from pifi_ablation.metrics import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE, DEFAULT_N_SAMPLES
 from pifi_ablation.sources.measured.checks import Notes
 from pifi_ablation.sources.measured.logs import Run
@@ -31,6 +31,9 @@ LOGGED = "logged run"
 RESELECTION_NOTE = ("keyword weight by stage-1 re-selection from the logged per-layer signals "
                     "(stage 2 not re-run)")
 SWEEPS = ("n_samples", "lambda_scale", "keyword_weight")
+NO_DEFAULT_RUN = (f"no usable run at the default settings (n_samples={DEFAULT_N_SAMPLES}, keyword_weight="
+                  f"{DEFAULT_KEYWORD_WEIGHT:g}, lambda_scale={DEFAULT_LAMBDA_SCALE:g}) with a complete grid "
+                  "yet: the keyword-weight, task and model tables are empty")
 
 
 def spearman_rows(scores: np.ndarray, acc: np.ndarray) -> np.ndarray:
@@ -171,11 +174,9 @@ def derive(reading: Reading) -> None:
     if LOGGED in cols["keyword_weight"]["basis"]:
         reading.notes["keyword_weight"] += "; logged keyword_weight runs (stages 1 and 2) marked apart"
     if not cols["task_sensitivity"]["task"]:
-        reading.problems.append(LayoutError(
-            reading.root.name, None, "holds no usable run at the default settings",
-            f"runs with n_samples={DEFAULT_N_SAMPLES}, keyword_weight={DEFAULT_KEYWORD_WEIGHT:g}, "
-            f"lambda_scale={DEFAULT_LAMBDA_SCALE:g} and a complete grid (the task, model and "
-            "keyword-weight tables need them)"))
+        # Not unusable: a sweep without its default run, or a study whose grids are all pending,
+        # still renders what it has (each chapter without data says what would produce it).
+        reading.warnings.append(NO_DEFAULT_RUN)
     used = {reading.grid_of[k].path for k in by_grid}
     for _key, grid in sorted(reading.grid_of.items()):
         if grid.path not in used and grid.complete:

@@ -9,13 +9,22 @@ Older files hold ``layer=12 acc=0.9134 f1=0.9120`` (``f1`` may be ``macro_f1`` o
 The file is opened in append mode and its name holds no seed, so a layer can be listed
 several times (a re-test, another training seed): those lines are repeated measurements,
 averaged, with their count kept.  ``layer=-1`` is PiFi's default (no ``--layer_num``): the
-last layer.  A grid still being filled lacks layers: it is *in progress*, not an error.
+last layer.  A grid still being filled lacks layers: it is *in progress*, not an error; an
+empty file (opened in append mode, killed before the first write) is a grid *not started*.
+
+A run killed while writing leaves a *cut* line: the last line without its newline, or a line
+lacking the fields every other line has (``acc=0.`` of ``acc=0.7982``).  A cut line is left out
+and named; its layer is not measured unless another complete line measures it (the grid is then
+partial, hence pending).  A re-run appended onto a cut line (no newline between) is split into
+its two lines.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -71,6 +80,69 @@ class GridText:
     lines: np.ndarray
     default_lines: int  # lines with layer=-1 (PiFi's default: the last layer)
     unknown_fields: tuple[str, ...]
+    cut: list[CutLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CutLine:
+    """A line cut off mid-write, left out: where, why, and the layer it would have measured."""
+
+    line: int
+    why: str
+    layer: int | None  # None when the cut came before a readable layer
+    measured: bool = False  # another complete line measures the same layer
+
+    def text(self, path: str) -> str:
+        said = f"{path}: line {self.line} was cut off mid-write ({self.why}); left out"
+        if self.layer is None:
+            return said
+        shown = "the last layer (layer=-1)" if self.layer == -1 else f"layer {self.layer}"
+        if self.measured:
+            return f"{said} ({shown} is measured by another line)"
+        return f"{said}, so {shown} is not measured yet"
+
+
+CUT_NO_NEWLINE = "the file ends without a newline: the run was killed while writing"
+CUT_APPENDED = "another run's line was appended onto it without a newline"
+CUT_FIELDS = "it lacks fields that every other line has"
+_FIRST_FIELD = re.compile(r"\s*([A-Za-z_]+)=")
+
+
+def _segments(text: str) -> list[tuple[int, str, str | None]]:
+    """(line number, text, why it is cut or None) for every non-blank line; a re-run appended
+    onto a cut line (its first field, e.g. ``dataset=``, glued to the previous value) is split."""
+    out: list[tuple[int, str, str | None]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        first = _FIRST_FIELD.match(line)
+        starts = [0]
+        if first:
+            # The line's first field again (glued to a cut value, or after a cut at a space):
+            # another run's line.
+            again = re.finditer(rf"{re.escape(first[1])}=", line)
+            starts += [m.start() for m in again if m.start() > first.start(1)]
+        for i, start in enumerate(starts):
+            end = starts[i + 1] if i + 1 < len(starts) else len(line)
+            out.append((number, line[start:end], CUT_APPENDED if i + 1 < len(starts) else None))
+    if out and not text.endswith(("\n", "\r")) and out[-1][2] is None:
+        out[-1] = (out[-1][0], out[-1][1], CUT_NO_NEWLINE)
+    names = [tuple(t.partition("=")[0] for t in seg.split() if "=" in t) for _, seg, _ in out]
+    common = Counter(n for n, seg in zip(names, out, strict=True) if seg[2] is None).most_common(1)
+    # Only upstream's own line (dataset= ... loss=) always has every field; older files may omit f1.
+    if common and common[0][0][:1] == ("dataset",):
+        full = common[0][0]
+        for i, (number, seg, why) in enumerate(out):
+            # Only a line of whole fields: a malformed one stays an error, named as such.
+            whole = all(t.partition("=")[1] and t.partition("=")[2] for t in seg.split())
+            if why is None and whole and len(names[i]) < len(full) and full[:len(names[i])] == names[i]:
+                out[i] = (number, seg, CUT_FIELDS)
+    return out
+
+
+def _cut_layer(segment: str) -> int | None:
+    match = re.search(r"(?:^|\s)layer=(-?\d+)(?=\s|$)", segment)
+    return int(match[1]) if match else None
 
 
 def layer_ranges(layers: list[int]) -> str:
@@ -93,15 +165,14 @@ def parse_grid(path: str, text: str, names: dict[str, str], registry_layers: int
     naming others contradicts the file.  The layer count is the registry's, or more when the
     file lists higher layers.  Returns None after adding every problem to ``problems``."""
     before = len(problems)
-    if not text.strip():
-        problems.append(GridError(path, None, "the file is empty", "one line per test run, " + EXPECTED_LINE))
-        return None
     sums: dict[int, float] = {}
     counts: dict[int, int] = {}
     default_acc: list[float] = []
     unknown: set[str] = set()
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+    cut: list[CutLine] = []
+    for number, line, why in _segments(text):
+        if why is not None:
+            cut.append(CutLine(number, why, _cut_layer(line)))
             continue
         where = f"line {number}"
         fields: dict[str, str] = {}
@@ -173,4 +244,11 @@ def parse_grid(path: str, text: str, names: dict[str, str], registry_layers: int
         problems.append(GridError(path, None, "every layer has accuracy 0",
                                   "some layer with a positive accuracy"))
         return None
-    return GridText(mean, lines, len(default_acc), tuple(sorted(unknown)))
+
+    def measured(layer: int | None) -> bool:
+        if layer is None or layer < -1 or layer >= n:
+            return False
+        return bool(lines[n - 1 if layer == -1 else layer] > 0)
+
+    cut = [replace(c, measured=measured(c.layer)) for c in cut]
+    return GridText(mean, lines, len(default_acc), tuple(sorted(unknown)), cut)

@@ -32,7 +32,10 @@ REQUIRED = ("task", "dataset", "llm_type", "seed", "n_samples", "L_Abstract", "L
             "final_layer", "per_layer_signals")
 DESCRIPTIVE = ("keyword_source", "keyword_top_k", "keywords", "base_acc", "max_head_effect",
                "head_effects", "per_layer_probe_acc")
-OPTIONAL = ("keyword_weight", "lambda_scale", "elapsed_sec")
+OPTIONAL = ("keyword_weight", "lambda_scale", "elapsed_sec", "config")
+# A later upstream logs its settings inside a nested "config" object, under these names.
+NESTED_SETTINGS = {"n_samples": "selection_samples", "keyword_weight": "selection_keyword_weight",
+                   "lambda_scale": "selection_lambda_scale"}
 KNOWN_KEYS = frozenset(REQUIRED + DESCRIPTIVE + OPTIONAL)
 
 NOTHING_ZERO = "stage 2 found nothing (every head effect is 0)"
@@ -214,6 +217,7 @@ def _settings(c: LogCheck, obj: dict[str, Any], folder: dict[str, float], path: 
             v = c.number(key, low=low, high=high, low_open=low_open)
             if v is not None:
                 settings[key] = v
+    _nested_settings(c, obj.get("config"), settings, folder)
     for key in SETTINGS:
         if key in folder:
             if key not in settings and key not in obj:
@@ -221,11 +225,42 @@ def _settings(c: LogCheck, obj: dict[str, Any], folder: dict[str, float], path: 
             elif key in settings and not math.isclose(settings[key], folder[key]):
                 notes.disagree.add(f"{key} in the JSON differs from its folder name ({key}={folder[key]:g}); "
                                    "the JSON's value is used", path)
-        elif key not in obj and key != "n_samples":
+        elif key not in obj and key not in settings and key != "n_samples":
             settings[key] = DEFAULTS[key]
             notes.assumed.add(f"{key} is in neither the log nor a key=value folder: the default "
                               f"{DEFAULTS[key]:g} was assumed", path)
     return settings
+
+
+def _nested_settings(c: LogCheck, config: Any, settings: dict[str, float], folder: dict[str, float]) -> None:
+    """Settings a later upstream logs in ``config`` (``selection_samples``, ...): read where the
+    top level has none; a value that disagrees with the top level or the folder name is a
+    contradiction inside the run's record."""
+    if not isinstance(config, dict):
+        if config is not None:
+            c.fail("config", f"got {show(config)}", "an object (upstream's run configuration)")
+        return
+    for key, nested in NESTED_SETTINGS.items():
+        if nested not in config:
+            continue
+        value = config[nested]
+        where = f"config.{nested}"
+        kind_ok = is_int(value) if key == "n_samples" else is_number(value)
+        if not kind_ok or not math.isfinite(value) or value < (1 if key == "n_samples" else 0) or (
+                key == "keyword_weight" and value > 1):
+            c.fail(where, f"got {show(value)}", "n_samples >= 1 (an integer), keyword_weight in [0, 1], "
+                   "lambda_scale > 0")
+            continue
+        if key in settings and key in c.data:
+            if not math.isclose(settings[key], value):
+                c.fail(where, f"{value:g} contradicts the top-level {key}={settings[key]:g}",
+                       "the same value in both, or one of them")
+            continue
+        if key in folder and not math.isclose(folder[key], value):
+            c.fail(where, f"{value:g} contradicts the folder name {key}={folder[key]:g}",
+                   f"the log in a folder named {key}={value:g}, or the same value in both")
+            continue
+        settings[key] = value
 
 
 def _probe(c: LogCheck, probe: Any, n: int | None) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pifi_ablation import registry
@@ -105,12 +105,67 @@ def log_outside(name: str) -> str | None:
     return None
 
 
-def walk(root: Path) -> list[str]:
-    """Every file under ``root``, as a path relative to it with ``/``, in a fixed order."""
-    found = []
-    for folder, dirs, files in os.walk(root):
-        dirs.sort()
+@dataclass
+class Scan:
+    """The files under a results folder, as :func:`scan` finds them.
+
+    ``files`` are paths relative to the folder, through any link, in a fixed order; each
+    file is listed once, by the first path that reaches it (``copies`` maps every other path
+    that resolves to the same file to that first one).  ``hidden`` lists the hidden folders
+    skipped (``.ipynb_checkpoints``, ``.git``: other tools' files, not the study's),
+    ``loops`` the linked folders not entered again, ``broken`` the links to nothing (also in
+    ``files``: one named as a log or grid is unusable input).
+    """
+
+    files: list[str] = field(default_factory=list)
+    copies: dict[str, str] = field(default_factory=dict)
+    hidden: list[str] = field(default_factory=list)
+    loops: list[str] = field(default_factory=list)
+    broken: list[str] = field(default_factory=list)
+
+
+def scan(root: Path) -> Scan:
+    """Every file under ``root``, following links to folders and files (the README says "copy
+    or link"), each read once by its resolved path, a linked folder entered once (no loops);
+    hidden folders are skipped."""
+    found = Scan()
+    seen_dirs = {os.path.realpath(root)}
+    seen_files: dict[str, str] = {}
+    for folder, dirs, files in os.walk(root, followlinks=True):
         rel = os.path.relpath(folder, root)
         prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
-        found.extend(prefix + f for f in sorted(files))
+        here = Path(folder)
+        real_here = Path(os.path.realpath(here))
+        keep = []
+        for d in sorted(dirs):
+            if d.startswith("."):
+                found.hidden.append(prefix + d)
+                continue
+            real = os.path.realpath(here / d)
+            if real in seen_dirs:  # a link back up, or a second link to a folder already read
+                found.loops.append(prefix + d)
+                continue
+            seen_dirs.add(real)
+            keep.append(d)
+        dirs[:] = keep
+        for f in sorted(files):
+            path = here / f
+            if path.is_symlink():
+                if not path.exists():  # listed: by its name a log or grid the study cannot read
+                    found.broken.append(prefix + f)
+                    found.files.append(prefix + f)
+                    continue
+                real = os.path.realpath(path)
+            else:
+                real = str(real_here / f)
+            if real in seen_files:
+                found.copies[prefix + f] = seen_files[real]
+                continue
+            seen_files[real] = prefix + f
+            found.files.append(prefix + f)
     return found
+
+
+def walk(root: Path) -> list[str]:
+    """Every file under ``root`` (see :func:`scan`), as a path relative to it with ``/``."""
+    return scan(root).files

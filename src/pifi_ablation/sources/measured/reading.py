@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from pifi_ablation import registry
-from pifi_ablation.errors import GridError, LayoutError, LogError, ResultsError, SourceError
+from pifi_ablation.errors import GridError, LayoutError, LogError, ResultsError, UsageError
 from pifi_ablation.sources.measured import names
 from pifi_ablation.sources.measured.checks import Notes
 from pifi_ablation.sources.measured.grids import Grid, layer_ranges, parse_grid
@@ -30,6 +30,10 @@ from pifi_ablation.sources.measured.settings import SWEEP_COMMAND, SWEEP_FOLDER_
 
 PENDING_NO_GRID = "no grid file yet"
 PENDING_BLOCKED = "its grid file is unusable"
+PENDING_NOT_STARTED = "grid not started (its file is empty)"
+SWEEP_FOLDER_HINT = ("a copy of a default run in a folder that names no setting: if it is a sweep run, "
+                     "name its folder key=value, e.g. keyword_weight=0.25 (upstream logs no keyword weight "
+                     "or lambda scale, so such a run reads as the default run)")
 
 
 @dataclass(frozen=True)
@@ -85,10 +89,11 @@ def read(root: str | os.PathLike[str], slm: str = names.STUDY_SLM) -> Reading:
 
     root = Path(root)
     if not root.is_dir():
-        raise SourceError(str(root), None, "is not a folder", "a results folder holding selection logs "
+        raise UsageError(str(root), None, "is not a folder", "a results folder holding selection logs "
                           f"(*_seed<N>.json) and grid files (*{names.GRID_SUFFIX}), or 'demo'")
     reading = Reading(root=root, slm=slm)
-    for rel in names.walk(root):
+    found = names.scan(root)
+    for rel in found.files:
         name = rel.rsplit("/", 1)[-1]
         if names.LOG_NAME.match(name):
             outside = names.log_outside(name)
@@ -112,15 +117,48 @@ def read(root: str | os.PathLike[str], slm: str = names.STUDY_SLM) -> Reading:
         shown += ", ..." if len(reading.skipped) > 3 else ""
         reading.warnings.append(f"{len(reading.skipped)} file(s) outside the study skipped (another LLM, "
                                 f"SLM or dataset; listed in the coverage report): {shown}")
-    for rel in reading.ignored:
-        reading.warnings.append(f"{rel}: not a selection log (*_seed<N>.json) or grid file "
-                                f"(*{names.GRID_SUFFIX}) by its name; not read")
+    broken = set(found.broken)
+    reading.warnings.extend(_stray([rel for rel in reading.ignored if rel not in broken]))
+    reading.warnings.extend(_scan_notes(found, [rel for rel in reading.ignored if rel in broken]))
     if not reading.logs:
         reading.problems.append(LayoutError(str(root), None, "holds no selection logs",
                                             "files named {task}_{dataset}_{llm}_seed{seed}.json"))
-    if reading.runs:
-        derive(reading)
+    derive(reading)  # with no usable run, the five tables are empty (and valid)
     return reading
+
+
+def _stray(ignored: list[str]) -> list[str]:
+    """Files that are neither logs nor grids (``nohup.out``, ``.DS_Store``, a ``wandb/`` run):
+    one line for a lone file, one line per folder where there are more."""
+    by_folder: dict[str, list[str]] = defaultdict(list)
+    for rel in ignored:  # by the folder at the top of the results folder (a wandb/ tree is one)
+        by_folder[rel.partition("/")[0] if "/" in rel else ""].append(rel)
+    lines = []
+    for folder, files in by_folder.items():
+        if len(files) == 1:
+            lines.append(f"{files[0]}: not a selection log (*_seed<N>.json) or grid file "
+                         f"(*{names.GRID_SUFFIX}) by its name; not read")
+        else:
+            shown = ", ".join(f[len(folder) + 1:] if folder else f for f in files[:3])
+            shown += ", ..." if len(files) > 3 else ""
+            lines.append(f"{folder + '/' if folder else 'the results folder'}: {len(files)} files that are "
+                         f"not selection logs (*_seed<N>.json) or grid files (*{names.GRID_SUFFIX}) by "
+                         f"their names ({shown}); not read")
+    return lines
+
+
+def _scan_notes(found: names.Scan, broken: list[str]) -> list[str]:
+    """What the scan left out, and the files reached through two paths."""
+    lines = []
+    if found.hidden:
+        shown = ", ".join(found.hidden[:3]) + (", ..." if len(found.hidden) > 3 else "")
+        lines.append(f"{len(found.hidden)} hidden folder(s) skipped (other tools' files, such as Jupyter "
+                     f"checkpoints, not the study's): {shown}")
+    lines += [f"{rel}: a link to a folder already read (a loop or a second link); not read again"
+              for rel in found.loops]
+    lines += [f"{rel}: a link to nothing (its target does not exist); not read" for rel in broken]
+    lines += [f"{rel}: the same file as {first} (a link); read once" for rel, first in found.copies.items()]
+    return lines
 
 
 def _read_bytes(reading: Reading, rel: str, error: type[ResultsError], expected: str) -> bytes | None:
@@ -149,7 +187,7 @@ def _read_grids(reading: Reading) -> None:
                 f"{', '.join(registry.DATASET_NAMES)} and llm one of {', '.join(registry.LLM_TYPES)}"))
             continue
         try:
-            text = data.decode("utf-8")
+            text = data.decode("utf-8-sig")  # a byte-order mark (an editor's) is not part of the text
         except UnicodeDecodeError as err:
             reading.problems.append(GridError(rel, None, f"is not UTF-8 text ({err.reason})",
                                               "a UTF-8 text file"))
@@ -161,6 +199,7 @@ def _read_grids(reading: Reading) -> None:
             reading.unusable_grids[(task, model)] = rel
             continue
         grid = Grid(rel, task, parts.slm, model, parsed.acc, parsed.lines)
+        reading.warnings.extend(c.text(rel) for c in parsed.cut)
         if parsed.unknown_fields:
             notes.add(f"grid fields {', '.join(map(repr, parsed.unknown_fields))} are not in the format "
                       "and were ignored", rel)
@@ -206,7 +245,7 @@ def _read_grids(reading: Reading) -> None:
 def _read_logs(reading: Reading) -> list[Run]:
     """Every usable log as a run (copies read once); ambiguous duplicates are problems."""
     log_notes = LogNotes(Notes(), Notes(), Notes(), Notes())
-    same = Notes()
+    same, unnamed = Notes(), Notes()
     cache: dict[tuple[str, ...], Any] = {}
     hint = {k: g.n_layers for k, g in reading.grid_of.items()}
     seen: dict[tuple, Run] = {}
@@ -242,8 +281,11 @@ def _read_logs(reading: Reading) -> list[Run]:
             bad_keys.add(run.key)
         else:
             same.add(f"a second copy of {first.path} (same run, same content); read once", rel)
+            if not folder and rel.rpartition("/")[0] != first.path.rpartition("/")[0]:
+                unnamed.add(SWEEP_FOLDER_HINT, rel)
     reading.assumptions.extend(log_notes.assumed.lines() + log_notes.missing.lines())
-    reading.warnings.extend(log_notes.disagree.lines() + log_notes.truncated.lines() + same.lines())
+    reading.warnings.extend(log_notes.disagree.lines() + log_notes.truncated.lines() + same.lines()
+                            + unnamed.lines())
     return [r for k, r in seen.items() if k not in bad_keys]
 
 
@@ -264,6 +306,8 @@ def _pair(reading: Reading, runs: list[Run]) -> None:
             blocked = reading.unusable_grids.get(pair)
             reason = PENDING_BLOCKED if blocked else PENDING_NO_GRID
             waiting[pair].append(Pending(run, reason, blocked))
+        elif not grid.lines.any():
+            waiting[pair].append(Pending(run, PENDING_NOT_STARTED, grid.path))
         elif not grid.complete:
             reason = f"grid in progress (layers {layer_ranges(grid.missing_layers)} not tested yet)"
             waiting[pair].append(Pending(run, reason, grid.path))
