@@ -1,5 +1,6 @@
-"""Command line: ``python -m pifi_ablation export [--source S] [--out DIR]`` and
-``python -m pifi_ablation validate [PATH]``."""
+"""Command line: ``python -m pifi_ablation export [--source S] [--out DIR]``,
+``python -m pifi_ablation validate [PATH]``, ``python -m pifi_ablation diff OLD NEW [--json]`` and
+``python -m pifi_ablation check-paper PAPER.tex [--previous ARCHIVE] [--strict]``."""
 
 from __future__ import annotations
 
@@ -30,7 +31,38 @@ def _parser() -> argparse.ArgumentParser:
                                "else results/ at the project root if it holds selection logs)")
     validate.add_argument("--errors-only", action="store_true",
                           help="print only the unusable inputs (the book build runs this first)")
+    _add_diff(sub)
     return parser
+
+
+def _add_diff(sub: argparse._SubParsersAction) -> None:
+    diff = sub.add_parser("diff", help="what changed between two builds: runs added, removed and "
+                          "changed, and every finding whose text changed, flagged where it matters")
+    for side in ("old", "new"):
+        diff.add_argument(side, help="'demo', a results folder, or an archive made by `make archive`")
+    diff.add_argument("--json", action="store_true", help="print the comparison as JSON")
+
+
+def _diff(old: str, new: str, as_json: bool) -> int:
+    """Print the comparison; 1 when a side is unusable, 2 when a side is not a source at all."""
+    import json
+
+    from pifi_ablation import diff
+
+    _resume_collection()
+    try:
+        result = diff.diff(old, new)
+    except diff.UsageError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except ResultsError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    if as_json:
+        print(json.dumps(result.as_json(), indent=1, ensure_ascii=False, allow_nan=False))
+    else:
+        print(result.text())
+    return 0
 
 
 def _validate(path: str | None, errors_only: bool) -> int:
@@ -77,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return _validate(args.path, args.errors_only)
+        if args.command == "diff":
+            return _diff(args.old, args.new, args.json)
         from pifi_ablation.ablations import load
         from pifi_ablation.export import export_all
 
