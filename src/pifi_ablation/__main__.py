@@ -32,7 +32,38 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--errors-only", action="store_true",
                           help="print only the unusable inputs (the book build runs this first)")
     _add_diff(sub)
+    _add_check_paper(sub)
     return parser
+
+
+def _add_check_paper(sub: argparse._SubParsersAction) -> None:
+    check = sub.add_parser("check-paper", help="list numbers in the paper's LaTeX that are typed instead of "
+                           "macro'd, stale or unknown, and figures/ files that are out of date")
+    check.add_argument("paper", type=Path,
+                       help="the paper's main LaTeX file (\\input and \\include are followed)")
+    check.add_argument("--previous", default=None,
+                       help="an archive of the previous release (make archive): find stale numbers and "
+                            "sentences whose verdict or best setting changed since")
+    check.add_argument("--strict", action="store_true",
+                       help="also match integers and settings typed in the text")
+    check.add_argument("--source", default=None,
+                       help=f"'demo' or a results folder (default: ${paths.SOURCE_ENV}, as the book)")
+
+
+def _check_paper(args: argparse.Namespace) -> int:
+    """Print what to fix; 1 when something is stale or unknown, 2 for unusable input."""
+    from pifi_ablation import check_paper, diff
+
+    _resume_collection()
+    try:
+        previous = diff.read_archive(Path(args.previous)) if args.previous else None
+        result = check_paper.check(args.paper, source=args.source or paths.default_source(),
+                                   previous=previous, strict=args.strict)
+    except ResultsError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(result.text())
+    return result.status
 
 
 def _add_diff(sub: argparse._SubParsersAction) -> None:
@@ -111,6 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args.path, args.errors_only)
         if args.command == "diff":
             return _diff(args.old, args.new, args.json)
+        if args.command == "check-paper":
+            return _check_paper(args)
         from pifi_ablation.ablations import load
         from pifi_ablation.export import export_all
 
