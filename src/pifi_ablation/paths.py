@@ -50,3 +50,16 @@ def shown_location(folder: str | os.PathLike[str]) -> str:
         return path.relative_to(project_root()).as_posix() or "."
     except ValueError:
         return path.name
+
+
+PREVIOUS_ENV = "PIFI_ABLATION_PREVIOUS"
+
+
+def previous_archive() -> Path | None:
+    """The archive of the previous release named by ``$PIFI_ABLATION_PREVIOUS`` (a path relative to
+    the project root, or absolute), or None when it is not set: then the book has no changes page."""
+    value = os.environ.get(PREVIOUS_ENV, "").strip()
+    if not value:
+        return None
+    path = Path(value)
+    return path if path.is_absolute() else project_root() / path
