@@ -30,8 +30,12 @@ def _with_changes(app: Sphinx, config: Config) -> None:
         raise ExtensionError(f"${paths.PREVIOUS_ENV} names {archive}, which does not exist; expected an "
                              "archive of the previous release made by `make archive`")
     from pifi_ablation.diff import read_archive
+    from pifi_ablation.errors import ResultsError
 
-    read_archive(archive)  # a clear error now, not a failing cell later
+    try:
+        read_archive(archive)  # a clear error now, not a failing cell later
+    except ResultsError as err:
+        raise ExtensionError(f"${paths.PREVIOUS_ENV}: {err}") from err
     toc_path = Path(app.srcdir) / str(config["external_toc_path"])
     toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
     chapters = toc["chapters"]
