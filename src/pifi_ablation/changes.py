@@ -49,7 +49,7 @@ def release_line_html(d: Diff) -> str:
     en = (f"This appendix is {_released(new, 'en')}; {n} finding(s) changed since "
           f"{_released(old, 'en')}: see the chapter <em>Changes since the previous release</em>.")
     ko = (f"이 부록은 {_released(new, 'ko')}이며, {_released(old, 'ko')} 이후 결과 {n}개가 바뀌었다. "
-          "<em>이전 릴리스 이후 바뀐 점</em> 장을 참고한다.")
+          "‘이전 릴리스 이후 바뀐 점’ 장을 참고한다.")
     return f'<div class="pifi-release-line">{bilingual(f"<p>{en}</p>", f"<p>{ko}</p>")}</div>'
 
 
@@ -85,17 +85,29 @@ def _table(d: Diff, lang: str) -> str:
     heads = (("Finding", "Previous", "Now", "Flags") if lang == "en" else ("결과", "이전", "현재", "표시"))
     rows = []
     for c in d.findings:
-        old, new = c.text(lang)
+        old, new = (_cell(r, lang) for r in (c.old, c.new))
         what = f'<code lang="en">{html.escape(c.key)}</code>'
         if lang == "en":
             what += f"<br>{html.escape(c.description)}"
         marks = "; ".join(FLAGS[f][0 if lang == "en" else 1] for f in c.flags)
         cls = ' class="pifi-flagged"' if set(c.flags) - {"added", "removed"} else ""
-        rows.append(f"<tr{cls}><td>{what}</td><td>{html.escape(old)}</td><td>{html.escape(new)}</td>"
+        rows.append(f"<tr{cls}><td>{what}</td><td>{old}</td><td>{new}</td>"
                     f"<td>{html.escape(marks)}</td></tr>")
     head = "".join(f"<th>{h}</th>" for h in heads)
     return (f'<div class="pifi-table-scroll"><table class="pifi-table pifi-changes-table">'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+
+
+def _cell(r: Any, lang: str) -> str:
+    """A finding's text, its interval and n on lines of their own (so that a phone's column holds them)."""
+    if r is None:
+        return "—"
+    lines = [str(r.get("text" if lang == "en" else "text_ko") or r.get("text") or "")]
+    if r.get("ci_text"):
+        lines.append(str(r["ci_text"]))
+    if r.get("n") is not None:
+        lines.append(f"n = {r['n']}")
+    return "<br>".join(html.escape(x) for x in lines)
 
 
 def show_changes() -> Html:
