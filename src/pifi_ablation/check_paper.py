@@ -294,7 +294,7 @@ def check(main: Path, *, source: str, previous: Mapping[str, Any] | None = None,
                 hint = f"did you mean \\{close[0]}?" if close else "see figures/findings_list.tex"
                 items.append(Item("unknown", *where, f"\\{macro} is not defined by the macros file",
                                   f"{hint} (figures/findings_list.tex lists every macro)"))
-            elif macro in macro_key and not found[macro_key[macro]].defined:
+            elif macro in macro_key and now[macro_key[macro]]["value"] is None:
                 f = found[macro_key[macro]]
                 items.append(Item("no data", *where, f"\\{macro} prints {f.text!r}: no data for "
                                   f"{f.description}", "add the runs it needs, or leave the number out"))

@@ -75,8 +75,7 @@ def text_ko(finding: Finding, glued: Mapping[str, str] | None = None) -> str:
     in Korean."""
     if glued and f"{finding.key}_ko" in glued:
         return glued[f"{finding.key}_ko"]
-    text = finding.text
-    return MISSING_KO.get(text, text) if not finding.defined else text
+    return MISSING_KO.get(finding.text, finding.text)
 
 
 def finding_record(finding: Finding, glued: Mapping[str, str] | None = None) -> dict[str, Any]:
