@@ -169,3 +169,12 @@ def test_ignored_lines_and_unusable_input(project, found, tmp_path):
         z.writestr("pifi-ablation-appendix/provenance.json", "{}")
     no_record = _cli("check-paper", str(main), "--previous", str(broken), "--source", "demo")
     assert no_record.returncode == 2 and "findings.json" in no_record.stderr
+
+
+def test_a_copy_of_the_macros_file_beside_the_paper_is_not_prose(project):
+    """Authors copy the export's files next to the paper: they are compared, never read as text."""
+    main = _paper(project, "\\input{findings_macros}\nThe share is \\pifiSampleSizeShare{}.\n")
+    shutil.copy(main.parent.parent / "figures" / "findings_macros.tex", main.parent / "findings_macros.tex")
+    assert check(main, source="demo").items == []
+    (main.parent / "findings_macros.tex").write_text("% stale copy\n", encoding="utf-8")
+    assert [i.kind for i in check(main, source="demo").items] == ["figure"]

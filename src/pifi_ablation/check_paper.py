@@ -93,9 +93,15 @@ class Paper:
     defined: set[str] = field(default_factory=set)
 
 
+_EXPORTED = re.compile(r"^(?:findings_macros\.tex|findings_list\.tex|table_\w+\.tex"
+                       r"|ablation_\w+\.(?:pdf|png))$")
+
+
 def _is_generated(path: Path, figures: Path) -> bool:
-    """Whether ``path`` is one of export's files (in the project's ``figures/`` or a folder of that name)."""
-    return path.parent.resolve() == figures.resolve() or path.parent.name == "figures"
+    """Whether ``path`` is one of export's files: in the project's ``figures/`` or a folder of that
+    name, or named as the export names them (a copy of the macros file elsewhere is not prose)."""
+    return (path.parent.resolve() == figures.resolve() or path.parent.name == "figures"
+            or bool(_EXPORTED.match(path.name)))
 
 
 def read_paper(main: Path, figures: Path) -> Paper:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pifi_ablation.errors import ResultsError, SourceError
+from pifi_ablation.errors import SourceError
 from pifi_ablation.release import RECORD_NAME, load_source, record, run_identity
 
 FLAGS: dict[str, tuple[str, str]] = {  # code -> (English, Korean)
@@ -292,5 +292,5 @@ def diff(old: str, new: str) -> Diff:
     return diff_records(side(old), side(new))
 
 
-__all__ = ["FLAGS", "Diff", "FindingChange", "ResultsError", "Side", "UnusableInput", "UsageError",
+__all__ = ["FLAGS", "Diff", "FindingChange", "Side", "UnusableInput", "UsageError",
            "compare_findings", "compare_runs", "diff", "diff_records", "flags", "read_archive", "side"]
