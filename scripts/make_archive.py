@@ -11,6 +11,10 @@ Everything sits in one folder, ``pifi-ablation-appendix/``:
   description, content hash, files read, assumptions, warnings).  It is checked
   against the hash the book's reproducibility chapter prints, so an archive cannot
   pair a book with another data source's record;
+- ``findings.json``: the release record (:mod:`pifi_ablation.release`): every finding with its
+  value, interval, n and text in both languages, the coverage counts, the SHA-256 of every
+  source file and run, and ``CITATION.cff``'s version and date-released, so that a later build
+  can be compared with this one (``python -m pifi_ablation diff``, ``check-paper --previous``);
 - ``SHA256SUMS``: the SHA-256 of every other file, for ``sha256sum -c SHA256SUMS``.
 
 The zip is reproducible: entries in sorted order, each with the same fixed timestamp
@@ -30,7 +34,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 import pifi_ablation
-from pifi_ablation import paths
+from pifi_ablation import paths, release
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "pifi-ablation-appendix"
@@ -78,6 +82,8 @@ def contents(html: Path, pdf: Path, source: str) -> dict[str, bytes]:
     files["system-packages.txt"] = (ROOT / "scripts" / "system-packages.txt").read_bytes()
     files["provenance.json"] = (json.dumps(record, indent=2, ensure_ascii=False, sort_keys=True)
                                 + "\n").encode()
+    files[release.RECORD_NAME] = release.dumps(release.record(release.load_source(source),
+                                                              ROOT / "CITATION.cff"))
     return files
 
 

@@ -9,7 +9,8 @@ output also depends on the package's code and on the data source, and on the
 book's own extensions and static files (when no page is out of date Sphinx
 writes nothing, so an edited ``language.js`` never reached the built book).  A
 fingerprint of all of them (and of the source named by
-``PIFI_ABLATION_SOURCE``) is kept in the build environment; when it differs
+``PIFI_ABLATION_SOURCE``, and the previous release's archive named by
+``PIFI_ABLATION_PREVIOUS``) is kept in the build environment; when it differs
 from the last build, every page is re-read and so re-executed.  Nothing else is cached, so an unchanged
 rebuild skips execution and any change re-runs everything it could affect.
 """
@@ -43,6 +44,8 @@ def fingerprint(root: Path) -> str:
     package = Path(pifi_ablation.__file__).parent
     source = paths.default_source()
     digest.update(f"source={source}\n".encode())
+    previous = paths.previous_archive()  # the changes page compares with the previous release
+    digest.update(f"previous={previous}\n".encode())
     inputs = _files(package, ("*.py",))
     inputs += _files(root / "book" / "_ext", ("*.py",)) + _files(root / "book" / "_static", ("*",))
     data = Path(source) if source != "demo" else paths.RESULTS_DIR
@@ -50,6 +53,8 @@ def fingerprint(root: Path) -> str:
         from pifi_ablation.sources.measured.names import scan
 
         inputs += [data / rel for rel in scan(data).files if (data / rel).is_file()]
+    if previous is not None and previous.is_file():
+        inputs.append(previous)
     for path in inputs:
         digest.update(str(path.relative_to(path.anchor)).encode())
         digest.update(path.read_bytes())

@@ -1,5 +1,6 @@
-"""Command line: ``python -m pifi_ablation export [--source S] [--out DIR]`` and
-``python -m pifi_ablation validate [PATH]``.
+"""Command line: ``python -m pifi_ablation export [--source S] [--out DIR]``,
+``python -m pifi_ablation validate [PATH]``, ``python -m pifi_ablation diff OLD NEW [--json]`` and
+``python -m pifi_ablation check-paper PAPER.tex [--previous ARCHIVE] [--strict]``.
 
 Exit status: 0 when the command did its work (warnings, pending runs and ablations without data
 included), 1 for unusable input (its messages name each file and the fix), 2 for a usage error
@@ -38,7 +39,69 @@ def _parser() -> argparse.ArgumentParser:
                                "else results/ at the project root if it holds selection logs)")
     validate.add_argument("--errors-only", action="store_true",
                           help="print only the unusable inputs (the book build runs this first)")
+    _add_diff(sub)
+    _add_check_paper(sub)
     return parser
+
+
+def _add_check_paper(sub: argparse._SubParsersAction) -> None:
+    check = sub.add_parser("check-paper", help="list numbers in the paper's LaTeX that are typed instead of "
+                           "macro'd, stale or unknown, and figures/ files that are out of date")
+    check.add_argument("paper", type=Path,
+                       help="the paper's main LaTeX file (\\input and \\include are followed)")
+    check.add_argument("--previous", default=None,
+                       help="an archive of the previous release (make archive): find stale numbers and "
+                            "sentences whose verdict or best setting changed since")
+    check.add_argument("--strict", action="store_true",
+                       help="also match integers and settings typed in the text")
+    check.add_argument("--source", default=None,
+                       help=f"'demo' or a results folder (default: ${paths.SOURCE_ENV}, as the book)")
+
+
+def _check_paper(args: argparse.Namespace) -> int:
+    """Print what to fix; 1 when something is stale or unknown, 2 for unusable input."""
+    from pifi_ablation import check_paper, diff
+
+    _resume_collection()
+    try:
+        previous = diff.read_archive(Path(args.previous)) if args.previous else None
+        result = check_paper.check(args.paper, source=args.source or paths.default_source(),
+                                   previous=previous, strict=args.strict)
+    except ResultsError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(result.text())
+    return result.status
+
+
+def _add_diff(sub: argparse._SubParsersAction) -> None:
+    diff = sub.add_parser("diff", help="what changed between two builds: runs added, removed and "
+                          "changed, and every finding whose text changed, flagged where it matters")
+    for side in ("old", "new"):
+        diff.add_argument(side, help="'demo', a results folder, or an archive made by `make archive`")
+    diff.add_argument("--json", action="store_true", help="print the comparison as JSON")
+
+
+def _diff(old: str, new: str, as_json: bool) -> int:
+    """Print the comparison; 1 when a side is unusable, 2 when a side is not a source at all."""
+    import json
+
+    from pifi_ablation import diff
+
+    _resume_collection()
+    try:
+        result = diff.diff(old, new)
+    except diff.UsageError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except ResultsError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    if as_json:
+        print(json.dumps(result.as_json(), indent=1, ensure_ascii=False, allow_nan=False))
+    else:
+        print(result.text())
+    return 0
 
 
 def _validate(path: str | None, errors_only: bool) -> int:
@@ -85,6 +148,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return _validate(args.path, args.errors_only)
+        if args.command == "diff":
+            return _diff(args.old, args.new, args.json)
+        if args.command == "check-paper":
+            return _check_paper(args)
         from pifi_ablation.ablations import load
         from pifi_ablation.export import export_all
 

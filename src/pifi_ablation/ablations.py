@@ -76,9 +76,14 @@ def _demo() -> Ablations:
 
 
 def _measured(path: Path) -> Ablations:
+    return from_reading(path, measured.read(path))
+
+
+def from_reading(path: Path, reading: measured.Reading) -> Ablations:
+    """The ablations of a results folder already read (:func:`measured.read`), for callers that
+    also need what the reading holds beyond the tables (the release record: files and runs)."""
     from pifi_ablation.coverage import coverage
 
-    reading = measured.read(path)
     if reading.problems:
         raise ResultsFolderError(str(path), reading.problems)
     provenance = Provenance(

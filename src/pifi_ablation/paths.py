@@ -65,3 +65,16 @@ def shown_location(folder: str | os.PathLike[str]) -> str:
         except ValueError:
             continue
     return absolute.name
+
+
+PREVIOUS_ENV = "PIFI_ABLATION_PREVIOUS"
+
+
+def previous_archive() -> Path | None:
+    """The archive of the previous release named by ``$PIFI_ABLATION_PREVIOUS`` (a path relative to
+    the project root, or absolute), or None when it is not set: then the book has no changes page."""
+    value = os.environ.get(PREVIOUS_ENV, "").strip()
+    if not value:
+        return None
+    path = Path(value)
+    return path if path.is_absolute() else project_root() / path
