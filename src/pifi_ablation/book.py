@@ -238,6 +238,8 @@ def glue_texts(found: dict[str, Finding], demo: bool) -> dict[str, str]:
             texts[f"{key}_ci"] = finding.ci_text
         if finding.n is not None:
             texts[f"{key}_n"] = str(finding.n)
+        if finding.ko is not None:
+            texts[f"{key}_ko"] = finding.ko
     texts.update(phrases(found, demo))
     return texts
 

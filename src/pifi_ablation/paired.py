@@ -19,6 +19,7 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -38,6 +39,9 @@ RANDOM_PERMUTATIONS = 100_000
 PERMUTATION_SEED = 20_251_130
 # |statistic| >= |observed| up to this relative tolerance counts as "as extreme".
 REL_TOL = 1e-12
+# Differences of fractions (recovery, accuracy) closer than this are equal: rounding of
+# (b + d) - b, not a measured difference.
+SAME = 1e-12
 
 # Why a value is missing (the text shown in its place).
 TOO_FEW = "too few tasks"
@@ -81,9 +85,10 @@ def one_sample_t(values: ArrayLike, confidence: float = CONFIDENCE) -> TInterval
     mean = float(x.mean())
     if n == 1:
         return TInterval(mean, nan, nan, nan, 1, TOO_FEW)
-    if np.ptp(x) == 0.0:  # every value the same: no variance to test against
-        mean = float(x[0])
-        return TInterval(mean, mean, mean, nan, n, IDENTICAL if mean == 0.0 else ZERO_VARIANCE)
+    if np.ptp(x) <= SAME:  # every value the same: no variance to test against
+        if np.all(np.abs(x) <= SAME):
+            return TInterval(0.0, 0.0, 0.0, nan, n, IDENTICAL)
+        return TInterval(mean, mean, mean, nan, n, ZERO_VARIANCE)
     sd = float(x.std(ddof=1))
     se = sd / math.sqrt(n)
     half = student_t.quantile(0.5 + confidence / 2, n - 1) * se
@@ -197,6 +202,38 @@ def _cells(table: pd.DataFrame) -> list[str]:
     return [c for c in CELL_COLUMNS if c in table.columns]
 
 
+@dataclass(frozen=True)
+class _Wide:
+    """A table's ``column`` as one row per (task, model, seed) cell and one column per setting."""
+
+    tasks: np.ndarray  # the task of each cell
+    by_setting: dict[Any, np.ndarray]  # setting -> the cell's value there (NaN: no defined run)
+
+
+def _wide(table: pd.DataFrame, setting: str, column: str) -> _Wide | None:
+    if column not in table.columns or table.empty:
+        return None
+    keys = ["task", *(c for c in _cells(table) if c != setting)]
+    defined = table[table[column].notna()]
+    # groupby + unstack: pivot_table's NaN handling costs ten times as much here
+    wide = defined.groupby([*keys, setting], sort=True)[column].mean().unstack(setting)  # noqa: PD010
+    return _Wide(wide.index.get_level_values("task").to_numpy(dtype=str),
+                 {v: wide[v].to_numpy(dtype=float) for v in wide.columns})
+
+
+def _differences(wide: _Wide | None, value: Any, reference: Any) -> pd.DataFrame:
+    if wide is None or value not in wide.by_setting or reference not in wide.by_setting:
+        return pd.DataFrame({"task": pd.Series(dtype="str"), "difference": pd.Series(dtype=float),
+                             "cells": pd.Series(dtype="int64")})
+    at, ref = wide.by_setting[value], wide.by_setting[reference]
+    both = ~(np.isnan(at) | np.isnan(ref))
+    tasks, codes = np.unique(wide.tasks[both], return_inverse=True)
+    cells = np.bincount(codes, minlength=tasks.size)
+    difference = (np.bincount(codes, weights=at[both], minlength=tasks.size)
+                  - np.bincount(codes, weights=ref[both], minlength=tasks.size)) / np.maximum(cells, 1)
+    return pd.DataFrame({"task": tasks.astype(str), "difference": difference, "cells": cells.astype("int64")})
+
+
 def per_task_differences(table: pd.DataFrame, setting: str, value: float, reference: float,
                          column: str = "recovery_rate") -> pd.DataFrame:
     """Per task: the mean of ``column`` at ``setting == value`` minus its mean at ``reference``,
@@ -205,21 +242,7 @@ def per_task_differences(table: pd.DataFrame, setting: str, value: float, refere
     Columns: ``task``, ``difference``, ``cells`` (the paired cells behind it).  Tasks with
     no such cell are absent.
     """
-    empty = pd.DataFrame({"task": pd.Series(dtype="str"), "difference": pd.Series(dtype=float),
-                          "cells": pd.Series(dtype="int64")})
-    if column not in table.columns or table.empty:
-        return empty
-    keys = ["task", *_cells(table)]
-    defined = table[table[column].notna()]
-    at = defined[defined[setting] == value].groupby(keys, sort=True)[column].mean()
-    ref = defined[defined[setting] == reference].groupby(keys, sort=True)[column].mean()
-    both = pd.concat({"at": at, "ref": ref}, axis=1, join="inner").reset_index()
-    if both.empty:
-        return empty
-    per = both.groupby("task", sort=True).agg(at=("at", "mean"), ref=("ref", "mean"),
-                                             cells=("at", "size")).reset_index()
-    return pd.DataFrame({"task": per["task"].astype(str), "difference": per["at"] - per["ref"],
-                         "cells": per["cells"].astype("int64")})
+    return _differences(_wide(table, setting, column), float(value), float(reference))
 
 
 @dataclass(frozen=True)
@@ -249,18 +272,23 @@ class Comparison:
         return self.t.n
 
 
+def _comparison(diffs: pd.DataFrame, gap: pd.DataFrame, value: float, reference: float) -> Comparison:
+    d = diffs["difference"].to_numpy(dtype=float)
+    return Comparison(
+        value=value, reference=reference, differences=diffs, t=one_sample_t(d),
+        better=int(np.count_nonzero(d > SAME)), equal=int(np.count_nonzero(np.abs(d) <= SAME)),
+        worse=int(np.count_nonzero(d < -SAME)), sign_flip_p=sign_flip_p(d),
+        gap=one_sample_t(gap["difference"].to_numpy(dtype=float)),
+    )
+
+
 def compare(table: pd.DataFrame, setting: str, value: float, reference: float,
             column: str = "recovery_rate") -> Comparison:
     """The paired comparison of ``setting == value`` with ``setting == reference``."""
-    diffs = per_task_differences(table, setting, value, reference, column)
-    d = diffs["difference"].to_numpy(dtype=float)
-    gap = per_task_differences(table, setting, value, reference, "auto_last_gap")
-    return Comparison(
-        value=value, reference=reference, differences=diffs, t=one_sample_t(d),
-        better=int(np.count_nonzero(d > 0)), equal=int(np.count_nonzero(d == 0)),
-        worse=int(np.count_nonzero(d < 0)), sign_flip_p=sign_flip_p(d),
-        gap=one_sample_t(gap["difference"].to_numpy(dtype=float)),
-    )
+    value, reference = float(value), float(reference)
+    return _comparison(per_task_differences(table, setting, value, reference, column),
+                       per_task_differences(table, setting, value, reference, "auto_last_gap"),
+                       value, reference)
 
 
 def with_family(comparisons: Sequence[Comparison], alpha: float = ALPHA) -> list[Comparison]:
@@ -282,7 +310,10 @@ def compare_settings(table: pd.DataFrame, setting: str, default: float,
     if table.empty or setting not in table.columns:
         return []
     values = sorted(float(v) for v in table[setting].unique() if float(v) != float(default))
-    return with_family([compare(table, setting, v, default, column) for v in values])
+    wide, gap = _wide(table, setting, column), _wide(table, setting, "auto_last_gap")
+    reference = float(default)
+    return with_family([_comparison(_differences(wide, v, reference), _differences(gap, v, reference),
+                                    v, reference) for v in values])
 
 
 def model_pairs(table: pd.DataFrame, models: Sequence[str], column: str = "recovery_rate"
@@ -292,22 +323,13 @@ def model_pairs(table: pd.DataFrame, models: Sequence[str], column: str = "recov
     as one Holm family."""
     present = [m for m in models if m in set(table["model"])] if "model" in table else []
     pairs = [(big, small) for i, small in enumerate(present) for big in present[i + 1:]]
-    per = table.groupby(["model", "task"], sort=True)[column].mean().reset_index()
+    # Each model as a "setting" of its task: per-task means over seeds, paired on shared tasks.
+    wide = _wide(table.drop(columns="seed", errors="ignore"), "model", column) if pairs else None
     found = []
     for big, small in pairs:
-        a = per[per["model"] == big].drop(columns="model")
-        b = per[per["model"] == small].drop(columns="model")
-        both = a.merge(b, on="task", suffixes=("_big", "_small")).dropna()
-        d = (both[f"{column}_big"] - both[f"{column}_small"]).to_numpy(dtype=float)
-        diffs = pd.DataFrame({"task": both["task"].astype(str), "difference": d,
-                              "cells": np.ones(len(d), dtype="int64")})
-        nan = float("nan")
-        found.append(Comparison(
-            value=nan, reference=nan, differences=diffs, t=one_sample_t(d),
-            better=int(np.count_nonzero(d > 0)), equal=int(np.count_nonzero(d == 0)),
-            worse=int(np.count_nonzero(d < 0)), sign_flip_p=sign_flip_p(d),
-            gap=TInterval(nan, nan, nan, nan, 0, NO_DATA)))
-    family = with_family([c for _, _, c in found])
+        diffs = _differences(wide, big, small)
+        found.append(_comparison(diffs, diffs.iloc[0:0], float("nan"), float("nan")))
+    family = with_family(found)
     return [(big, small, c) for (big, small), c in zip(pairs, family, strict=True)]
 
 
