@@ -154,7 +154,11 @@ def test_figures_and_tables_are_numbered_in_the_language(pdfs, lang):
     for n in range(1, len(FIGURE_CHAPTERS) + 1):
         assert f"{figure} {n} " in text
         assert f"{table} {n}. " in text
-    assert f"{figure} {len(FIGURE_CHAPTERS) + 1} " not in text
+    for n in range(1, 4):  # each sweep's paired comparison with the default
+        assert f"{table} {n}b. " in text
+    # The summary's paired-differences figure follows the five chapters' figures.
+    assert f"{figure} {len(FIGURE_CHAPTERS) + 1} " in text
+    assert f"{figure} {len(FIGURE_CHAPTERS) + 2} " not in text
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

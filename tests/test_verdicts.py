@@ -174,3 +174,52 @@ def test_korean_verdicts_are_glue_only(demo):
         assert f"{prefix}_verdict_ko" not in found
     macros = latex.macros_tex(found, demo.provenance)
     assert not any("\uac00" <= ch <= "\ud7a3" for ch in macros)  # no Hangul for pdfLaTeX
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory):
+    import pifi_ablation
+    from results_factory import write_results
+
+    root = tmp_path_factory.mktemp("results")
+    write_results(root, tasks=("sst2", "cola", "snli"), keyword_weights=(0.3,),
+                  keyword_models=("Qwen2-0.5B",))
+    return pifi_ablation.load(root)
+
+
+def test_measured_seed_variation_and_gap_differences(measured):
+    found = findings(measured)
+    table = measured.model_size
+    variances = table.groupby(["task", "model"])["recovery_rate"].var(ddof=1)
+    counts = table.groupby(["task", "model"])["recovery_rate"].count()
+    variances = variances[counts >= 2]
+    assert found["seed_sd_recovery"].n == len(variances) > 0
+    assert found["seed_sd_recovery"].value == pytest.approx(math.sqrt(variances.mean()), rel=1e-12)
+
+    from pifi_ablation.tables import paired_table
+
+    lam = paired_table(measured, "lambda_scale").frame
+    gap = lam["Auto − last gap difference, pp [95% CI]"]
+    assert not (gap == "not in the data").any()
+    # The gap difference of the first setting, recomputed from the table (per task over its cells).
+    t = measured.lambda_scale
+    value = float(sorted(set(t["lambda_scale"]) - {3.0})[0])
+    cells = t.pivot_table(index=["task", "model", "seed"], columns="lambda_scale", values="auto_last_gap")
+    per_task = (cells[value] - cells[3.0]).dropna().groupby(level="task").mean()
+    assert gap.iloc[0].split(" ")[0] == f"{100 * per_task.mean():.1f}"
+    kw = paired_table(measured, "keyword_weight").frame
+    assert (kw["Note"] == "logged").sum() == 1  # the logged 0.3 runs against the logged defaults
+
+
+def test_verdict_agrees_with_its_interval_or_says_where_holm_goes_further():
+    sweep = SWEEP_BY_NAME["lambda_scale"]
+    c = paired.compare(_lambda_table({5.0: [0.10, 0.12, 0.09, 0.11, 0.10, 0.13]}), "lambda_scale", 5.0, 3.0)
+    agreeing = dataclasses.replace(c, p_holm=0.001, m=3, sim_low=0.05, sim_high=0.15)
+    v = sweep_verdict(sweep, [5.0], agreeing)
+    assert v.case == "better" and "[5.0, 15.0]" in v.en and "includes 0" not in v.en
+    # Holm rejects where the (more conservative) Bonferroni interval still holds 0: said, not hidden.
+    beyond = dataclasses.replace(c, p_holm=0.04, m=3, sim_low=-0.01, sim_high=0.2)
+    v = sweep_verdict(sweep, [5.0], beyond)
+    assert v.case == "better" and "includes 0" in v.en and "0을 포함한다" in v.ko
+    not_tested = dataclasses.replace(c, p_holm=0.2, m=3, sim_low=-0.01, sim_high=0.2)
+    assert sweep_verdict(sweep, [5.0], not_tested).case == "indistinguishable"

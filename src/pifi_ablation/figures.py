@@ -620,7 +620,9 @@ def paired_figure(ablations: Ablations, *, stamp: str | None = None) -> Figure:
             ax.set_xlabel({"n": "Selection samples (n)", "α": "Keyword weight (α)",
                            "λ": "Lambda scale (λ)"}[sweep.symbol])
             ax.grid(axis="x", visible=False)
-        axes[0].set_ylabel("Difference from default\n(pp of recovery)")
+        # Side by side the panels share the first one's label; stacked (phone), each has it.
+        for ax in axes if _PHONE.get() else axes[:1]:
+            ax.set_ylabel("Difference from default\n(pp of recovery)")
         handles = _task_handles(tasks)
         for h in handles:
             h.set_linestyle("none")

@@ -50,6 +50,14 @@ KO_LABELS: dict[str, str] = {
 }
 
 
+# What every caption says about its intervals and its "best" (the paired tables test it).
+OVER_TASKS_EN = " Intervals are over tasks (between-task variation, not selection noise)."
+OVER_TASKS_KO = " 구간은 태스크에 대한 것이다(선택의 잡음이 아니라 태스크 간 변동)."
+BEST_PICKED_EN = (" The best mean was picked on these same data; the paired table compares each "
+                  "setting with the default.")
+BEST_PICKED_KO = " 최고 평균은 바로 이 데이터에서 골랐으며, 각 설정과 기본값의 대응 비교는 다음 표에 있다."
+
+
 @dataclass(frozen=True)
 class SummaryTable:
     """A chapter's table: formatted cells with English labels, and its captions."""
@@ -89,8 +97,10 @@ def sample_size_table(table: pd.DataFrame) -> SummaryTable:
     })
     return SummaryTable(
         "sample_size", frame,
-        "Sample-size ablation: means over tasks with 95% t-intervals.",
-        "샘플 수 ablation: 태스크 평균과 95% 신뢰구간.",
+        "Sample-size ablation: means over tasks with 95% t-intervals."
+        + OVER_TASKS_EN + BEST_PICKED_EN,
+        "샘플 수 ablation: 태스크 평균과 95% 신뢰구간."
+        + OVER_TASKS_KO + BEST_PICKED_KO,
     )
 
 
@@ -125,8 +135,10 @@ def keyword_weight_table(table: pd.DataFrame) -> SummaryTable:
             lambda v: text.get(v, "–"))
     return SummaryTable(
         "keyword_weight", frame,
-        "Keyword-weight ablation: mean recovery over tasks with 95% t-intervals.",
-        "키워드 가중치 ablation: 태스크 평균 회복률과 95% 신뢰구간.",
+        "Keyword-weight ablation: mean recovery over tasks with 95% t-intervals."
+        + OVER_TASKS_EN + BEST_PICKED_EN,
+        "키워드 가중치 ablation: 태스크 평균 회복률과 95% 신뢰구간."
+        + OVER_TASKS_KO + BEST_PICKED_KO,
     )
 
 
@@ -135,8 +147,10 @@ def lambda_scale_table(table: pd.DataFrame) -> SummaryTable:
                          {"Mean max head effect, KL [95% CI]": ("max_head_effect", "rho")})
     return SummaryTable(
         "lambda_scale", frame,
-        "Lambda-scale ablation: mean max head effect and recovery over tasks with 95% t-intervals.",
-        "람다 스케일 ablation: 태스크 평균 최대 헤드 효과와 회복률, 95% 신뢰구간.",
+        "Lambda-scale ablation: mean max head effect and recovery over tasks with 95% t-intervals."
+        + OVER_TASKS_EN + BEST_PICKED_EN,
+        "람다 스케일 ablation: 태스크 평균 최대 헤드 효과와 회복률, 95% 신뢰구간."
+        + OVER_TASKS_KO + BEST_PICKED_KO,
     )
 
 
@@ -181,8 +195,9 @@ def model_table(table: pd.DataFrame) -> SummaryTable:
     return SummaryTable(
         "model_size", frame,
         "Model size: means over tasks with 95% t-intervals (best-layer position: 0 = first, "
-        "1 = last layer).",
-        "모델 크기: 태스크 평균과 95% 신뢰구간 (최적 레이어 위치: 0 = 첫 레이어, 1 = 마지막 레이어).",
+        "1 = last layer)." + OVER_TASKS_EN,
+        "모델 크기: 태스크 평균과 95% 신뢰구간 (최적 레이어 위치: 0 = 첫 레이어, 1 = 마지막 레이어)."
+        + OVER_TASKS_KO,
     )
 
 

@@ -137,11 +137,17 @@ def _tested(c: paired.Comparison, subject_en: str, subject_ko: str, ref: Referen
         case, en_word = "indistinguishable", "not distinguishable from"
         ko_phrase = f"{ko_lead}{ref.ko_with} 구별되지 않는다"
     interval = f"[{_pp(c.sim_low)}, {_pp(c.sim_high)}]"
+    # Holm rejects at least whatever Bonferroni rejects; where it rejects more, the quoted
+    # Bonferroni interval still holds 0, and the verdict says so rather than hide it.
+    wider_en = wider_ko = ""
+    if case != "indistinguishable" and c.sim_low <= 0.0 <= c.sim_high:
+        wider_en = " (the Bonferroni interval, more conservative than Holm, includes 0)"
+        wider_ko = "(Holm보다 보수적인 Bonferroni 구간은 0을 포함한다)"
     en = (f"{subject_en} {en_word} {ref.en}: {_signed(c.t.mean)} percentage points of recovery "
-          f"{interval}, simultaneous {_level(c.m)} interval over {c.n} tasks (m = {c.m}); "
+          f"{interval}, simultaneous {_level(c.m)} interval over {c.n} tasks (m = {c.m}){wider_en}; "
           f"Holm {_p_phrase(c.p_holm)}; higher on {c.better} of {c.n} tasks")
     ko = (f"{subject_ko}: {ko_phrase}(회복률 차이 {_signed(c.t.mean)}%p, 태스크 {c.n}개에 대한 "
-          f"{_level(c.m)} 동시 신뢰구간 {interval}, m = {c.m}; Holm 보정 {_p_phrase(c.p_holm)}; "
+          f"{_level(c.m)} 동시 신뢰구간 {interval}{wider_ko}, m = {c.m}; Holm 보정 {_p_phrase(c.p_holm)}; "
           f"태스크 {c.n}개 중 {c.better}개에서 더 높다)")
     return Verdict(case, en, ko)
 
@@ -258,16 +264,37 @@ def recommended_findings(ablations: Ablations) -> list[Finding]:
     summary = stats.summarise(table, "n_samples", "recovery_rate") if not table.empty else None
     if summary is None or summary["n"].sum() == 0:
         return [_missing(keys[0], "pp", descriptions[0], paired.NO_DATA, n=0, ci=True),
-                _missing(keys[1], "p", descriptions[1], paired.NO_DATA)]
+                _missing(keys[1], "p", descriptions[1], paired.NO_DATA), _cost_phrase(None, None, 0, 1)]
     recommended = float(stats.recommended_sample_size(summary))
     best = stats.argmax_setting(summary, "n_samples")
     if recommended == best:
         return [_missing(keys[0], "pp", descriptions[0], RECOMMENDED_IS_BEST, n=0, ci=True),
-                _missing(keys[1], "p", descriptions[1], RECOMMENDED_IS_BEST)]
+                _missing(keys[1], "p", descriptions[1], RECOMMENDED_IS_BEST),
+                _cost_phrase(None, None, int(recommended), int(best))]
     c = paired.compare(table, "n_samples", recommended, best)
     why = _why(c)
-    return [Finding(keys[0], c.t.mean, "pp", descriptions[0], ci=(c.t.low, c.t.high), n=c.n, missing=why),
-            Finding(keys[1], c.t.p_value, "p", descriptions[1], missing=why)]
+    found = [Finding(keys[0], c.t.mean, "pp", descriptions[0], ci=(c.t.low, c.t.high), n=c.n, missing=why),
+             Finding(keys[1], c.t.p_value, "p", descriptions[1], missing=why)]
+    return [*found, _cost_phrase(found[0], found[1], int(recommended), int(best))]
+
+
+def _cost_phrase(diff: Finding | None, p: Finding | None, recommended: int, best: int) -> Finding:
+    """``ss_recommended_cost`` (+ ``_ko``): what the recommended sample size costs, as a sentence."""
+    description = "what the recommended sample size costs against the best, as a sentence"
+    if diff is None or p is None:
+        reason = RECOMMENDED_IS_BEST if recommended == best else paired.NO_DATA
+        en = ("The recommended sample size is also the best." if reason == RECOMMENDED_IS_BEST
+              else "There are no sample-size data to compare.")
+        ko = ("권장 샘플 수가 곧 최고 평균의 샘플 수이다." if reason == RECOMMENDED_IS_BEST
+              else "비교할 샘플 수 데이터가 없다.")
+        return Finding("ss_recommended_cost", en, "name", description, ko=ko)
+    ci = f" {diff.ci_text}" if diff.ci is not None and not math.isnan(diff.ci[0]) else ""
+    p_text = f"p = {p.text}" if p.defined and p.value >= 0.001 else (f"p {p.text}" if p.defined else p.text)
+    en = (f"Against the best ({best} samples), the recommended {recommended} samples change mean recovery "
+          f"by {diff.text}{ci} percentage points (paired over {diff.n} tasks, {p_text}).")
+    ko = (f"최고 평균의 샘플 수({best}개)와 비교하면 권장 샘플 수({recommended}개)에서 평균 회복률이 "
+          f"{diff.text}%p{ci} 달라진다(태스크 {diff.n}개에 대한 대응 비교, {p_text}).")
+    return Finding("ss_recommended_cost", en, "name", description, ko=ko)
 
 
 def models_by_size(table: pd.DataFrame) -> list[str]:
@@ -355,7 +382,8 @@ def seed_finding(ablations: Ablations) -> Finding:
 
 def paired_findings(ablations: Ablations) -> list[Finding]:
     """Every finding of this module, in the chapters' order."""
-    found = []
+    # The sample size's default, for the prose (keyword weight and lambda have theirs already).
+    found = [Finding("ss_default", DEFAULT_N_SAMPLES, "int", "default sample size")]
     for sweep in SWEEPS:
         found += sweep_findings(ablations, sweep)
         if sweep.prefix == "ss":
