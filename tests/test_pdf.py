@@ -222,12 +222,12 @@ def test_figures_are_vector_not_bitmaps(pdfs, pdf_dir, lang):
     # the printed page took the figures as SVG, drawn at the text width
     page = (pdf_dir.parent / "singlehtml" / "book" / "intro.html").read_text(encoding="utf-8")
     sources = re.findall(r'<img[^>]*src="([^"]+)"', page)
-    assert len(sources) == len(FIGURE_CHAPTERS)
+    assert len(sources) == len(FIGURE_CHAPTERS) + 1  # and the summary's paired figure
     assert all(src.endswith(".svg") for src in sources)
-    # and the figures are on the pages: each figure chapter's page draws many paths
+    # and the figures are on the pages: each figure's page draws many paths
     texts = _texts(pdfs[lang])
     figure = {"en": "Figure", "ko": "그림"}[lang]
-    for n in range(1, len(FIGURE_CHAPTERS) + 1):
+    for n in range(1, len(FIGURE_CHAPTERS) + 2):
         number = next(i for i, t in enumerate(texts) if f"{figure} {n} " in _flat(t))
         content = pdfs[lang].pages[number].get_contents().get_data()
         assert content.count(b" c\n") + content.count(b" l\n") > 500, f"no drawing on page {number + 1}"

@@ -71,7 +71,7 @@ def test_default_best_with_a_tie_at_display_precision(demo):
     # 7.0 is 0.0001 below the default on average: equal at one decimal of a percentage.
     f = _found(demo, _lambda_table({7.0: [-0.0001] * 6, 1.0: [-0.05] * 6}))
     assert f["lam_verdict"].value == "the default (λ = 3) is the best mean, tied with λ = 7"
-    assert f["lam_verdict"].ko == "기본값(λ = 3)에서 최고 평균을 얻는다(λ = 7와 동률)"
+    assert f["lam_verdict"].ko == "기본값(λ = 3)에서 최고 평균을 얻는다(λ = 7도 동률)"
     for key in ("diff", "p", "p_holm", "wins"):
         finding = f[f"lam_best_vs_default_{key}"]
         assert not finding.defined and finding.text == "the default is the best"
@@ -81,6 +81,8 @@ def test_tie_between_two_non_default_settings_names_both(demo):
     f = _found(demo, _lambda_table({5.0: [0.10, 0.12, 0.09, 0.11, 0.10, 0.13],
                                     7.0: [0.10, 0.12, 0.09, 0.11, 0.10, 0.13001]}))
     assert f["lam_verdict"].value.startswith("λ = 5 and λ = 7 tie for the best mean; λ = 5 is better than")
+    assert f["lam_verdict"].ko.startswith(
+        "최고 평균 동률(λ = 5, λ = 7) 중 λ = 5: 회복률이 기본값(λ = 3)보다 높다")
 
 
 def test_identical_on_every_task(demo):
@@ -100,6 +102,7 @@ def test_zero_variance_and_too_few_tasks(demo):
     shifted = paired.compare(_lambda_table({5.0: [0.05] * 6}), "lambda_scale", 5.0, 3.0)
     v = sweep_verdict(sweep, [5.0], shifted)
     assert v.case == "zero_variance" and "+5.0 percentage points" in v.en and "분산 0" in v.ko
+    assert "기본값(λ = 3)과의 회복률 차이" in v.ko
     f = _found(demo, _lambda_table({5.0: [0.1]}, base=[0.5]))  # one task
     assert f["lam_verdict"].value == ("λ = 5, the best mean: too few tasks to compare with the default "
                                       "(λ = 3) (n = 1)")

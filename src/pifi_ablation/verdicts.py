@@ -168,7 +168,7 @@ def _untestable(c: paired.Comparison | None, subject_en: str, subject_ko: str,
         return Verdict("zero_variance",
                        f"{subject_en}: differs from {ref.en} by {_signed(c.t.mean)} percentage points "
                        f"of recovery on every one of {c.n} tasks (zero variance: no test)",
-                       f"{subject_ko}: 태스크 {c.n}개 모두에서 {ref.ko}와의 회복률 차이가 "
+                       f"{subject_ko}: 태스크 {c.n}개 모두에서 {ref.ko_with}의 회복률 차이가 "
                        f"{_signed(c.t.mean)}%p로 같다(분산 0, 검정 불가)")
     return None
 
@@ -182,13 +182,13 @@ def sweep_verdict(sweep: Sweep, ties: Sequence[float], best: paired.Comparison |
     others = [sweep.named(v) for v in ties if v != sweep.default]
     if sweep.default in ties:
         tie_en = f", tied with {' and '.join(others)}" if others else ""
-        tie_ko = f"({', '.join(others)}와 동률)" if others else ""
+        tie_ko = f"({', '.join(others)}도 동률)" if others else ""  # 도: no particle to agree
         return Verdict("default_best", f"the default ({default}) is the best mean{tie_en}",
                        f"기본값({default})에서 최고 평균을 얻는다{tie_ko}")
     named = sweep.named(ties[0])
     if len(ties) > 1:
         subject_en = f"{' and '.join(others)} tie for the best mean; {named}"
-        subject_ko = f"{', '.join(others)}가 최고 평균으로 동률이며, 그중 {named}"
+        subject_ko = f"최고 평균 동률({', '.join(others)}) 중 {named}"
     else:
         subject_en, subject_ko = f"{named}, the best mean,", f"최고 평균 설정 {named}"
     ref = Reference(f"the default ({default})", f"기본값({default})", f"기본값({default})과")
