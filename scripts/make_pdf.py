@@ -72,13 +72,15 @@ PREPARE_JS = r"""
     const parts = s.textContent.split(" · ");
     if (parts.length === 2) { s.textContent = lang === "ko" ? parts[1] : parts[0]; }
   }
-  // Tables are numbered in document order, as Sphinx numbers the figures.
+  // Tables are numbered in document order, as Sphinx numbers the figures; a chapter's paired
+  // comparison follows its first table as "b", as the HTML pages number it.
   let n = 0;
   for (const block of article.querySelectorAll(".pifi-table-block")) {
-    n += 1;
+    const paired = block.id.endsWith("_paired");
+    if (!paired) { n += 1; }
     for (const label of block.querySelectorAll(".pifi-table-caption > strong")) {
       const ko = label.closest(".lang-ko") !== null;
-      label.textContent = (ko ? "표" : "Table") + " " + n + ".";
+      label.textContent = (ko ? "표" : "Table") + " " + n + (paired ? "b" : "") + ".";
     }
   }
 

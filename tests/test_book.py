@@ -291,3 +291,44 @@ def test_no_markup_is_left_unrendered(pages, chapter):
     """Emphasis that CommonMark could not close (``**{glue}`x`**에서``: a closing ``**``
     between a backtick and a letter) shows its asterisks; none may."""
     assert "**" not in _article(pages[chapter]).get_text()
+
+
+@pytest.mark.parametrize(("name", "number"), [("sample_size", 1), ("keyword_weight", 2), ("lambda_scale", 3)])
+def test_sweep_chapters_have_a_bilingual_paired_table(pages, demo, name, number):
+    from pifi_ablation import paired
+
+    block = _article(pages[name]).find("div", id=f"table-{name}_paired")
+    assert block is not None
+    en, ko = block.find("div", class_="lang-en"), block.find("div", class_="lang-ko")
+    assert en.find("p", class_="pifi-table-caption").get_text().startswith(f"Table {number}b. ")
+    assert ko.find("p", class_="pifi-table-caption").get_text().startswith(f"표 {number}b. ")
+    assert "same data" in en.get_text() and "over tasks" in en.get_text()
+    assert "대응 비교" in ko.get_text()
+    # One row per non-default setting, its difference computed here independently.
+    table = getattr(demo, name)
+    setting = {"sample_size": "n_samples"}.get(name, name)
+    default = {"sample_size": 200, "keyword_weight": 0.65, "lambda_scale": 3.0}[name]
+    rows = en.find("table").find("tbody").find_all("tr")
+    wide = table.pivot_table(index="task", columns=setting, values="recovery_rate")
+    others = [v for v in wide.columns if v != default]
+    assert len(rows) == len(others)
+    for row, value in zip(rows, others, strict=True):
+        cells = [td.get_text() for td in row.find_all("td")]
+        d = wide[value] - wide[default]
+        assert float(cells[1].split(" ")[0]) == pytest.approx(100 * d.mean(), abs=0.051)
+        counts = ((d > paired.SAME).sum(), (d.abs() <= paired.SAME).sum(), (d < -paired.SAME).sum())
+        assert cells[2] == "/".join(str(int(k)) for k in counts)
+
+
+def test_summary_quotes_the_verdicts_and_shows_the_paired_figure(html_dir, pages, expected_glue):
+    article = _article(pages["summary"])
+    en = " ".join(b.get_text() for b in _blocks(pages["summary"], "en"))
+    ko = " ".join(b.get_text() for b in _blocks(pages["summary"], "ko"))
+    for prefix in ("ss", "kw", "lam", "model"):
+        assert expected_glue[f"{prefix}_verdict"] in en
+        assert expected_glue[f"{prefix}_verdict_ko"] in ko
+    assert expected_glue["task_rho_p_exact"] in en
+    assert "overlapping intervals mean" not in en
+    figure = article.find("figure", id="fig-paired")
+    assert figure is not None and (html_dir / "book" / figure.find("img")["src"]).is_file()
+    assert figure_markup_problems(html_dir, figure) == []

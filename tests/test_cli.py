@@ -15,7 +15,8 @@ def test_export_writes_figures(tmp_path):
     result = _run("export", "--source", "demo", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert len(written) == 17  # 5 figures x 2 formats, 5 tables, macros and their list
+    # 6 figures x 2 formats (the paired one too), 5 tables, 3 paired tables, macros and their list
+    assert len(written) == 22
     assert all(str(tmp_path / name) in result.stdout for name in written)
 
 

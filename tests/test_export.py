@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from pifi_ablation import style
 from pifi_ablation.export import MACRO_LIST_FILE, MACROS_FILE, export_all, export_figures
-from pifi_ablation.figures import FIGURE_NAMES
+from pifi_ablation.figures import EXPORTED_FIGURES, FIGURE_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,11 +24,12 @@ def exported(tmp_path_factory, demo) -> Path:
 
 
 def _figure_names():
-    return sorted(f"ablation_{n}.{ext}" for n in FIGURE_NAMES for ext in ("pdf", "png"))
+    return sorted(f"ablation_{n}.{ext}" for n in EXPORTED_FIGURES for ext in ("pdf", "png"))
 
 
 def _names():
     tables = [f"table_{n}.tex" for n in FIGURE_NAMES]
+    tables += [f"table_{n}_paired.tex" for n in ("sample_size", "keyword_weight", "lambda_scale")]
     return sorted([*_figure_names(), *tables, MACROS_FILE, MACRO_LIST_FILE])
 
 
@@ -36,7 +37,7 @@ def test_writes_every_output(exported):
     assert sorted(p.name for p in exported.iterdir()) == _names()
 
 
-@pytest.mark.parametrize("name", FIGURE_NAMES)
+@pytest.mark.parametrize("name", EXPORTED_FIGURES)
 def test_pdf_is_drawn_at_printed_width(exported, name):
     box = PdfReader(exported / f"ablation_{name}.pdf").pages[0].mediabox
     assert float(box.width) == pytest.approx(6.3 * 72)  # ACL text width, included at 100%
@@ -51,7 +52,7 @@ def _font_subtypes(pdf: Path) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("name", FIGURE_NAMES)
+@pytest.mark.parametrize("name", EXPORTED_FIGURES)
 def test_pdf_fonts_are_truetype_never_type3(exported, name):
     subtypes = _font_subtypes(exported / f"ablation_{name}.pdf")
     assert subtypes, "no fonts found"
@@ -67,7 +68,7 @@ def _base_fonts(pdf: Path) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("name", FIGURE_NAMES)
+@pytest.mark.parametrize("name", EXPORTED_FIGURES)
 def test_pdf_embeds_only_the_figure_font(exported, name):
     # One face per PDF: every other face (bold, the full DejaVu Sans) would be a
     # second font subset, the slowest step of the export.
@@ -99,7 +100,7 @@ def test_characters_outside_the_figure_font_fall_back_to_dejavu(tmp_path):
     assert _base_fonts(tmp_path / "fallback.pdf") == {"DejaVuSans", style.FONT_FAMILY.replace(" ", "")}
 
 
-@pytest.mark.parametrize("name", FIGURE_NAMES)
+@pytest.mark.parametrize("name", EXPORTED_FIGURES)
 def test_png_is_300_dpi(exported, name):
     data = (exported / f"ablation_{name}.png").read_bytes()
     phys = data[data.index(b"pHYs") + 4: data.index(b"pHYs") + 13]

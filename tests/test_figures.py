@@ -211,3 +211,21 @@ def test_task_markers_are_drawn_whole_inside_their_panel(demo):
         radius = (line.get_markersize() / 2 + line.get_markeredgewidth()) * fig.dpi / 72
         assert frame.x0 <= x - radius and x + radius <= frame.x1, line.get_color()
         assert frame.y0 <= y - radius and y + radius <= frame.y1, line.get_color()
+
+
+def test_paired_figure_draws_each_tasks_difference_from_the_default(demo):
+    fig = figures.make_figure(demo, "paired")
+    assert [ax.get_title() for ax in fig.axes] == ["(a) Sample size vs 200", "(b) Keyword weight vs 0.65",
+                                                   "(c) Lambda scale vs 3"]
+    assert fig.get_figwidth() == pytest.approx(style.TEXT_WIDTH_IN)
+    # Panel (b): one dot per (task, non-default weight) at 100 x (recovery - recovery at 0.65).
+    kw = demo.keyword_weight.set_index(["task", "keyword_weight"])["recovery_rate"]
+    expected = sorted(round(100 * (kw[(t, w)] - kw[(t, 0.65)]), 9)
+                      for t, w in kw.index if w != 0.65)
+    dots = sorted(round(float(ln.get_ydata()[0]), 9) for ln in fig.axes[1].get_lines()
+                  if ln.get_marker() == "o")
+    assert dots == expected
+    zero = [ln for ln in fig.axes[1].get_lines() if ln.get_linestyle() == "--"]
+    assert zero and set(zero[0].get_ydata()) == {0.0}
+    phone = figures.make_figure(demo, "paired", phone=True)
+    assert phone.get_figwidth() == pytest.approx(style.PHONE_WIDTH_IN)

@@ -100,6 +100,9 @@ def test_example_uses_every_output(demo):
     for name in ["sample_size", "keyword_weight", "lambda_scale", "task_sensitivity", "model_size"]:
         assert f"\\includegraphics{{ablation_{name}.pdf}}" in example  # at 100%, no scaling
         assert f"\\input{{../figures/table_{name}.tex}}" in example
+    for name in ["sample_size", "keyword_weight", "lambda_scale"]:
+        assert f"\\input{{../figures/table_{name}_paired.tex}}" in example
+    assert "\\includegraphics{ablation_paired.pdf}" in example
     assert "\\input{../figures/findings_macros.tex}" in example
     # Every macro is used: the list of findings calls each one after its name.
     listing = latex.macro_list_tex(findings(demo), demo.provenance)

@@ -154,7 +154,11 @@ def test_figures_and_tables_are_numbered_in_the_language(pdfs, lang):
     for n in range(1, len(FIGURE_CHAPTERS) + 1):
         assert f"{figure} {n} " in text
         assert f"{table} {n}. " in text
-    assert f"{figure} {len(FIGURE_CHAPTERS) + 1} " not in text
+    for n in range(1, 4):  # each sweep's paired comparison with the default
+        assert f"{table} {n}b. " in text
+    # The summary's paired-differences figure follows the five chapters' figures.
+    assert f"{figure} {len(FIGURE_CHAPTERS) + 1} " in text
+    assert f"{figure} {len(FIGURE_CHAPTERS) + 2} " not in text
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -218,12 +222,12 @@ def test_figures_are_vector_not_bitmaps(pdfs, pdf_dir, lang):
     # the printed page took the figures as SVG, drawn at the text width
     page = (pdf_dir.parent / "singlehtml" / "book" / "intro.html").read_text(encoding="utf-8")
     sources = re.findall(r'<img[^>]*src="([^"]+)"', page)
-    assert len(sources) == len(FIGURE_CHAPTERS)
+    assert len(sources) == len(FIGURE_CHAPTERS) + 1  # and the summary's paired figure
     assert all(src.endswith(".svg") for src in sources)
-    # and the figures are on the pages: each figure chapter's page draws many paths
+    # and the figures are on the pages: each figure's page draws many paths
     texts = _texts(pdfs[lang])
     figure = {"en": "Figure", "ko": "그림"}[lang]
-    for n in range(1, len(FIGURE_CHAPTERS) + 1):
+    for n in range(1, len(FIGURE_CHAPTERS) + 2):
         number = next(i for i, t in enumerate(texts) if f"{figure} {n} " in _flat(t))
         content = pdfs[lang].pages[number].get_contents().get_data()
         assert content.count(b" c\n") + content.count(b" l\n") > 500, f"no drawing on page {number + 1}"

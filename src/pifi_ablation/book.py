@@ -128,9 +128,11 @@ class InlineHtml(Html):
 
 def table_html(table: SummaryTable, provenance: Provenance) -> str:
     """The chapter table in both languages, each with its caption and source."""
-    note = provenance.note(table.name)
+    # A chapter's second table (its paired comparison) is numbered after its first: 1b.
+    base = table.name.removesuffix("_paired")
+    note = provenance.note(base)
     source_en = ("Illustrative simulation (demo data), not measurements." if provenance.is_demo
-                 else html.escape(provenance.label(table.name)) + ".")
+                 else html.escape(provenance.label(base)) + ".")
     source_ko = ("예시용 시뮬레이션(시연 데이터)이며 측정값이 아닙니다." if provenance.is_demo
                  else f"측정 데이터: {html.escape(provenance.location or '')}, 파일 "
                       f"{len(provenance.files)}개, 내용 해시 {provenance.short_hash}"
@@ -146,7 +148,7 @@ def table_html(table: SummaryTable, provenance: Provenance) -> str:
                 f'<em>{source}</em></p><div class="pifi-table-scroll">{body}</div>')
 
     # Numbered like the figures: one table per ablation chapter, in the chapters' order.
-    number = schema.TABLE_NAMES.index(table.name) + 1
+    number = f"{schema.TABLE_NAMES.index(base) + 1}{'b' if base != table.name else ''}"
     en = one(table.frame, f"Table {number}.", table.caption_en, source_en)
     ko = one(table.korean(), f"표 {number}.", table.caption_ko, source_ko)
     return f'<div class="pifi-table-block" id="table-{table.name}">{bilingual(en, ko)}</div>'
@@ -243,6 +245,12 @@ class Page:
         if missing_ablations(self.ablations):
             display(Html(missing_summary_html(self.ablations)))
 
+    def paired_table(self, name: str) -> Html:
+        """The sweep's "Paired comparison with the default" table (numbered after its first)."""
+        from pifi_ablation.tables import paired_table
+
+        return Html(table_html(paired_table(self.ablations, name), self.ablations.provenance))
+
     def glue_figure(self, name: str) -> None:
         """Glue figure ``name`` under the key ``fig_{name}`` for a ``glue:figure`` directive."""
         from myst_nb import glue
@@ -338,6 +346,8 @@ def glue_texts(found: dict[str, Finding], demo: bool) -> dict[str, str]:
             texts[f"{key}_ci"] = finding.ci_text
         if finding.n is not None:
             texts[f"{key}_n"] = str(finding.n)
+        if finding.ko is not None:
+            texts[f"{key}_ko"] = finding.ko
     texts.update(phrases(found, demo))
     return texts
 
@@ -370,6 +380,7 @@ def phrases(found: dict[str, Finding], demo: bool) -> dict[str, str]:
             "ss_time_summary": "Selection time was not logged.",
             "ss_time_summary_ko": "선택 시간은 기록되지 않았습니다.",
         }
+    out.update(seed_phrases(found))
     if demo:
         out["evidence_caveat"] = ("On the demonstration data none of this is evidence: the simulation "
                                   "was written to produce these shapes.")
@@ -381,6 +392,23 @@ def phrases(found: dict[str, Finding], demo: bool) -> dict[str, str]:
         out["evidence_caveat_ko"] = ("이 수치의 바탕이 된 실행과 아직 비어 있는 ablation 그리드 셀은 "
                                      "재현성 장에 나열되어 있습니다.")
     return out
+
+
+def seed_phrases(found: dict[str, Finding]) -> dict[str, str]:
+    """``seed_sentence`` (+ ``_ko``): the selection seed's variation, or why it is not reported."""
+    seed = found.get("seed_sd_recovery")
+    if seed is None or not seed.defined:
+        return {"seed_sentence": ("Every (task, model) cell at the default settings has one selection seed, "
+                                  "so the variation due to the selection seed cannot be estimated here."),
+                "seed_sentence_ko": ("기본 설정의 (태스크, 모델) 셀마다 선택 시드가 하나뿐이어서 선택 시드에 "
+                                     "따른 변동은 여기서 추정할 수 없다.")}
+    return {"seed_sentence": (f"The variation of recovery due to the selection seed is {seed.text} "
+                              "percentage points "
+                              f"(the square root of the mean across-seed variance over {seed.n} default "
+                              "(task, model) cells with at least two seeds)."),
+            "seed_sentence_ko": (f"선택 시드에 따른 회복률 변동은 {seed.text}%p이다(시드가 둘 이상인 "
+                                 f"기본 설정 (태스크, 모델) 셀 {seed.n}개에 대한 시드 간 분산 평균의 "
+                                 "제곱근).")}
 
 
 def glue_findings(found: dict[str, Finding], demo: bool) -> None:

@@ -19,9 +19,9 @@ mpl.use("Agg")  # export never needs a display; set before pyplot is imported
 
 from pifi_ablation import latex, style
 from pifi_ablation.ablations import Ablations
-from pifi_ablation.figures import FIGURE_NAMES, make_figure
+from pifi_ablation.figures import EXPORTED_FIGURES, FIGURE_NAMES, make_figure
 from pifi_ablation.findings import findings
-from pifi_ablation.tables import summary_table
+from pifi_ablation.tables import paired_table, summary_table
 
 MACROS_FILE = "findings_macros.tex"
 MACRO_LIST_FILE = "findings_list.tex"
@@ -58,7 +58,7 @@ def _warm_up() -> None:
 
 def export_figures(ablations: Ablations, out_dir: Path | str,
                    meanwhile: Callable[[], list[Path]] | None = None) -> list[Path]:
-    """Write ``ablation_{name}.{pdf,png}`` for the five figures into ``out_dir``.
+    """Write ``ablation_{name}.{pdf,png}`` for the five figures and the paired one into ``out_dir``.
 
     ``meanwhile`` runs in this process while the workers draw; the paths it
     returns follow the figures'.
@@ -67,7 +67,7 @@ def export_figures(ablations: Ablations, out_dir: Path | str,
     out.mkdir(parents=True, exist_ok=True)
     also = meanwhile or list
     if (os.cpu_count() or 1) == 1:
-        return [p for name in FIGURE_NAMES for p in export_figure(ablations, name, out)] + also()
+        return [p for name in EXPORTED_FIGURES for p in export_figure(ablations, name, out)] + also()
     # One forked worker per figure, all at once: the operating system shares the
     # cores among them, so the figures finish together however unequal they are
     # (two workers for five figures left one core idle for a whole figure).
@@ -75,14 +75,21 @@ def export_figures(ablations: Ablations, out_dir: Path | str,
     # second start-up; each figure's bytes do not depend on which process drew it.
     _warm_up()
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=len(FIGURE_NAMES), mp_context=context) as pool:
-        jobs = {name: pool.submit(export_figure, ablations, name, out) for name in FIGURE_NAMES}
+    with ProcessPoolExecutor(max_workers=len(EXPORTED_FIGURES), mp_context=context) as pool:
+        jobs = {name: pool.submit(export_figure, ablations, name, out) for name in EXPORTED_FIGURES}
         others = also()
-        return [p for name in FIGURE_NAMES for p in jobs[name].result()] + others
+        return [p for name in EXPORTED_FIGURES for p in jobs[name].result()] + others
 
 
 def table_path(out_dir: Path, name: str) -> Path:
     return out_dir / f"table_{name}.tex"
+
+
+PAIRED_TABLES: tuple[str, ...] = ("sample_size", "keyword_weight", "lambda_scale")
+
+
+def paired_table_path(out_dir: Path, name: str) -> Path:
+    return out_dir / f"table_{name}_paired.tex"
 
 
 def export_latex(ablations: Ablations, out_dir: Path | str) -> list[Path]:
@@ -92,6 +99,9 @@ def export_latex(ablations: Ablations, out_dir: Path | str) -> list[Path]:
     found = findings(ablations)
     texts = {table_path(out, name): latex.table_tex(summary_table(ablations, name), ablations.provenance)
              for name in FIGURE_NAMES}
+    for name in PAIRED_TABLES:  # each sweep's paired comparison with the default
+        texts[paired_table_path(out, name)] = latex.table_tex(paired_table(ablations, name),
+                                                              ablations.provenance)
     texts[out / MACROS_FILE] = latex.macros_tex(found, ablations.provenance)
     texts[out / MACRO_LIST_FILE] = latex.macro_list_tex(found, ablations.provenance)
     for path, text in texts.items():

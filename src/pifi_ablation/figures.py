@@ -578,6 +578,68 @@ def model_size_figure(table: pd.DataFrame, *, stamp: str | None = None) -> Figur
 _LAST_RED = "#C0392B"
 
 
+def paired_figure(ablations: Ablations, *, stamp: str | None = None) -> Figure:
+    """Per-task differences from the default for every setting of the three sweeps: (a) sample
+    size, (b) keyword weight (stage-1 re-selection), (c) lambda scale.  A dot per task, the mean
+    difference with its 95% t-interval over tasks, zero (the default) dashed, the best mean starred."""
+    from pifi_ablation import verdicts
+
+    with style.paper_style():
+        fig, axes = _new_figure(3)
+        tasks: list[str] = []
+        letters = ("(a)", "(b)", "(c)")
+        for ax, sweep, letter in zip(axes, verdicts.SWEEPS, letters, strict=True):
+            found = verdicts.comparisons(ablations, sweep)
+            curve = verdicts.sweep_table(ablations, sweep)
+            summary = (stats.summarise(curve, sweep.setting, "recovery_rate") if not curve.empty
+                       else pd.DataFrame(columns=[sweep.setting, "mean"]))
+            ties = set(verdicts.best_ties(summary, sweep.setting))
+            ax.set_title(f"{letter} {sweep.label.capitalize()} vs {sweep.default:g}")
+            if not found:
+                _not_recorded(ax, sweep.label.capitalize(), "no runs away from\nthe default")
+                continue
+            order = list(dict.fromkeys(curve["task"]))
+            tasks += [t for t in order if t not in tasks]
+            offsets = dict(zip(order, np.linspace(-0.22, 0.22, len(order)), strict=True))
+            for i, c in enumerate(found):
+                for task, d in zip(c.differences["task"], c.differences["difference"], strict=True):
+                    ax.plot(i + offsets.get(task, 0.0), 100 * d, marker="o", markersize=3.2,
+                            linestyle="none", color=style.task_color(task), markeredgecolor="0.2",
+                            markeredgewidth=0.3, alpha=0.9, zorder=3)
+                if c.n == 0:
+                    continue
+                low, high = c.t.mean - c.t.low, c.t.high - c.t.mean
+                err = np.nan_to_num(100 * np.array([[low], [high]]))
+                ax.errorbar(i + 0.34, 100 * c.t.mean, yerr=err, fmt="D", color=style.MEAN_COLOR,
+                            markersize=3.5, capsize=2.5, elinewidth=1.0, zorder=4)
+                if c.value in ties:
+                    ax.plot(i + 0.34, 100 * c.t.mean, marker="*", markersize=10, color=_GOLD,
+                            markeredgecolor="0.15", markeredgewidth=0.5, linestyle="none", zorder=5)
+            ax.axhline(0.0, **style.DEFAULT_LINE)
+            ax.set_xticks(range(len(found)), [f"{c.value:g}" for c in found])
+            ax.set_xlim(-0.55, len(found) - 0.4)
+            ax.set_xlabel({"n": "Selection samples (n)", "α": "Keyword weight (α)",
+                           "λ": "Lambda scale (λ)"}[sweep.symbol])
+            ax.grid(axis="x", visible=False)
+        # Side by side the panels share the first one's label; stacked (phone), each has it.
+        for ax in axes if _PHONE.get() else axes[:1]:
+            ax.set_ylabel("Difference from default\n(pp of recovery)")
+        handles = _task_handles(tasks)
+        for h in handles:
+            h.set_linestyle("none")
+        handles += [Line2D([], [], color=style.MEAN_COLOR, marker="D", markersize=3.5,
+                           label="Mean, 95% CI over tasks"),
+                    Line2D([], [], color=_GOLD, marker="*", markersize=9, linestyle="none",
+                           markeredgecolor="0.15", label="Best mean"),
+                    Line2D([], [], **style.DEFAULT_LINE, label="Default (no difference)")]
+        return _finish(fig, stamp, handles)
+
+
+# Figures drawn from all the ablations at once, not from one table.
+WHOLE_FIGURES: dict[str, Callable[..., Figure]] = {"paired": paired_figure}
+EXPORTED_FIGURES: tuple[str, ...] = (*FIGURE_NAMES, *WHOLE_FIGURES)
+
+
 FIGURES: dict[str, Callable[..., Figure]] = {
     "sample_size": sample_size_figure,
     "keyword_weight": keyword_weight_figure,
@@ -613,12 +675,14 @@ def make_figure(ablations: Ablations, name: str, *, phone: bool = False) -> Figu
 
     ``phone=True`` draws the phone layout: the panels stacked, at ``style.PHONE_WIDTH_IN``.
     """
-    if name not in FIGURES:
-        raise KeyError(f"unknown figure {name!r}; known: {', '.join(FIGURES)}")
+    if name not in FIGURES and name not in WHOLE_FIGURES:
+        raise KeyError(f"unknown figure {name!r}; known: {', '.join(EXPORTED_FIGURES)}")
     from pifi_ablation.nodata import has_data
 
     token = _PHONE.set(phone)
     try:
+        if name in WHOLE_FIGURES:
+            return WHOLE_FIGURES[name](ablations, stamp=ablations.provenance.label())
         if not has_data(ablations, name):
             return no_data_figure(name, stamp=ablations.provenance.label(name))
         return FIGURES[name](getattr(ablations, name), stamp=ablations.provenance.label(name))

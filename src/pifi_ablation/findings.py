@@ -83,6 +83,9 @@ class Finding:
     ci: tuple[float, float] | None = None
     n: int | None = None
     missing: str = NO_DATA  # the text of an undefined value
+    # A computed phrase's Korean form: glued as ``{key}_ko``, never a LaTeX macro
+    # (the paper is compiled by pdfLaTeX, in English).
+    ko: str | None = None
 
     @property
     def defined(self) -> bool:
@@ -284,4 +287,7 @@ def findings(ablations: Ablations) -> dict[str, Finding]:
         + task_findings(ablations.task_sensitivity)
         + model_findings(ablations.model_size)
     )
+    from pifi_ablation.verdicts import paired_findings  # it builds on this module's Finding
+
+    found += paired_findings(ablations)
     return {f.key: f for f in found}

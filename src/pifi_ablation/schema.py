@@ -83,6 +83,9 @@ _RECOVERY = Column(
 )
 _AUTO_GAP = Column("auto_last_gap", "float", min=-1.0, max=1.0,
                    description="acc[selected] - acc[last]")
+# The sweeps' paired comparison also compares auto_last_gap where a source has it (measured data).
+_AUTO_GAP_MEASURED = Column("auto_last_gap", "float", min=-1.0, max=1.0, required=False,
+                            description="acc[selected] - acc[last]")
 _BEST_GAP = Column("best_last_gap", "float", min=0.0, max=1.0,
                    description="acc[best] - acc[last]")
 
@@ -129,6 +132,7 @@ KEYWORD_WEIGHT = TableSchema(
                description="measured only: re-selected from per-layer signals, or a logged run"),
         _MODEL,
         _SEED,
+        _AUTO_GAP_MEASURED,
     ),
     key=("model", "task", "keyword_weight", "basis", "seed"),
 )
@@ -145,6 +149,7 @@ LAMBDA_SCALE = TableSchema(
                description="simulation truth of the demo generator; never plotted"),
         _MODEL,
         _SEED,
+        _AUTO_GAP_MEASURED,
     ),
     key=("model", "task", "lambda_scale", "seed"),
 )

@@ -143,10 +143,11 @@ def derive(reading: Reading) -> None:
                         time_sec=run.elapsed_sec)
             if in_sweep(run, "lambda_scale", cells):
                 _append(cols["lambda_scale"], row, lambda_scale=run.lambda_scale,
-                        max_head_effect=run.max_head_effect, recovery_rate=recovery[i])
+                        max_head_effect=run.max_head_effect, recovery_rate=recovery[i],
+                        auto_last_gap=auto[i])
             if in_sweep(run, "keyword_weight", cells):
                 _append(cols["keyword_weight"], row, keyword_weight=run.keyword_weight,
-                        recovery_rate=recovery[i], basis=LOGGED)
+                        recovery_rate=recovery[i], basis=LOGGED, auto_last_gap=auto[i])
             if differs == ():
                 _append(cols["task_sensitivity"], row, task_type=info.task_type, n_classes=info.n_classes,
                         sensitivity=sensitivity, best_last_gap=best_gap[i], auto_last_gap=auto[i],
@@ -159,10 +160,11 @@ def derive(reading: Reading) -> None:
         if defaults:
             for weight in weights_grid:
                 chosen = reselect(kw[defaults], corr[defaults], weight)
-                rec = _recovery(acc, chosen)[0]
+                rec, gained = _recovery(acc, chosen)[:2]
                 for j, i in enumerate(defaults):
                     _append(cols["keyword_weight"], {"task": task, "model": model, "seed": runs[i].seed},
-                            keyword_weight=weight, recovery_rate=rec[j], basis=RESELECTION)
+                            keyword_weight=weight, recovery_rate=rec[j], basis=RESELECTION,
+                            auto_last_gap=gained[j])
     reading.warnings.extend(flat.lines() + no_effect.lines() + no_time.lines()
                             + reselection_mismatch.lines() + unshown.lines())
     reading.tables = {name: _frame(name, c) for name, c in cols.items()}
@@ -191,8 +193,10 @@ def _append(columns: dict[str, list], row: dict[str, Any], **values: Any) -> Non
 _COLUMNS: dict[str, tuple[str, ...]] = {
     "sample_size": ("task", "n_samples", "recovery_rate", "signal_quality", "auto_last_gap",
                     "best_last_gap", "time_sec", "model", "seed"),
-    "keyword_weight": ("task", "keyword_weight", "recovery_rate", "basis", "model", "seed"),
-    "lambda_scale": ("task", "lambda_scale", "max_head_effect", "recovery_rate", "model", "seed"),
+    "keyword_weight": ("task", "keyword_weight", "recovery_rate", "basis", "model", "seed",
+                       "auto_last_gap"),
+    "lambda_scale": ("task", "lambda_scale", "max_head_effect", "recovery_rate", "model", "seed",
+                     "auto_last_gap"),
     "task_sensitivity": ("task", "task_type", "n_classes", "sensitivity", "best_last_gap",
                          "auto_last_gap", "recovery_rate", "model", "seed"),
     "model_size": ("model", "n_layers", "params_b", "task", "last_acc", "best_acc", "best_last_gap",
