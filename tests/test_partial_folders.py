@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 import pifi_ablation
+from exported import exported_files, files_under
 from pifi_ablation import korean
 from pifi_ablation.book import default_comparison
 from pifi_ablation.coverage import coverage
@@ -102,7 +103,7 @@ def test_every_run_pending_gives_empty_valid_tables(tmp_path):
     assert result.returncode == 0, result.stderr
     assert f"Nothing is measurable yet: every file was written, each saying [no data]; {len(CELLS)} run(s) " \
            "pending" in result.stdout
-    assert len(list((tmp_path / "out").iterdir())) == 17
+    assert files_under(tmp_path / "out") == exported_files()
 
 
 def _linked(real: Path, tmp_path: Path) -> Path:

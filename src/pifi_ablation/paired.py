@@ -47,7 +47,7 @@ SAME = 1e-12
 TOO_FEW = "too few tasks"
 ZERO_VARIANCE = "zero variance"
 IDENTICAL = "identical on every task"
-NO_DATA = "no data"
+NO_DATA = "[no data]"  # as findings.NO_DATA: the text of a value the data cannot give
 
 
 @dataclass(frozen=True)
