@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from pifi_ablation.findings import Finding
+from pifi_ablation.findings import NO_DATA, Finding
 from pifi_ablation.provenance import Provenance
 from pifi_ablation.tables import SummaryTable
 
@@ -88,11 +88,21 @@ NO_DATA_ROW = "No data yet: the results folder holds no usable run for this abla
 
 
 def no_data_macros(found: dict[str, Finding]) -> list[str]:
-    """The macros (without backslash) that print ``[no data]``: each undefined finding and its
-    interval."""
+    """The macros (without backslash) that print ``[no data]``: each finding the data cannot give
+    and its interval."""
+    return _undefined_macros(found, lambda f: f.text == NO_DATA)
+
+
+def reasoned_macros(found: dict[str, Finding]) -> list[str]:
+    """The macros of undefined findings that print their reason instead ("the default is the
+    best", "too few tasks", ...), with their intervals."""
+    return _undefined_macros(found, lambda f: f.text != NO_DATA)
+
+
+def _undefined_macros(found: dict[str, Finding], which) -> list[str]:
     names = []
     for key, finding in found.items():
-        if not finding.defined:
+        if not finding.defined and which(finding):
             names.append(macro_name(key))
             if finding.ci is not None:
                 names.append(macro_name(f"{key}_ci"))
@@ -108,12 +118,13 @@ def macros_tex(found: dict[str, Finding], provenance: Provenance) -> str:
         f"% Content hash: {provenance.content_hash}",
         "",
     ]
-    missing = no_data_macros(found)
-    if missing:  # said where the author looks first; each such macro prints [no data]
-        lines[-1:-1] = textwrap.wrap(f"No data (printed as [no data]) for {len(missing)} macros: "
-                                     + ", ".join(f"\\{m}" for m in missing), width=100,
-                                     initial_indent="% ", subsequent_indent="%   ",
-                                     break_on_hyphens=False)
+    for names, what in ((no_data_macros(found), "No data (printed as [no data])"),
+                        (reasoned_macros(found), "No value (printed as its reason)")):
+        if names:  # said where the author looks first
+            lines[-1:-1] = textwrap.wrap(f"{what} for {len(names)} macros: "
+                                         + ", ".join(f"\\{m}" for m in names), width=100,
+                                         initial_indent="% ", subsequent_indent="%   ",
+                                         break_on_hyphens=False)
     for name, value, description in macro_entries(found, provenance):
         lines.append(f"% {description}")
         lines.append(f"\\newcommand{{\\{name}}}{{{value}}}")
