@@ -254,7 +254,7 @@ def check(main: Path, *, source: str, previous: Mapping[str, Any] | None = None,
           previous_name: str = "", strict: bool = False, figures: Path | None = None) -> Check:
     """Check the paper ``main`` against the current findings of ``source`` (and a previous release)."""
     from pifi_ablation import diff, latex, paths, release
-    from pifi_ablation.findings import NO_DATA, findings
+    from pifi_ablation.findings import findings
 
     figures = figures or paths.FIGURES_DIR
     paper = read_paper(main, figures)
@@ -300,10 +300,7 @@ def check(main: Path, *, source: str, previous: Mapping[str, Any] | None = None,
                 hint = f"did you mean \\{close[0]}?" if close else "see figures/findings_list.tex"
                 items.append(Item("unknown", *where, f"\\{macro} is not defined by the macros file",
                                   f"{hint} (figures/findings_list.tex lists every macro)"))
-            elif (macro in macro_key and now[macro_key[macro]]["value"] is None
-                  and found[macro_key[macro]].text == NO_DATA):
-                # undefined for want of data; one that prints its reason ("the default is
-                # the best", "one selection seed per cell") reads as a sentence and is fine
+            elif macro in macro_key and now[macro_key[macro]]["value"] is None:
                 f = found[macro_key[macro]]
                 items.append(Item("no data", *where, f"\\{macro} prints {f.text!r}: no data for "
                                   f"{f.description}", "add the runs it needs, or leave the number out"))
