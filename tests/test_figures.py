@@ -222,8 +222,8 @@ def test_paired_figure_draws_each_tasks_difference_from_the_default(demo):
     kw = demo.keyword_weight.set_index(["task", "keyword_weight"])["recovery_rate"]
     expected = sorted(round(100 * (kw[(t, w)] - kw[(t, 0.65)]), 9)
                       for t, w in kw.index if w != 0.65)
-    dots = sorted(round(float(ln.get_ydata()[0]), 9) for ln in fig.axes[1].get_lines()
-                  if ln.get_marker() == "o")
+    dots = sorted(round(float(y), 9) for ln in fig.axes[1].get_lines() if ln.get_marker() == "o"
+                  for y in ln.get_ydata())
     assert dots == expected
     zero = [ln for ln in fig.axes[1].get_lines() if ln.get_linestyle() == "--"]
     assert zero and set(zero[0].get_ydata()) == {0.0}
