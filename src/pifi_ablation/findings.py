@@ -253,4 +253,9 @@ def findings(ablations: Ablations) -> dict[str, Finding]:
         + task_findings(ablations.task_sensitivity)
         + model_findings(ablations.model_size)
     )
+    # The main-results and selection-signals chapters (per-layer data; imported here, as that
+    # module builds on this one).
+    from pifi_ablation.main_findings import layer_findings
+
+    found += layer_findings(ablations.layers)
     return {f.key: f for f in found}
