@@ -591,10 +591,15 @@ def make_figure(ablations: Ablations, name: str, *, phone: bool = False) -> Figu
 
     ``phone=True`` draws the phone layout: the panels stacked, at ``style.PHONE_WIDTH_IN``.
     """
-    if name not in FIGURES:
-        raise KeyError(f"unknown figure {name!r}; known: {', '.join(FIGURES)}")
+    # The main-results and selection-signals chapters' figures draw the per-layer data.
+    from pifi_ablation.figures_main import LAYER_FIGURES
+
+    if name not in FIGURES and name not in LAYER_FIGURES:
+        raise KeyError(f"unknown figure {name!r}; known: {', '.join([*FIGURES, *LAYER_FIGURES])}")
     token = _PHONE.set(phone)
     try:
+        if name in LAYER_FIGURES:
+            return LAYER_FIGURES[name](ablations.layers, stamp=ablations.provenance.label(name))
         return FIGURES[name](getattr(ablations, name), stamp=ablations.provenance.label(name))
     finally:
         _PHONE.reset(token)
