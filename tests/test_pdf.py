@@ -17,6 +17,8 @@ from pypdf.generic import IndirectObject
 
 import pifi_ablation
 from book_build import CHAPTERS, build_book, failure_report
+from pifi_ablation.book import BOOK_TABLES
+from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
 from results_factory import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,6 +26,9 @@ LANGUAGES = ("en", "ko")
 HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 HEADING = re.compile(r"^(#+) \{en\}`([^`]*)` \{ko\}`([^`]*)`\s*$", re.M)
 FIGURE_CHAPTERS = ("sample_size", "keyword_weight", "lambda_scale", "task_sensitivity", "model_size")
+# Every figure and table of the book: the main-results and selection-signals chapters' first.
+N_FIGURES = len(FIGURE_CHAPTERS) + len(LAYER_FIGURE_NAMES)
+N_TABLES = len(BOOK_TABLES)
 NOTICE = {"en": "Demonstration data, not measurements.", "ko": "시연 데이터이며 측정값이 아닙니다."}
 LARGEST_BITMAP = 64  # pixels a side: icons at most, never a figure
 
@@ -151,10 +156,11 @@ def test_pages_are_numbered(pdfs, lang):
 def test_figures_and_tables_are_numbered_in_the_language(pdfs, lang):
     text = _flat(" ".join(_texts(pdfs[lang])))
     figure, table = {"en": ("Figure", "Table"), "ko": ("그림", "표")}[lang]
-    for n in range(1, len(FIGURE_CHAPTERS) + 1):
+    for n in range(1, N_FIGURES + 1):
         assert f"{figure} {n} " in text
+    for n in range(1, N_TABLES + 1):
         assert f"{table} {n}. " in text
-    assert f"{figure} {len(FIGURE_CHAPTERS) + 1} " not in text
+    assert f"{figure} {N_FIGURES + 1} " not in text
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -218,12 +224,12 @@ def test_figures_are_vector_not_bitmaps(pdfs, pdf_dir, lang):
     # the printed page took the figures as SVG, drawn at the text width
     page = (pdf_dir.parent / "singlehtml" / "book" / "intro.html").read_text(encoding="utf-8")
     sources = re.findall(r'<img[^>]*src="([^"]+)"', page)
-    assert len(sources) == len(FIGURE_CHAPTERS)
+    assert len(sources) == N_FIGURES
     assert all(src.endswith(".svg") for src in sources)
     # and the figures are on the pages: each figure chapter's page draws many paths
     texts = _texts(pdfs[lang])
     figure = {"en": "Figure", "ko": "그림"}[lang]
-    for n in range(1, len(FIGURE_CHAPTERS) + 1):
+    for n in range(1, N_FIGURES + 1):
         number = next(i for i, t in enumerate(texts) if f"{figure} {n} " in _flat(t))
         content = pdfs[lang].pages[number].get_contents().get_data()
         assert content.count(b" c\n") + content.count(b" l\n") > 500, f"no drawing on page {number + 1}"
