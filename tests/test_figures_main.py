@@ -111,3 +111,11 @@ def test_committed_per_layer_outputs_are_current(demo, tmp_path):
     runs = pd.read_csv(tmp_path / DATA_DIR / "main_results.csv")
     assert len(runs) == len(demo.layers.runs)
     assert runs["final_hit"].mean() == pytest.approx(main_results.run_table(demo.layers)["final_hit"].mean())
+
+
+@pytest.mark.parametrize("name", LAYER_FIGURE_NAMES)
+def test_printed_figures_are_vector(demo, name):
+    """The PDFs of the appendix print the SVG: no embedded bitmap (the heatmap is quads)."""
+    from pifi_ablation.book import figure_svg
+
+    assert "<image" not in figure_svg(figures.make_figure(demo, name))

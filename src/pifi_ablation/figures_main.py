@@ -273,7 +273,10 @@ def selection_signals_figure(layers: Layers, *, stamp: str | None = None) -> Fig
                 figures._not_recorded(c, "Head effects", "stage 2 found\nnothing")
                 figures._not_recorded(d, "Layer sums", "stage 2 found\nnothing")
             else:
-                c.imshow(effects, aspect="auto", cmap="Greys", origin="lower", interpolation="nearest")
+                # Quads, not an image: the printed figures stay vector (no bitmap in the PDFs).
+                rows, cols = effects.shape
+                c.pcolormesh(np.arange(cols + 1) - 0.5, np.arange(rows + 1) - 0.5, effects, cmap="Greys",
+                             shading="flat", rasterized=False)
                 c.set_xlabel("Head")
                 c.set_ylabel("Layer")
                 c.grid(False)
