@@ -1,7 +1,9 @@
 """Wall time of `python -m pifi_ablation export` against the seed notebook's code, in one run.
 
-Both draw and save the same five figures (PDF and PNG).  Each command runs in a
-fresh interpreter, alternating, ``--repeat`` times; the medians are compared.
+Both draw and save the same five ablation figures (PDF and PNG); the export also draws the
+main-results and selection-signals chapters' three figures, which the seed has no counterpart
+of, and writes the LaTeX files and CSVs.  Each command runs in a fresh interpreter,
+alternating, ``--repeat`` times; the medians are compared.
 
     .venv/bin/python benchmarks/export_vs_seed.py [--repeat 3]
 """

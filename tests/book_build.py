@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
-CHAPTERS = ["intro", "method", "sample_size", "keyword_weight", "lambda_scale", "task_sensitivity",
-            "model_size", "summary", "reproducibility"]
+CHAPTERS = ["intro", "method", "main_results", "selection_signals", "sample_size", "keyword_weight",
+            "lambda_scale", "task_sensitivity", "model_size", "summary", "reproducibility"]
 
 
 def build_book(source: Path, out: Path, data: str = "demo",

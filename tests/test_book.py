@@ -18,7 +18,8 @@ from bs4 import BeautifulSoup, Tag
 
 import pifi_ablation
 from book_build import CHAPTERS, build_book
-from pifi_ablation.book import default_comparison, glue_texts
+from pifi_ablation.book import BOOK_TABLES, default_comparison, glue_texts
+from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
 from pifi_ablation.findings import Finding, findings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -152,7 +153,9 @@ def test_five_figures_embedded_numbered_and_bilingual(html_dir, pages):
         # Cross-referenced from the prose of its own chapter, in both languages.
         links = [a for a in _article(pages[chapter]).find_all("a", href=f"#{anchor}")]
         assert len(links) >= 2
-    assert numbers == [f"Figure {i}" for i in range(1, 6)]
+    # After the main-results and selection-signals chapters' figures.
+    first = len(LAYER_FIGURE_NAMES) + 1
+    assert numbers == [f"Figure {i}" for i in range(first, first + len(FIGURES))]
 
 
 def figure_markup_problems(html_dir: Path, figure: Tag) -> list[str]:
@@ -231,13 +234,15 @@ def test_default_comparison_phrase_is_pasted_in_the_language_shown(pages, demo):
 
 
 @pytest.mark.parametrize(("name", "number"), [(name, i + 1) for i, name in enumerate(FIGURES)])
-def test_tables_are_numbered_like_the_figures(pages, name, number):
+def test_tables_are_numbered_in_book_order(pages, name, number):
+    # The main-results and selection-signals chapters' tables and figures come first.
+    table_number = number + BOOK_TABLES.index(name) - list(FIGURES).index(name)
     block = _article(pages[name]).find("div", id=f"table-{name}")
     en = block.find("div", class_="lang-en").find("p", class_="pifi-table-caption").get_text()
     ko = block.find("div", class_="lang-ko").find("p", class_="pifi-table-caption").get_text()
-    assert en.startswith(f"Table {number}. ") and ko.startswith(f"표 {number}. ")
+    assert en.startswith(f"Table {table_number}. ") and ko.startswith(f"표 {table_number}. ")
     figure = pages[name].find("figure", id=FIGURES[name]).find("span", class_="caption-number").get_text()
-    assert figure.strip() == f"Figure {number}"
+    assert figure.strip() == f"Figure {number + len(LAYER_FIGURE_NAMES)}"
 
 
 def test_method_cites_pifi_and_qwen2(pages):

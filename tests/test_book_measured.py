@@ -207,3 +207,25 @@ def test_korean_mode_shows_the_measured_messages_in_korean(pages, chapter):
         assert not part.find(attrs={"lang": "en"}), part.find(attrs={"lang": "en"})
         for item in part.find_all("li"):
             assert re.search(r"[\uac00-\ud7a3]", item.get_text()), item.get_text()
+
+
+def test_main_results_list_pending_runs_and_leave_out_stage2_failures(folder, pages):
+    """Upstream's folder has two grids pending and three runs whose stage 2 found nothing."""
+    ab = pifi_ablation.load(folder.root)
+    article = _article(pages["main_results"])
+    listed = article.find("details", class_="pifi-coverage-list")
+    en = listed.find_parent("div", class_="lang-en") or listed
+    assert "snli / Qwen2-7B / seed 2023: no grid file yet" in en.get_text()
+    assert "mnli / Qwen2-7B / seed 2023: grid in progress" in en.get_text()
+    assert "시드 2023" in article.find_all("details", class_="pifi-coverage-list")[1].get_text()
+    found = findings(ab)
+    assert found["main_apply_excluded"].value == 3
+    assert found["main_n_pending"].value == 2
+    table = article.find("div", id="table-main_results").find("div", class_="lang-en")
+    assert len(table.find("tbody").find_all("tr")) == len(ab.layers.grids()) + 1
+    for anchor in ("fig-main-results", "fig-layer-curves"):
+        caption = article.find("figure", id=anchor).find("figcaption").get_text()
+        assert f"Data: measured, results ({_n_files(folder)} files" in caption
+    signals = _article(pages["selection_signals"])
+    assert signals.find("figure", id="fig-selection-signals") is not None
+    assert "Measured: results (" in signals.find("div", id="table-signals_tasks").get_text()

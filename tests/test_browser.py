@@ -28,7 +28,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 NARROW = {"width": 390, "height": 844}
-FIGURE_CHAPTERS = ("sample_size", "keyword_weight", "lambda_scale", "task_sensitivity", "model_size")
+FIGURE_CHAPTERS = ("main_results", "selection_signals", "sample_size", "keyword_weight", "lambda_scale",
+                   "task_sensitivity", "model_size")
 WIDE = {"width": 1280, "height": 900}
 MATH_CHAPTERS = ("method", "keyword_weight", "lambda_scale", "summary")
 VIEWPORTS = {1280: WIDE, 390: NARROW}

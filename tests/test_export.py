@@ -11,7 +11,9 @@ from pypdf import PdfReader
 
 from pifi_ablation import style
 from pifi_ablation.export import MACRO_LIST_FILE, MACROS_FILE, export_all, export_figures
+from pifi_ablation.export_main import DATA_DIR, TABLE_FILE
 from pifi_ablation.figures import EXPORTED_FIGURES, FIGURE_NAMES
+from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,11 +32,15 @@ def _figure_names():
 def _names():
     tables = [f"table_{n}.tex" for n in FIGURE_NAMES]
     tables += [f"table_{n}_paired.tex" for n in ("sample_size", "keyword_weight", "lambda_scale")]
-    return sorted([*_figure_names(), *tables, MACROS_FILE, MACRO_LIST_FILE])
+    # The main-results and selection-signals chapters' figures and Table 1 (tests/test_export_main.py).
+    layer = [f"{n}.{ext}" for n in LAYER_FIGURE_NAMES for ext in ("pdf", "png")] + [TABLE_FILE]
+    return sorted([*_figure_names(), *tables, MACROS_FILE, MACRO_LIST_FILE, *layer])
 
 
 def test_writes_every_output(exported):
-    assert sorted(p.name for p in exported.iterdir()) == _names()
+    assert sorted(p.name for p in exported.iterdir() if p.is_file()) == _names()
+    assert sorted(p.name for p in exported.iterdir() if p.is_dir()) == [DATA_DIR]
+
 
 
 @pytest.mark.parametrize("name", EXPORTED_FIGURES)

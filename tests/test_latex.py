@@ -12,6 +12,7 @@ import pytest
 import pifi_ablation
 from pifi_ablation import latex
 from pifi_ablation.export import export_all
+from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
 from pifi_ablation.findings import findings
 from pifi_ablation.tables import summary_table
 from results_factory import write_results
@@ -104,6 +105,9 @@ def test_example_uses_every_output(demo):
         assert f"\\input{{../figures/table_{name}_paired.tex}}" in example
     assert "\\includegraphics{ablation_paired.pdf}" in example
     assert "\\input{../figures/findings_macros.tex}" in example
+    for name in LAYER_FIGURE_NAMES:  # the main-results and selection-signals chapters' figures
+        assert f"\\includegraphics{{{name}.pdf}}" in example
+    assert "\\input{../figures/table_main_results.tex}" in example
     # Every macro is used: the list of findings calls each one after its name.
     listing = latex.macro_list_tex(findings(demo), demo.provenance)
     assert "\\input{../figures/findings_list.tex}" in example

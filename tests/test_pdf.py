@@ -17,6 +17,8 @@ from pypdf.generic import IndirectObject
 
 import pifi_ablation
 from book_build import CHAPTERS, build_book, failure_report
+from pifi_ablation.book import BOOK_TABLES
+from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
 from results_factory import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,6 +26,9 @@ LANGUAGES = ("en", "ko")
 HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 HEADING = re.compile(r"^(#+) \{en\}`([^`]*)` \{ko\}`([^`]*)`\s*$", re.M)
 FIGURE_CHAPTERS = ("sample_size", "keyword_weight", "lambda_scale", "task_sensitivity", "model_size")
+# Every figure and table of the book: the main-results and selection-signals chapters' first.
+N_FIGURES = len(FIGURE_CHAPTERS) + len(LAYER_FIGURE_NAMES)
+N_TABLES = len(BOOK_TABLES)
 NOTICE = {"en": "Demonstration data, not measurements.", "ko": "시연 데이터이며 측정값이 아닙니다."}
 LARGEST_BITMAP = 64  # pixels a side: icons at most, never a figure
 
@@ -117,7 +122,10 @@ def test_chapters_start_pages_and_the_contents_give_them(pdfs, lang):
     texts = _texts(pdfs[lang])
     marks = _bookmarks(pdfs[lang])
     col = 1 if lang == "en" else 2
-    contents = _flat(texts[1])
+    # The contents run from page 2 to the page before the first chapter (two pages since the
+    # main-results and selection-signals chapters).
+    first = next(page for title, page in marks[2:] if title.startswith(_headings(CHAPTERS[0])[0][col]))
+    contents = _flat(" ".join(texts[1:first - 1]))
     assert contents.startswith({"en": "Contents", "ko": "목차"}[lang])
     at = 2
     previous = 2
@@ -151,14 +159,15 @@ def test_pages_are_numbered(pdfs, lang):
 def test_figures_and_tables_are_numbered_in_the_language(pdfs, lang):
     text = _flat(" ".join(_texts(pdfs[lang])))
     figure, table = {"en": ("Figure", "Table"), "ko": ("그림", "표")}[lang]
-    for n in range(1, len(FIGURE_CHAPTERS) + 1):
+    for n in range(1, N_FIGURES + 1):
         assert f"{figure} {n} " in text
+    for n in range(1, N_TABLES + 1):
         assert f"{table} {n}. " in text
-    for n in range(1, 4):  # each sweep's paired comparison with the default
-        assert f"{table} {n}b. " in text
-    # The summary's paired-differences figure follows the five chapters' figures.
-    assert f"{figure} {len(FIGURE_CHAPTERS) + 1} " in text
-    assert f"{figure} {len(FIGURE_CHAPTERS) + 2} " not in text
+    for name in ("sample_size", "keyword_weight", "lambda_scale"):  # each sweep's paired comparison
+        assert f"{table} {BOOK_TABLES.index(name) + 1}b. " in text
+    # The summary's paired-differences figure follows the chapters' figures.
+    assert f"{figure} {N_FIGURES + 1} " in text
+    assert f"{figure} {N_FIGURES + 2} " not in text
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -222,12 +231,12 @@ def test_figures_are_vector_not_bitmaps(pdfs, pdf_dir, lang):
     # the printed page took the figures as SVG, drawn at the text width
     page = (pdf_dir.parent / "singlehtml" / "book" / "intro.html").read_text(encoding="utf-8")
     sources = re.findall(r'<img[^>]*src="([^"]+)"', page)
-    assert len(sources) == len(FIGURE_CHAPTERS) + 1  # and the summary's paired figure
+    assert len(sources) == N_FIGURES + 1  # and the summary's paired figure
     assert all(src.endswith(".svg") for src in sources)
     # and the figures are on the pages: each figure's page draws many paths
     texts = _texts(pdfs[lang])
     figure = {"en": "Figure", "ko": "그림"}[lang]
-    for n in range(1, len(FIGURE_CHAPTERS) + 2):
+    for n in range(1, N_FIGURES + 2):
         number = next(i for i, t in enumerate(texts) if f"{figure} {n} " in _flat(t))
         content = pdfs[lang].pages[number].get_contents().get_data()
         assert content.count(b" c\n") + content.count(b" l\n") > 500, f"no drawing on page {number + 1}"

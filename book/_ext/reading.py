@@ -75,10 +75,11 @@ def _phone_images(outdir: Path) -> dict[str, str]:
     from pifi_ablation.ablations import load
     from pifi_ablation.book import figure_png
     from pifi_ablation.figures import EXPORTED_FIGURES, make_figure
+    from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
 
     ablations = load(paths.default_source())
     names = {}
-    for name in EXPORTED_FIGURES:
+    for name in (*EXPORTED_FIGURES, *LAYER_FIGURE_NAMES):
         png = figure_png(make_figure(ablations, name, phone=True))
         file = f"{name}-phone-{hashlib.sha256(png).hexdigest()[:16]}.png"
         (outdir / "_images").mkdir(exist_ok=True)

@@ -13,8 +13,10 @@ import pandas as pd
 
 from pifi_ablation import paths, schema
 from pifi_ablation.errors import ResultsFolderError
+from pifi_ablation.layers import Layers
+from pifi_ablation.layers import from_reading as layers_from_reading
 from pifi_ablation.provenance import Provenance
-from pifi_ablation.sources import demo, measured
+from pifi_ablation.sources import demo, demo_layers, measured
 from pifi_ablation.sources.measured import RESELECTION
 
 if TYPE_CHECKING:
@@ -25,7 +27,9 @@ if TYPE_CHECKING:
 class Ablations:
     """The five ablation tables (validated on construction) and their provenance.
 
-    ``coverage`` (measured data only) says which cells of the ablation grid have runs.
+    ``coverage`` (measured data only) says which cells of the ablation grid have runs;
+    ``layers`` is the per-run, per-layer population of the main-results and selection-signals
+    chapters (:mod:`pifi_ablation.layers`).
     """
 
     sample_size: pd.DataFrame
@@ -35,6 +39,7 @@ class Ablations:
     model_size: pd.DataFrame
     provenance: Provenance
     coverage: Coverage | None = field(default=None, compare=False)
+    layers: Layers = field(default_factory=Layers, compare=False)
 
     def __post_init__(self) -> None:
         for name in schema.TABLE_NAMES:
@@ -61,18 +66,20 @@ def keyword_weight_logged(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _demo() -> Ablations:
-    # The hash covers the generator code itself, so a change to the simulation
-    # shows as a new hash on every page that cites it.
-    code = inspect.getsource(demo).encode()
+    # The hash covers the generator code itself (the ablations' and the per-layer simulation's),
+    # so a change to either simulation shows as a new hash on every page that cites it.
+    code = inspect.getsource(demo).encode() + inspect.getsource(demo_layers).encode()
     provenance = Provenance(
         kind="demo",
         description="the seed notebook's simulation generators at their default arguments "
-                    f"(seed {demo.SEED})",
-        description_ko=f"시드 노트북의 시뮬레이션 생성기, 기본 인자(시드 {demo.SEED})",
+                    f"(seed {demo.SEED}); per-layer data: the package's own simulation in upstream's "
+                    "formats (main results and selection signals)",
+        description_ko=f"시드 노트북의 시뮬레이션 생성기, 기본 인자(시드 {demo.SEED}); 레이어별 데이터: "
+                       "upstream 형식으로 쓴 이 패키지의 시뮬레이션(주요 결과와 선택 신호)",
         content_hash=hashlib.sha256(code).hexdigest(),
         location="pifi_ablation.sources.demo",
     )
-    return Ablations(**demo.tables(), provenance=provenance)
+    return Ablations(**demo.tables(), provenance=provenance, layers=demo_layers.layers())
 
 
 def _measured(path: Path) -> Ablations:
@@ -96,7 +103,8 @@ def from_reading(path: Path, reading: measured.Reading) -> Ablations:
         warnings=tuple(reading.warnings),
         notes=tuple(reading.notes.items()),
     )
-    return Ablations(**reading.tables, provenance=provenance, coverage=coverage(reading))
+    return Ablations(**reading.tables, provenance=provenance, coverage=coverage(reading),
+                     layers=layers_from_reading(reading))
 
 
 def load(source: str | PathLike[str] | None = None) -> Ablations:

@@ -147,11 +147,17 @@ def table_html(table: SummaryTable, provenance: Provenance) -> str:
         return (f'<p class="pifi-table-caption"><strong>{label}</strong> {html.escape(caption)} '
                 f'<em>{source}</em></p><div class="pifi-table-scroll">{body}</div>')
 
-    # Numbered like the figures: one table per ablation chapter, in the chapters' order.
-    number = f"{schema.TABLE_NAMES.index(base) + 1}{'b' if base != table.name else ''}"
+    # Numbered in book order (the main-results and selection-signals chapters' tables first); a
+    # sweep's paired comparison takes its table's number with a "b".
+    number = f"{BOOK_TABLES.index(base) + 1}{'b' if base != table.name else ''}"
     en = one(table.frame, f"Table {number}.", table.caption_en, source_en)
     ko = one(table.korean(), f"표 {number}.", table.caption_ko, source_ko)
     return f'<div class="pifi-table-block" id="table-{table.name}">{bilingual(en, ko)}</div>'
+
+
+# Every numbered table of the book, in book order (pifi_ablation.book_main writes the first four).
+BOOK_TABLES: tuple[str, ...] = ("main_results", "main_results_tasks", "signals_tasks", "signals_matrix",
+                                *schema.TABLE_NAMES)
 
 
 SCREEN_DPI = 200

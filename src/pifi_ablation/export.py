@@ -17,9 +17,10 @@ import matplotlib as mpl
 mpl.use("Agg")  # export never needs a display; set before pyplot is imported
 
 
-from pifi_ablation import latex, style
+from pifi_ablation import export_main, latex, style
 from pifi_ablation.ablations import Ablations
 from pifi_ablation.figures import EXPORTED_FIGURES, FIGURE_NAMES, make_figure
+from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
 from pifi_ablation.findings import findings
 from pifi_ablation.tables import paired_table, summary_table
 
@@ -67,7 +68,9 @@ def export_figures(ablations: Ablations, out_dir: Path | str,
     out.mkdir(parents=True, exist_ok=True)
     also = meanwhile or list
     if (os.cpu_count() or 1) == 1:
-        return [p for name in EXPORTED_FIGURES for p in export_figure(ablations, name, out)] + also()
+        return ([p for name in EXPORTED_FIGURES for p in export_figure(ablations, name, out)]
+                + [p for name in LAYER_FIGURE_NAMES
+                   for p in export_main.export_layer_figure(ablations, name, out)] + also())
     # One forked worker per figure, all at once: the operating system shares the
     # cores among them, so the figures finish together however unequal they are
     # (two workers for five figures left one core idle for a whole figure).
@@ -75,10 +78,15 @@ def export_figures(ablations: Ablations, out_dir: Path | str,
     # second start-up; each figure's bytes do not depend on which process drew it.
     _warm_up()
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=len(EXPORTED_FIGURES), mp_context=context) as pool:
+    workers = len(EXPORTED_FIGURES) + len(LAYER_FIGURE_NAMES)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         jobs = {name: pool.submit(export_figure, ablations, name, out) for name in EXPORTED_FIGURES}
+        # The main-results and selection-signals chapters' figures (main_results.pdf, ...).
+        layer_jobs = {name: pool.submit(export_main.export_layer_figure, ablations, name, out)
+                      for name in LAYER_FIGURE_NAMES}
         others = also()
-        return [p for name in EXPORTED_FIGURES for p in jobs[name].result()] + others
+        return ([p for name in EXPORTED_FIGURES for p in jobs[name].result()]
+                + [p for name in LAYER_FIGURE_NAMES for p in layer_jobs[name].result()] + others)
 
 
 def table_path(out_dir: Path, name: str) -> Path:
@@ -106,7 +114,8 @@ def export_latex(ablations: Ablations, out_dir: Path | str) -> list[Path]:
     texts[out / MACRO_LIST_FILE] = latex.macro_list_tex(found, ablations.provenance)
     for path, text in texts.items():
         path.write_text(text, encoding="utf-8", newline="\n")
-    return list(texts)
+    # Table 1 of the main results and the CSVs of the per-layer figures.
+    return list(texts) + export_main.write_layer_texts(ablations, out)
 
 
 def export_all(ablations: Ablations, out_dir: Path | str) -> list[Path]:

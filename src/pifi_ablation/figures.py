@@ -679,12 +679,17 @@ def make_figure(ablations: Ablations, name: str, *, phone: bool = False) -> Figu
 
     ``phone=True`` draws the phone layout: the panels stacked, at ``style.PHONE_WIDTH_IN``.
     """
-    if name not in FIGURES and name not in WHOLE_FIGURES:
-        raise KeyError(f"unknown figure {name!r}; known: {', '.join(EXPORTED_FIGURES)}")
+    # The main-results and selection-signals chapters' figures draw the per-layer data.
+    from pifi_ablation.figures_main import LAYER_FIGURES
     from pifi_ablation.nodata import has_data
 
+    if name not in FIGURES and name not in WHOLE_FIGURES and name not in LAYER_FIGURES:
+        raise KeyError(f"unknown figure {name!r}; known: "
+                       f"{', '.join([*EXPORTED_FIGURES, *LAYER_FIGURES])}")
     token = _PHONE.set(phone)
     try:
+        if name in LAYER_FIGURES:
+            return LAYER_FIGURES[name](ablations.layers, stamp=ablations.provenance.label(name))
         if name in WHOLE_FIGURES:
             return WHOLE_FIGURES[name](ablations, stamp=ablations.provenance.label())
         if not has_data(ablations, name):

@@ -290,4 +290,10 @@ def findings(ablations: Ablations) -> dict[str, Finding]:
     from pifi_ablation.verdicts import paired_findings  # it builds on this module's Finding
 
     found += paired_findings(ablations)
+
+    # The main-results and selection-signals chapters (per-layer data; imported here, as that
+    # module builds on this one).
+    from pifi_ablation.main_findings import layer_findings
+
+    found += layer_findings(ablations.layers)
     return {f.key: f for f in found}

@@ -65,6 +65,10 @@ class Run:
     head_effect_missing: str | None  # why max_head_effect is undefined, or None
     elapsed_sec: float
     digest: str
+    # The per-layer data the main-results and selection-signals chapters read (NaN where a
+    # probe accuracy is null); None where the log holds none.
+    probe_acc: np.ndarray | None = None
+    head_effects: np.ndarray | None = None
 
     @property
     def found_nothing(self) -> bool:
@@ -185,7 +189,7 @@ def parse_log(path: str, obj: dict[str, Any], folder: dict[str, float],
     if "keywords" in obj and not (isinstance(words, list) and all(isinstance(w, str) for w in words)):
         c.fail("keywords", f"got {show(words)}", "a list of strings")
     c.number("base_acc", low=0.0, high=1.0, nullable=True)
-    _probe(c, obj.get("per_layer_probe_acc"), n)
+    probe = _probe(c, obj.get("per_layer_probe_acc"), n)
     logged_max = c.number("max_head_effect", low=0.0, nullable=True)
     effects = _head_effects(c, obj.get("head_effects"), n, model, notes.truncated)
     max_effect, missing_why = _stage2(c, l_abstract, l_apply, final, logged_max, effects)
@@ -202,7 +206,8 @@ def parse_log(path: str, obj: dict[str, Any], folder: dict[str, float],
                lambda_scale=float(settings["lambda_scale"]), l_abstract=l_abstract, l_apply=l_apply,
                final_layer=final, keyword_signal=kw, corr_signal=corr, max_head_effect=max_effect,
                head_effect_missing=missing_why,
-               elapsed_sec=float("nan") if elapsed is None else elapsed, digest=digest)
+               elapsed_sec=float("nan") if elapsed is None else elapsed, digest=digest,
+               probe_acc=probe, head_effects=effects)
 
 
 def _settings(c: LogCheck, obj: dict[str, Any], folder: dict[str, float], path: str,
@@ -263,24 +268,25 @@ def _nested_settings(c: LogCheck, config: Any, settings: dict[str, float], folde
         settings[key] = value
 
 
-def _probe(c: LogCheck, probe: Any, n: int | None) -> None:
-    """``per_layer_probe_acc``: null, or one accuracy (or null) per layer."""
+def _probe(c: LogCheck, probe: Any, n: int | None) -> np.ndarray | None:
+    """``per_layer_probe_acc``: null, or one accuracy (or null) per layer; NaN for a null."""
     if probe is None:
-        return
+        return None
     what = f"null or a list of {n or 'n_layers'} accuracies in [0, 1] (each may be null)"
     if not isinstance(probe, list):
         c.fail("per_layer_probe_acc", f"got {show(probe)}", what)
-        return
+        return None
     if not set(map(type, probe)) <= _NUMBER_TYPES | {type(None)}:
         c.fail("per_layer_probe_acc", "has non-numeric values", what)
-        return
+        return None
     arr = np.array(probe, dtype=float)  # null -> NaN
     if n is not None and arr.size != n:
         c.fail("per_layer_probe_acc", f"has {arr.size} values", what)
-        return
+        return None
     kept = arr[~np.isnan(arr)]
     if not np.isfinite(kept).all() or (kept < 0).any() or (kept > 1).any():
         c.fail("per_layer_probe_acc", "holds values that are not accuracies", what)
+    return arr
 
 
 def _head_effects(c: LogCheck, effects: Any, n: int | None, model: str | None,

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,9 @@ class Reading:
     warnings: list[str] = field(default_factory=list)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
+    # A folder held in memory (relative path -> bytes) instead of on disk: the demonstration
+    # simulation of the per-layer data (sources/demo_layers.py) is read this way.
+    memory: Mapping[str, bytes] | None = None
 
     @property
     def files(self) -> tuple[str, ...]:
@@ -79,20 +83,24 @@ class Reading:
         return h.hexdigest()
 
 
-def read(root: str | os.PathLike[str], slm: str = names.STUDY_SLM) -> Reading:
+def read(root: str | os.PathLike[str], slm: str = names.STUDY_SLM, *,
+         files: Mapping[str, bytes] | None = None, tables: bool = True) -> Reading:
     """Read every selection log and grid file under ``root`` and derive the five tables.
 
     Never raises on bad content (only when ``root`` is not a folder).  ``slm`` is the study's
-    small LM: grids of other SLMs are skipped.
+    small LM: grids of other SLMs are skipped.  ``files`` reads a folder held in memory
+    (relative path -> bytes; ``root`` then only names it); ``tables=False`` reads runs and
+    grids without deriving the five tables.
     """
     from pifi_ablation.sources.measured.derive import derive
 
     root = Path(root)
-    if not root.is_dir():
+    if files is None and not root.is_dir():
         raise UsageError(str(root), None, "is not a folder", "a results folder holding selection logs "
                           f"(*_seed<N>.json) and grid files (*{names.GRID_SUFFIX}), or 'demo'")
-    reading = Reading(root=root, slm=slm)
-    found = names.scan(root)
+    reading = Reading(root=root, slm=slm, memory=files)
+    # a folder held in memory (the layer demo) has no links, hidden folders or copies
+    found = names.scan(root) if files is None else names.Scan(files=sorted(files))
     for rel in found.files:
         name = rel.rsplit("/", 1)[-1]
         if names.LOG_NAME.match(name):
@@ -123,7 +131,8 @@ def read(root: str | os.PathLike[str], slm: str = names.STUDY_SLM) -> Reading:
     if not reading.logs:
         reading.problems.append(LayoutError(str(root), None, "holds no selection logs",
                                             "files named {task}_{dataset}_{llm}_seed{seed}.json"))
-    derive(reading)  # with no usable run, the five tables are empty (and valid)
+    if tables:
+        derive(reading)  # with no usable run, the five tables are empty (and valid)
     return reading
 
 
@@ -163,6 +172,8 @@ def _scan_notes(found: names.Scan, broken: list[str]) -> list[str]:
 
 def _read_bytes(reading: Reading, rel: str, error: type[ResultsError], expected: str) -> bytes | None:
     """The bytes of ``rel``, or None after listing why it cannot be read."""
+    if reading.memory is not None:
+        return reading.memory[rel]
     try:
         return (reading.root / rel).read_bytes()
     except OSError as err:
@@ -271,7 +282,7 @@ def _read_logs(reading: Reading) -> list[Run]:
         if first is None:
             seen[run.key] = run
             continue
-        differing = [] if first.digest == digest else _differing_keys(reading.root, first.path, rel)
+        differing = [] if first.digest == digest else _differing_keys(reading, first.path, rel)
         if differing:
             reading.problems.append(LayoutError(
                 rel, ", ".join(differing), f"disagrees with {first.path}, another log of the same run "
@@ -289,9 +300,11 @@ def _read_logs(reading: Reading) -> list[Run]:
     return [r for k, r in seen.items() if k not in bad_keys]
 
 
-def _differing_keys(root: Path, a: str, b: str) -> list[str]:
+def _differing_keys(reading: Reading, a: str, b: str) -> list[str]:
     """The top-level keys in which two logs differ (empty when their content is the same)."""
-    x, y = json.loads((root / a).read_bytes()), json.loads((root / b).read_bytes())
+    read = (reading.memory.__getitem__ if reading.memory is not None
+            else lambda rel: (reading.root / rel).read_bytes())
+    x, y = json.loads(read(a)), json.loads(read(b))
     return sorted(k for k in set(x) | set(y) if x.get(k) != y.get(k))
 
 

@@ -1,0 +1,134 @@
+"""Selection signals: how well each per-layer signal ranks the layers by accuracy.
+
+For every run of the per-layer population (:mod:`pifi_ablation.layers`) and every signal, the
+Spearman ρ over layers between the grid's accuracy and the signal (average ranks for ties;
+undefined, and left out, where either is constant or the signal was not logged); then per
+task the mean over its runs, then over tasks the mean with its 95% t-interval and n (tasks).
+The signals: ``keyword_signal``, ``corr_signal``, the probe accuracy, the summed head effect
+per layer (where stage 2 searched every layer and found something) and stage 1's combined PCL
+score, whose ρ is SPEC's ``signal_quality``.
+
+The signals' correlation matrix is computed the same way: per run over layers, averaged per
+task, then over tasks.  The *representative run* is the one whose recovery is closest to the
+median recovery over runs; ties go to the first in (task, model, seed) order.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from pifi_ablation import stats
+from pifi_ablation.layers import LayerRun, Layers
+from pifi_ablation.main_results import per_task, run_table
+
+# Signal key -> what it is.  "pcl" is stage 1's score (signal_quality when set against accuracy).
+SIGNALS: dict[str, str] = {
+    "keyword": "keyword signal",
+    "correlation": "correlation signal",
+    "pcl": "PCL score (stage 1)",
+    "probe": "probe accuracy",
+    "head_effect": "summed head effect",
+}
+MATRIX: tuple[str, ...] = ("accuracy", *SIGNALS)
+
+
+def values(run: LayerRun, name: str) -> np.ndarray | None:
+    """Per-layer values of ``name`` for ``run`` (None where not logged)."""
+    if name == "accuracy":
+        return run.acc
+    if name == "keyword":
+        return run.keyword_signal
+    if name == "correlation":
+        return run.corr_signal
+    if name == "pcl":
+        return run.pcl_score
+    if name == "probe":
+        return run.probe_acc
+    if name == "head_effect":
+        return run.head_effect_sums
+    raise KeyError(name)
+
+
+def spearman(x: np.ndarray | None, y: np.ndarray | None) -> float:
+    """Spearman ρ over layers (NaN entries left out); NaN when undefined.
+
+    >>> spearman(np.array([1.0, 2.0, 3.0]), np.array([0.5, 0.7, 0.6]))
+    0.5
+    """
+    if x is None or y is None:
+        return float("nan")
+    keep = ~(np.isnan(x) | np.isnan(y))
+    a, b = x[keep], y[keep]
+    if a.size < 3 or np.ptp(a) == 0 or np.ptp(b) == 0:
+        return float("nan")
+    return float(np.corrcoef(stats.average_ranks(a), stats.average_ranks(b))[0, 1])
+
+
+def rho_table(layers: Layers) -> pd.DataFrame:
+    """One row per run: Spearman ρ of accuracy with each signal (NaN where undefined)."""
+    rows = [{"task": r.task, "model": r.model, "seed": r.seed,
+             **{s: spearman(r.acc, values(r, s)) for s in SIGNALS}} for r in layers.runs]
+    return pd.DataFrame(rows, columns=["task", "model", "seed", *SIGNALS])
+
+
+def rho_summary(layers: Layers) -> pd.DataFrame:
+    """Per signal: mean ρ over tasks (per task first), 95% interval, n tasks, runs."""
+    table = rho_table(layers)
+    rows = []
+    for s in SIGNALS:
+        e = stats.mean_ci(per_task(table, s)["mean"]) if not table.empty else stats.mean_ci([])
+        rows.append({"signal": s, "mean": e.mean, "ci_low": e.low, "ci_high": e.high, "n": e.n,
+                     "runs": int(table[s].count()) if not table.empty else 0})
+    return pd.DataFrame(rows, columns=["signal", "mean", "ci_low", "ci_high", "n", "runs"])
+
+
+def per_task_rho(layers: Layers) -> pd.DataFrame:
+    """Per task (rows) and signal (columns): the mean ρ over the task's runs."""
+    table = rho_table(layers)
+    if table.empty:
+        return pd.DataFrame(columns=["task", *SIGNALS])
+    out = pd.DataFrame({"task": list(dict.fromkeys(table["task"]))})
+    for s in SIGNALS:
+        out[s] = per_task(table, s)["mean"].to_numpy()
+    return out
+
+
+def correlation_matrix(layers: Layers) -> pd.DataFrame:
+    """Spearman ρ between every two of accuracy and the signals: per run over layers, averaged
+    per task (NaN left out), then over tasks.  Rows and columns in :data:`MATRIX` order."""
+    k = len(MATRIX)
+    per_run = []
+    tasks = []
+    for run in layers.runs:
+        vals = [values(run, name) for name in MATRIX]
+        m = np.full((k, k), np.nan)
+        for i in range(k):
+            for j in range(i, k):
+                m[i, j] = m[j, i] = spearman(vals[i], vals[j])
+        per_run.append(m)
+        tasks.append(run.task)
+    if not per_run:
+        return pd.DataFrame(np.full((k, k), np.nan), index=list(MATRIX), columns=list(MATRIX))
+    stack = np.stack(per_run)
+    by_task = []
+    # nanmean of an all-NaN cell is NaN (a signal not logged anywhere), not a warning.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for task in dict.fromkeys(tasks):
+            pick = np.array([t == task for t in tasks])
+            by_task.append(np.nanmean(stack[pick], axis=0))
+        mean = np.nanmean(np.stack(by_task), axis=0)
+    return pd.DataFrame(mean, index=list(MATRIX), columns=list(MATRIX))
+
+
+def representative(layers: Layers) -> LayerRun | None:
+    """The run whose recovery is closest to the median recovery over runs (the first in
+    (task, model, seed) order among ties); None without runs."""
+    if not layers.runs:
+        return None
+    recovery = run_table(layers)["recovery_rate"].to_numpy()
+    gap = np.abs(recovery - np.median(recovery))
+    return layers.runs[int(np.argmin(gap))]  # argmin takes the first of equal gaps
