@@ -27,6 +27,7 @@ import pytest
 
 import pifi_ablation
 from pifi_ablation import main_results, signals
+from pifi_ablation.findings import NO_DATA
 from pifi_ablation.layers import Layers
 from pifi_ablation.main_findings import layer_findings
 from pifi_ablation.registry import MODELS, TASKS
@@ -200,4 +201,4 @@ def test_findings_are_missing_not_raised_without_per_layer_data():
                 "main_hit_share_final", "main_within2_share_final", "main_auto_vs_last_diff",
                 "main_auto_vs_last_diff_p", "signal_rho_keyword", "signal_rho_correlation",
                 "signal_rho_probe", "signal_quality_mean"):
-        assert not found[key].defined and found[key].text == "n/a", key
+        assert not found[key].defined and found[key].text == NO_DATA, key
