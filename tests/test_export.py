@@ -29,11 +29,12 @@ def _figure_names():
 
 def _names():
     tables = [f"table_{n}.tex" for n in FIGURE_NAMES]
-    return sorted([*_figure_names(), *tables, MACROS_FILE, MACRO_LIST_FILE])
+    data = [f"data/{kind}_{n}.csv" for n in FIGURE_NAMES for kind in ("ablation", "table")]
+    return sorted([*_figure_names(), *tables, MACROS_FILE, MACRO_LIST_FILE, *data])
 
 
 def test_writes_every_output(exported):
-    assert sorted(p.name for p in exported.iterdir()) == _names()
+    assert sorted(p.relative_to(exported).as_posix() for p in exported.rglob("*") if p.is_file()) == _names()
 
 
 @pytest.mark.parametrize("name", FIGURE_NAMES)

@@ -24,7 +24,7 @@ LANGUAGES = ("en", "ko")
 HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 HEADING = re.compile(r"^(#+) \{en\}`([^`]*)` \{ko\}`([^`]*)`\s*$", re.M)
 FIGURE_CHAPTERS = ("sample_size", "keyword_weight", "lambda_scale", "task_sensitivity", "model_size")
-NOTICE = {"en": "Demonstration data, not measurements.", "ko": "시연 데이터이며 측정값이 아닙니다."}
+NOTICE = {"en": "Demonstration data, not measurements.", "ko": "시연 데이터이며 측정값이 아니다."}
 LARGEST_BITMAP = 64  # pixels a side: icons at most, never a figure
 
 pytestmark = pytest.mark.book
@@ -79,7 +79,7 @@ def test_title_page_names_the_data_source_and_its_hash(pdfs, lang):
     assert provenance.content_hash in first
     assert "demo" in first
     assert NOTICE[lang] in first
-    title = {"en": "PiFi layer selection: ablation appendix", "ko": "PiFi 레이어 선택: ablation 부록"}[lang]
+    title = {"en": "PiFi layer selection: ablation appendix", "ko": "PiFi 레이어 선택: 절제 실험 부록"}[lang]
     assert first.startswith(title)
     assert pdfs[lang].metadata.title == title
 

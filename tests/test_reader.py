@@ -6,15 +6,19 @@ The browser, the server of the built book and axe-core are those of ``test_brows
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
+import pandas as pd
 import pytest
 from playwright.sync_api import Browser, Page
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
+from book_build import CHAPTERS
 from test_browser import _open, _url, axe_source, browser, server  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.book
@@ -168,6 +172,101 @@ def test_the_copy_button_speaks_the_language_shown(browser, server):
     page.click("#pifi-language-switch [data-lang=ko]")
     page.evaluate("document.querySelector('details.pifi-page-code').open = true")
     button.click()
-    assert button.get_attribute("data-tooltip") == "복사했다"
+    assert button.get_attribute("data-tooltip") == "복사됨"
     assert "Copied" not in button.inner_html()
+    context.close()
+
+
+# Uncompressed bytes a page asks for: without mathematics at most 1 MB, with it at most 2.5 MB.
+PAGE_BUDGET = {False: 1_000_000, True: 2_500_000}
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_a_page_weighs_what_its_reader_needs(browser, server, html_dir, chapter):
+    """Every file a page loads, measured on disk (uncompressed), and its icons still drawn."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    paths: list[str] = []
+    page.on("request", lambda req: paths.append(urlparse(req.url).path))
+    _open(page, f"{_url(server, chapter)}?lang=ko")
+    page.wait_for_timeout(300)
+    files = [html_dir / unquote(p).lstrip("/") for p in paths]
+    assert all(f.is_file() for f in files), [str(f) for f in files if not f.is_file()]
+    weight = sum(f.stat().st_size for f in files)
+    has_math = page.evaluate("document.querySelectorAll('article mjx-container').length > 0")
+    assert weight <= PAGE_BUDGET[has_math], (chapter, weight, sorted(
+        ((f.stat().st_size, f.name) for f in files), reverse=True)[:5])
+    assert not any(p.endswith("fontawesome.js") for p in paths)
+    # The icons are drawn from the subset font: the ☰ button's glyph has a width.
+    font = page.evaluate("""() => [...document.fonts].filter(f => f.family.includes('Font Awesome')
+        && f.status === 'loaded').map(f => f.weight)""")
+    assert font == ["900"], font
+    widths = page.evaluate("""() => [...document.querySelectorAll(
+        'button.primary-toggle .fa-bars, .theme-switch-button .fa-sun, .search-button .fa-magnifying-glass')]
+        .filter(i => i.offsetParent).map(i => i.getBoundingClientRect().width)""")
+    assert widths and all(w > 5 for w in widths), widths
+    context.close()
+
+
+def _search(page: Page, server: str, query: str, lang: str) -> list[str]:
+    page.goto(f"{server}/search.html?q={query}&lang={lang}", wait_until="networkidle")
+    page.wait_for_function("() => document.querySelector('#search-results p.search-summary') &&"
+                           " !document.querySelector('#search-results p.search-summary')"
+                           ".textContent.includes('...')")
+    page.wait_for_timeout(500)  # the excerpts are fetched page by page
+    return page.locator("#search-results li p.context").all_inner_texts()
+
+
+@pytest.mark.parametrize(("query", "lang"), [("lambda", "en"), ("람다", "ko"), ("keyword_weight", "en"),
+                                             ("가중치", "ko")])
+def test_search_excerpts_read_as_text(browser, server, query, lang):
+    """No print-only headings, no TeX, no words or table cells run together."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    excerpts = _search(page, server, query, lang)
+    assert excerpts, query
+    for text in excerpts:
+        assert "Contents" not in text and "목차" not in text, text
+        assert "\\" not in text and "{" not in text, text
+        assert not re.search(r"[\uac00-\ud7a3][.][\uac00-\ud7a3]|[a-z]{2}[.][A-Z][a-z]", text), text
+        assert not re.search(r"\d[a-z]{3,}|[a-z]_[a-z]+\d", text), text  # "keyword_weight3550"
+    context.close()
+
+
+FIGURE_CHAPTERS = ("sample_size", "keyword_weight", "lambda_scale", "task_sensitivity", "model_size")
+
+
+@pytest.mark.parametrize("chapter", FIGURE_CHAPTERS)
+def test_the_data_behind_the_figure_and_the_table_is_on_the_page(browser, server, chapter):
+    """Under the figure: a CSV link that parses to the rows of the folded data table; under
+    the table: a CSV link whose rows are the table's cells as shown."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    _open(page, f"{_url(server, chapter)}?lang=en")
+    block = page.locator(f"#data-{chapter.replace('_', '-')}")
+    number = page.inner_text("article figure .caption-number").strip().split()[-1].rstrip(".")
+    assert block.locator("summary").inner_text().strip() == f"Data behind figure {number}"
+    link = block.locator("a.pifi-data-link")
+    assert link.inner_text().startswith("Data (CSV)")  # named for screen readers: "…: Data behind figure N"
+    parsed = pd.read_csv(io.StringIO(page.request.get(link.evaluate("a => a.href")).text()))
+    block.locator("summary").click()
+    region = block.locator("[role=region]")
+    assert region.get_attribute("aria-label") == f"Data behind figure {number}"
+    shown = region.locator("table").evaluate(
+        "t => [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent.trim()))")
+    assert len(shown) == len(parsed) > 0
+    assert [row[0] for row in shown] == parsed.iloc[:, 0].astype(str).tolist()
+    assert region.locator("caption").inner_text().strip() == f"Data behind figure {number}"
+
+    table_link = page.locator("p.pifi-table-data a.pifi-data-link")
+    table_csv = pd.read_csv(io.StringIO(page.request.get(table_link.evaluate("a => a.href")).text()),
+                            dtype=str, keep_default_na=False)
+    cells = page.locator(".pifi-table-block .lang-en table.pifi-table").first.evaluate(
+        "t => [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent.trim()))")
+    assert cells == table_csv.to_numpy().tolist()
+
+    page.click("#pifi-language-switch [data-lang=ko]")
+    assert block.locator("summary").inner_text().strip() == f"그림 {number}의 데이터"
+    assert link.inner_text().startswith("데이터(CSV)")
+    assert region.get_attribute("aria-label") == f"그림 {number}의 데이터"
     context.close()

@@ -76,8 +76,8 @@
   var COPY = {
     en: { copy: "Copy", copy_to_clipboard: "Copy to clipboard", copy_success: "Copied!",
       copy_failure: "Failed to copy" },
-    ko: { copy: "복사", copy_to_clipboard: "클립보드에 복사", copy_success: "복사했다",
-      copy_failure: "복사하지 못했다" }
+    ko: { copy: "복사", copy_to_clipboard: "클립보드에 복사", copy_success: "복사됨",
+      copy_failure: "복사 실패" }
   };
   /* global messages, locale, iconCheck: writable */
   function copyWords(lang) {
@@ -104,10 +104,21 @@
 
   window.addEventListener("beforeprint", beforePrint);
   window.addEventListener("afterprint", afterPrint);
-  document.addEventListener("pifi-language", function (event) { copyWords(event.detail); });
+  // Regions named in both languages (the data under a figure) take the name in the one shown.
+  function nameRegions(lang) {
+    var named = document.querySelectorAll("[data-label-en][data-label-ko]");
+    for (var i = 0; i < named.length; i++) {
+      named[i].setAttribute("aria-label", named[i].getAttribute("data-label-" + lang));
+    }
+  }
+  document.addEventListener("pifi-language", function (event) {
+    copyWords(event.detail);
+    nameRegions(event.detail);
+  });
   document.addEventListener("DOMContentLoaded", function () {
     mendToggles();
     copyWords(shownLanguage());
+    nameRegions(shownLanguage());
   });
   window.addEventListener("load", function () {
     mendToggles();

@@ -68,7 +68,7 @@ def _demo() -> Ablations:
         kind="demo",
         description="the seed notebook's simulation generators at their default arguments "
                     f"(seed {demo.SEED})",
-        description_ko=f"시드 노트북의 시뮬레이션 생성기, 기본 인자(시드 {demo.SEED})",
+        description_ko=f"초기 노트북(seed notebook)의 시뮬레이션 생성기, 기본 인자(시드 {demo.SEED})",
         content_hash=hashlib.sha256(code).hexdigest(),
         location="pifi_ablation.sources.demo",
     )
