@@ -48,3 +48,21 @@ def test_the_folded_table_is_named_and_captioned(demo):
     assert "<caption>" in markup and "Data behind figure 4" in markup and "그림 4의 데이터" in markup
     assert 'role="region" aria-label="Data behind figure 4"' in markup
     assert markup.count("<tr") == len(demo.task_sensitivity) + 1  # the header and every row
+
+
+def test_the_page_gets_the_data_once(demo):
+    """A page Sphinx did not rewrite keeps its data block: adding it again changes nothing."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book" / "_ext"))
+    from figure_data import with_data
+
+    page = ('<figure class="align-default" id="fig-model-size"><img src="x.png" />'
+            '<figcaption><p><span class="caption-number">Figure 5 </span></p></figcaption></figure>'
+            '<div class="pifi-table-block" id="table-model_size">'
+            '<span class="pifi-table-data" data-table="model_size"></span></div>')
+    once = with_data(page, demo, "../data")
+    assert once.count('class="pifi-figure-data"') == 1 and "Data behind figure 5" in once
+    assert 'href="../data/table_model_size.csv"' in once and "Table 5" in once
+    assert with_data(once, demo, "../data") == once

@@ -33,7 +33,8 @@ def with_data(page: str, ablations: Ablations, root: str) -> str:
     def figure(match: re.Match[str]) -> str:
         name = match.group(1).replace("-", "_")
         number = _NUMBER.search(match.group(0))
-        if name not in ablations.tables() or number is None:
+        done = page.startswith('<div class="pifi-figure-data"', match.end())  # an unchanged page
+        if name not in ablations.tables() or number is None or done:
             return match.group(0)
         href = f"{root}/{data.figure_csv_name(name)}"
         return match.group(0) + data.figure_data_html(ablations, name, number.group(1), href)
