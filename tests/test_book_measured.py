@@ -112,7 +112,7 @@ def test_tables_cite_the_measured_source(folder, pages, chapter):
     en, ko = block.find("div", class_="lang-en").get_text(), block.find("div", class_="lang-ko").get_text()
     assert "Measured: results (" in en and _hash(folder)[:12] in en
     assert "측정 데이터" in ko
-    assert "Runs (n)" in en and "실행 수 (n)" in ko
+    assert "Runs (n)" in en and "실행 수(n)" in ko
     if chapter == "keyword_weight":
         assert "stage-1 re-selection" in en and "stage-1 re-selection" in ko
 

@@ -14,8 +14,10 @@ def _run(*args):
 def test_export_writes_figures(tmp_path):
     result = _run("export", "--source", "demo", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    written = sorted(p.name for p in tmp_path.iterdir())
-    assert len(written) == 17  # 5 figures x 2 formats, 5 tables, macros and their list
+    written = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    # 5 figures x 2 formats, 5 tables, macros and their list, and the data of each figure and table
+    assert len(written) == 17 + 10
+    assert len([p for p in written if p.parts[0] == "data"]) == 10
     assert all(str(tmp_path / name) in result.stdout for name in written)
 
 
