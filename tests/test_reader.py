@@ -270,3 +270,13 @@ def test_the_data_behind_the_figure_and_the_table_is_on_the_page(browser, server
     assert link.inner_text().startswith("데이터(CSV)")
     assert region.get_attribute("aria-label") == f"그림 {number}의 데이터"
     context.close()
+
+
+def test_without_javascript_the_page_says_how_to_reach_korean(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(_url(server, "method"), wait_until="load")
+    note = page.locator(".pifi-noscript")
+    assert note.count() == 1 and note.is_visible()
+    assert "JavaScript" in note.inner_text() and "한국어" in note.inner_text()
+    context.close()

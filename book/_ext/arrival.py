@@ -148,6 +148,20 @@ _DESIGN = re.compile(r'[ \t]*<(?:link rel="stylesheet" type="text/css" href="[^"
 _DESIGN_USED = re.compile(r'class="(?:[^"]*\s)?sd-')
 
 
+NOSCRIPT = ('<noscript><p class="pifi-noscript"><span lang="en">The Korean version of this appendix '
+            'needs JavaScript (the language switch); without it, pages show in English.</span> '
+            '<span lang="ko">이 부록의 한국어 본문은 JavaScript(언어 전환)가 켜져 있어야 표시된다. '
+            '꺼져 있으면 영어로 표시된다.</span></p></noscript>')
+_BODY = re.compile(r"(<body\b[^>]*>)")
+
+
+def with_noscript(page: str) -> str:
+    """A page that says, without JavaScript, how to reach its Korean (once)."""
+    if "pifi-noscript" in page:
+        return page
+    return _BODY.sub(lambda m: m.group(1) + NOSCRIPT, page, count=1)
+
+
 def lighten(page: str, search_page: bool) -> str:
     """A page without ``fontawesome.js``, without sphinx-design's stylesheet and script when it
     uses none of its components, and without the search tools unless it searches."""
@@ -160,7 +174,7 @@ def lighten(page: str, search_page: bool) -> str:
 def _lighten_site(outdir: Path) -> None:
     pages = {path: path.read_text(encoding="utf-8") for path in sorted(outdir.rglob("*.html"))}
     for path, text in pages.items():
-        light = lighten(text, path.name == "search.html" and path.parent == outdir)
+        light = with_noscript(lighten(text, path.name == "search.html" and path.parent == outdir))
         if light != text:
             path.write_text(light, encoding="utf-8")
     styles = sorted((outdir / "_static").rglob("*.css"))
