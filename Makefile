@@ -43,12 +43,16 @@ book: setup
 pdf: book
 	$(BIN)/jupyter-book build . --builder singlehtml --warningiserror --nitpick --keep-going
 	$(BIN)/python scripts/make_pdf.py _build/singlehtml _build/pdf
+	mkdir -p _build/html/downloads && cp _build/pdf/appendix-en.pdf _build/pdf/appendix-ko.pdf _build/html/downloads/
+	$(BIN)/python book/_ext/citation_box.py _build/html
 
 # One reproducible, checksummed zip of the book, the PDFs, figures/, the citation, the data's
 # provenance and the pinned requirements: _build/pifi-ablation-appendix.zip.
 .PHONY: archive
 archive: pdf
 	$(BIN)/python scripts/make_archive.py
+	mkdir -p _build/html/downloads && cp _build/pifi-ablation-appendix.zip _build/html/downloads/
+	$(BIN)/python book/_ext/citation_box.py _build/html
 
 # Live preview: rebuild on every change to chapters, code or results, and reload the browser
 # (scripts/serve.py).  http://127.0.0.1:$(SERVE_PORT)/

@@ -74,7 +74,8 @@ def contents(html: Path, pdf: Path, source: str) -> dict[str, bytes]:
     if str(record["content_hash"]) not in shown:
         raise SystemExit(f"the book in {html} was not built from the data source {source!r} "
                          "(its content hash is not on the reproducibility page): run make book")
-    files = _tree(html, "html")
+    # The site may carry an earlier archive for download (make archive copies it there): not this one.
+    files = {name: data for name, data in _tree(html, "html").items() if not name.endswith(".zip")}
     files.update({f"pdf/{name}": (pdf / name).read_bytes() for name in PDF_NAMES})
     files.update(_tree(ROOT / "figures", "figures"))
     files["CITATION.cff"] = (ROOT / "CITATION.cff").read_bytes()

@@ -47,9 +47,9 @@ WORDS = {
     "en": {"contents": "Contents", "subtitle": "Ablation studies of automatic LLM-layer selection "
            "for PiFi: the appendix of the paper, printed from its HTML edition as one document "
            "in English. The HTML's language switch and code cells are left out."},
-    "ko": {"contents": "목차", "subtitle": "PiFi의 자동 LLM 레이어 선택에 대한 ablation 연구: 논문 "
-           "부록의 HTML판을 한국어 한 문서로 인쇄했습니다. HTML의 언어 전환 버튼과 코드 셀은 "
-           "빠져 있습니다."},
+    "ko": {"contents": "목차", "subtitle": "PiFi의 자동 LLM 레이어 선택에 대한 절제 실험(ablation): 논문 "
+           "부록의 HTML판을 한국어 한 문서로 인쇄했다. HTML의 언어 전환 버튼과 코드 셀은 "
+           "제외했다."},
 }
 
 FOOTER = ('<div style="width:100%;text-align:center;font-size:8pt;color:#444;'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +23,13 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED_GOLDEN = ROOT / "tests" / "data" / "seed_golden.json"
 @pytest.fixture(scope="session")
 def html_dir(tmp_path_factory) -> Path:
-    """The appendix built once per test session from the demo source."""
+    """The appendix built once per test session from the demo source.
+
+    ``PIFI_TEST_HTML`` names an already built demo book (``_build/html``) to test instead,
+    for iterating on the browser tests; the full suite never sets it."""
+    ready = os.environ.get("PIFI_TEST_HTML")
+    if ready:
+        return Path(ready).resolve()
     out = tmp_path_factory.mktemp("book")
     result = build_book(ROOT, out)
     assert result.returncode == 0, failure_report(result)

@@ -93,10 +93,10 @@ def test_no_demo_notice_and_no_unescaped_markup(pages, chapter):
     article = _article(pages[chapter])
     text = article.get_text()
     assert "not measurements" not in text and "Illustrative simulation" not in text
-    assert "측정값이 아닙니다" not in text
+    assert "측정값이 아니다" not in text
     # Text true only of the demo: the introduction and the reproducibility chapter explain both
     # sources; no other page names the demo.
-    for phrase in ("none of this is evidence", "the simulation was written", "증거가 아닙니다"):
+    for phrase in ("none of this is evidence", "the simulation was written", "증거가 아니다"):
         assert phrase not in text
     if chapter not in ("intro", "reproducibility"):
         assert "demonstration" not in text.lower() and "simulation" not in text.lower()
@@ -112,7 +112,7 @@ def test_tables_cite_the_measured_source(folder, pages, chapter):
     en, ko = block.find("div", class_="lang-en").get_text(), block.find("div", class_="lang-ko").get_text()
     assert "Measured: results (" in en and _hash(folder)[:12] in en
     assert "측정 데이터" in ko
-    assert "Runs (n)" in en and "실행 수 (n)" in ko
+    assert "Runs (n)" in en and "실행 수(n)" in ko
     if chapter == "keyword_weight":
         assert "stage-1 re-selection" in en and "stage-1 re-selection" in ko
 
@@ -147,7 +147,7 @@ def test_reproducibility_shows_the_coverage_report(folder, pages):
     # cells and the 7 default runs of the same cells, which the table holds (other cells' default
     # runs are not in the sample-size table, so they are not counted).
     assert "sample_size (n_samples=50, n_samples=100, n_samples=200; seeds 2023): 21 of 63 cells" in en
-    assert "셀 63개 중 21개에 실행이 있습니다" in ko
+    assert "셀 63개 중 21개에 실행이 있다" in ko
     for text, another in ((en, "another"), (ko, "다른")):
         for path in folder.outside:
             assert f"{path.relative_to(folder.root).as_posix()}: {another}" in text
@@ -172,10 +172,10 @@ def test_time_not_logged_is_said_in_both_languages(pages):
     assert "기록되지 않음" in table.find("div", class_="lang-ko").get_text()
     caption = article.find("figure", id=FIGURES["sample_size"]).find("figcaption")
     assert "(c) Selection time: not logged in these runs." in caption.get_text()
-    assert "(c) 선택 시간: 이 실행들에는 기록되지 않았습니다." in caption.get_text()
+    assert "(c) 선택 시간: 이 실행들에는 기록되지 않았다." in caption.get_text()
     summary = _article(pages["summary"])
     assert "Selection time was not logged." in summary.get_text()
-    assert "선택 시간은 기록되지 않았습니다." in summary.get_text()
+    assert "선택 시간은 기록되지 않았다." in summary.get_text()
 
 
 @pytest.mark.parametrize("chapter", list(FIGURES))

@@ -19,6 +19,7 @@ def test_export_writes_figures(tmp_path):
     written = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
     # every file export writes, as committed in figures/ (the figures, tables, macros and data)
     assert sorted(str(p) for p in written) == exported_files()
+    assert len([p for p in written if p.parts[0] == "data"]) >= 10  # every figure's and table's data
     assert all(str(tmp_path / name) in result.stdout for name in written)
 
 

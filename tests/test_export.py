@@ -34,12 +34,13 @@ def _names():
     tables += [f"table_{n}_paired.tex" for n in ("sample_size", "keyword_weight", "lambda_scale")]
     # The main-results and selection-signals chapters' figures and Table 1 (tests/test_export_main.py).
     layer = [f"{n}.{ext}" for n in LAYER_FIGURE_NAMES for ext in ("pdf", "png")] + [TABLE_FILE]
-    return sorted([*_figure_names(), *tables, MACROS_FILE, MACRO_LIST_FILE, *layer])
+    data = [f"{DATA_DIR}/{kind}_{n}.csv" for n in FIGURE_NAMES for kind in ("ablation", "table")]
+    data += [f"{DATA_DIR}/{n}.csv" for n in (*LAYER_FIGURE_NAMES, "table_main_results")]
+    return sorted([*_figure_names(), *tables, MACROS_FILE, MACRO_LIST_FILE, *layer, *data])
 
 
 def test_writes_every_output(exported):
-    assert sorted(p.name for p in exported.iterdir() if p.is_file()) == _names()
-    assert sorted(p.name for p in exported.iterdir() if p.is_dir()) == [DATA_DIR]
+    assert sorted(p.relative_to(exported).as_posix() for p in exported.rglob("*") if p.is_file()) == _names()
 
 
 

@@ -29,7 +29,7 @@ FIGURE_CHAPTERS = ("sample_size", "keyword_weight", "lambda_scale", "task_sensit
 # Every figure and table of the book: the main-results and selection-signals chapters' first.
 N_FIGURES = len(FIGURE_CHAPTERS) + len(LAYER_FIGURE_NAMES)
 N_TABLES = len(BOOK_TABLES)
-NOTICE = {"en": "Demonstration data, not measurements.", "ko": "시연 데이터이며 측정값이 아닙니다."}
+NOTICE = {"en": "Demonstration data, not measurements.", "ko": "시연 데이터이며 측정값이 아니다."}
 LARGEST_BITMAP = 64  # pixels a side: icons at most, never a figure
 
 pytestmark = pytest.mark.book
@@ -84,7 +84,7 @@ def test_title_page_names_the_data_source_and_its_hash(pdfs, lang):
     assert provenance.content_hash in first
     assert "demo" in first
     assert NOTICE[lang] in first
-    title = {"en": "PiFi layer selection: ablation appendix", "ko": "PiFi 레이어 선택: ablation 부록"}[lang]
+    title = {"en": "PiFi layer selection: ablation appendix", "ko": "PiFi 레이어 선택: 절제 실험 부록"}[lang]
     assert first.startswith(title)
     assert pdfs[lang].metadata.title == title
 

@@ -2,7 +2,7 @@
 
 MathJax comes from the pinned ``django-static-mathjax`` wheel (a plain copy of
 MathJax's distribution, no Django needed) instead of a CDN, so equations render
-offline; its single-file SVG component needs no web fonts.  Two defects of the
+offline; its SVG output needs no web fonts.  Two defects of the
 Jupyter Book 1 theme stack that print errors in the browser console are
 mended here: inline scripts registered twice (``THEBE_JS_URL`` declared twice)
 and an empty default colour mode.  So is one that screen readers trip on: the
@@ -18,8 +18,15 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-MATHJAX_FILE = "tex-svg.js"
+# MathJax's loader and the components the pages need, rather than the combined
+# ``tex-svg.js`` (2.1 MB), whose contextual menu (0.4 MB) these pages do without: TeX input
+# (with the AMS, newcommand and autoloaded extensions), SVG output with its font, and the
+# hidden MathML that screen readers read.  ``core.js`` is loaded by the loader itself.
+MATHJAX_FILE = "startup.js"
 TARGET = f"mathjax/{MATHJAX_FILE}"
+MATHJAX_COMPONENTS = ("input/tex", "output/svg", "a11y/assistive-mml")
+MATHJAX_FILES = ("startup.js", "core.js", "input/tex.js", "input/tex/extensions", "output/svg.js",
+                 "output/svg/fonts/tex.js", "a11y/assistive-mml.js")
 
 
 def _source() -> Path:
@@ -30,6 +37,9 @@ def _source() -> Path:
 
 def _configure(app: Sphinx, config: Config) -> None:
     config.mathjax_path = TARGET
+    mathjax_config = dict(config.mathjax3_config or {})
+    mathjax_config["loader"] = {"load": list(MATHJAX_COMPONENTS)}
+    config.mathjax3_config = mathjax_config
     config.html_context.setdefault("default_mode", "light")
 
 
@@ -81,9 +91,14 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
         cleaned = _mend_reference_list(_dedupe_inline_scripts(text))
         if cleaned != text:
             page.write_text(cleaned, encoding="utf-8")
-    target = Path(app.outdir) / "_static" / TARGET
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(_source(), target)
+    target = Path(app.outdir) / "_static" / "mathjax"
+    for name in MATHJAX_FILES:
+        source, copy = _source().parent / name, target / name
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, copy, dirs_exist_ok=True)
+        else:
+            shutil.copyfile(source, copy)
 
 
 def setup(app: Sphinx) -> dict[str, object]:

@@ -49,7 +49,7 @@
     "Link to this table": "이 표의 링크",
     "Link to this code": "이 코드의 링크",
     "Copy": "복사",
-    "Copied!": "복사했습니다",
+    "Copied!": "복사됨",
     "Copy to clipboard": "클립보드에 복사",
     "Close": "닫기",
     "Search Results": "검색 결과",
@@ -290,15 +290,22 @@
     Search.htmlToText = function (htmlString, anchor) {
       var doc = new DOMParser().parseFromString(htmlString, "text/html");
       var other = read() === "ko" ? "en" : "ko";
+      // Print-only copies of the title and contents ("Contents"), display equations (TeX) and
+      // the other language are no part of an excerpt.
       var drop = doc.querySelectorAll(".headerlink, .bd-header-article, .header-article-items, " +
-        ".pifi-page-code-block, script, style, .lang-" + other);
+        ".pifi-page-code-block, .onlyprint, #jb-print-docs-body, div.math, script, style, .lang-" + other);
       for (var i = 0; i < drop.length; i++) { drop[i].remove(); }
+      // Blocks and table cells end in a space, so their words do not run together.
+      var blocks = doc.querySelectorAll("p, li, td, th, caption, figcaption, h1, h2, h3, h4, dt, dd, summary");
+      for (var b = 0; b < blocks.length; b++) { blocks[b].append(" "); }
       // Inline mathematics is TeX in the page's source: show its common letters.
       var greek = { alpha: "α", lambda: "λ", ell: "ℓ", rho: "ρ" };
       var maths = doc.querySelectorAll("span.math");
       for (var m = 0; m < maths.length; m++) {
         maths[m].textContent = maths[m].textContent.replace(/^\\\(|\\\)$/g, "")
-          .replace(/\\(alpha|lambda|ell|rho)\b/g, function (all, name) { return greek[name]; });
+          .replace(/\\(alpha|lambda|ell|rho)\b/g, function (all, name) { return greek[name]; })
+          .replace(/\\(?:text|mathrm|operatorname)\{([^{}]*)\}/g, "$1")
+          .replace(/\\[A-Za-z]+\s*|[{}]/g, "");
       }
       var numbers = doc.querySelectorAll(".caption-number");
       for (var j = 0; j < numbers.length; j++) {

@@ -74,8 +74,9 @@ def _demo() -> Ablations:
         description="the seed notebook's simulation generators at their default arguments "
                     f"(seed {demo.SEED}); per-layer data: the package's own simulation in upstream's "
                     "formats (main results and selection signals)",
-        description_ko=f"시드 노트북의 시뮬레이션 생성기, 기본 인자(시드 {demo.SEED}); 레이어별 데이터: "
-                       "upstream 형식으로 쓴 이 패키지의 시뮬레이션(주요 결과와 선택 신호)",
+        description_ko=f"초기 노트북(seed notebook)의 시뮬레이션 생성기, 기본 인자(시드 {demo.SEED}); "
+                       "레이어별 데이터: 원 연구 코드의 형식으로 쓴 이 패키지의 시뮬레이션(주요 결과와 선택 "
+                       "신호)",
         content_hash=hashlib.sha256(code).hexdigest(),
         location="pifi_ablation.sources.demo",
     )

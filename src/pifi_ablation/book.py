@@ -57,12 +57,12 @@ def notice_html(provenance: Provenance) -> str:
     if provenance.is_demo:
         en = ("<strong>Demonstration data, not measurements.</strong>",
               "<p>Every number, figure and table on this page comes from an illustrative simulation "
-              "(the seed notebook's generators), not from measured experiments. It shows how the "
-              "appendix reads; it supports no claim about the method.</p>")
-        ko = ("<strong>시연 데이터이며 측정값이 아닙니다.</strong>",
-              "<p>이 페이지의 모든 수치, 그림, 표는 실제 실험 측정이 아니라 예시용 시뮬레이션(시드 "
-              "노트북의 생성기)에서 나왔습니다. 부록의 구성을 보여 주기 위한 것일 뿐, 방법에 대한 어떤 "
-              "주장도 뒷받침하지 않습니다.</p>")
+              "(the data-generating code of the authors' first notebook), not from measured "
+              "experiments. It shows how the appendix reads; it supports no claim about the method.</p>")
+        ko = ("<strong>시연 데이터이며 측정값이 아니다.</strong>",
+              "<p>이 페이지의 모든 수치, 그림, 표는 실제 실험 측정이 아니라 예시용 시뮬레이션(저자들의 "
+              "초기 노트북에 있는 데이터 생성 코드)으로 만들었다. 부록의 구성을 보여 주기 위한 것일 뿐, "
+              "방법에 대한 어떤 주장도 뒷받침하지 않는다.</p>")
         kind = "warning"
     else:
         loc = html.escape(provenance.location or "")
@@ -107,7 +107,7 @@ def source_html(provenance: Provenance) -> str:
     """A short bilingual note of the data source, for figure captions."""
     if provenance.is_demo:
         en, ko = ("Data: illustrative simulation, not measurements.",
-                  "데이터: 예시용 시뮬레이션이며 측정값이 아닙니다.")
+                  "데이터: 예시용 시뮬레이션이며 측정값이 아니다.")
     else:
         where = html.escape(provenance.location or "")
         en = f"Data: measured, {where} ({len(provenance.files)} files, {provenance.short_hash})."
@@ -133,7 +133,7 @@ def table_html(table: SummaryTable, provenance: Provenance) -> str:
     note = provenance.note(base)
     source_en = ("Illustrative simulation (demo data), not measurements." if provenance.is_demo
                  else html.escape(provenance.label(base)) + ".")
-    source_ko = ("예시용 시뮬레이션(시연 데이터)이며 측정값이 아닙니다." if provenance.is_demo
+    source_ko = ("예시용 시뮬레이션(시연 데이터)이며 측정값이 아니다." if provenance.is_demo
                  else f"측정 데이터: {html.escape(provenance.location or '')}, 파일 "
                       f"{len(provenance.files)}개, 내용 해시 {provenance.short_hash}"
                       + (f"; {korean_html(note)}" if note else "") + ".")
@@ -152,7 +152,9 @@ def table_html(table: SummaryTable, provenance: Provenance) -> str:
     number = f"{BOOK_TABLES.index(base) + 1}{'b' if base != table.name else ''}"
     en = one(table.frame, f"Table {number}.", table.caption_en, source_en)
     ko = one(table.korean(), f"표 {number}.", table.caption_ko, source_ko)
-    return f'<div class="pifi-table-block" id="table-{table.name}">{bilingual(en, ko)}</div>'
+    # The slot where the HTML build links the table's CSV (book/_ext/figure_data.py).
+    slot = f'<span class="pifi-table-data" data-table="{table.name}"></span>'
+    return f'<div class="pifi-table-block" id="table-{table.name}">{bilingual(en, ko)}{slot}</div>'
 
 
 # Every numbered table of the book, in book order (pifi_ablation.book_main writes the first four).
@@ -371,32 +373,32 @@ def phrases(found: dict[str, Finding], demo: bool) -> dict[str, str]:
     if small.defined and large.defined:
         out = {
             "ss_time_sentence": f"The mean selection time goes from {small.text} s to {large.text} s.",
-            "ss_time_sentence_ko": f"평균 선택 시간은 {small.text}초에서 {large.text}초로 바뀝니다.",
+            "ss_time_sentence_ko": f"평균 선택 시간은 {small.text}초에서 {large.text}초로 변한다.",
             "ss_time_summary": (f"Mean selection time is {small.text} s at {n_small} samples and "
                                 f"{large.text} s at {n_large}."),
             "ss_time_summary_ko": (f"평균 선택 시간은 샘플 {n_small}개에서 {small.text}초, "
-                                   f"{n_large}개에서 {large.text}초입니다."),
+                                   f"{n_large}개에서 {large.text}초이다."),
         }
     else:
         out = {
             "ss_time_sentence": ("Selection time was not logged for these runs (their selection logs "
                                  "hold no elapsed_sec), so the cost side is not shown."),
             "ss_time_sentence_ko": ("이 실행들의 선택 로그에는 elapsed_sec가 없어 선택 시간이 기록되지 "
-                                    "않았으므로, 비용 쪽은 보여 주지 않습니다."),
+                                    "않았으므로, 비용 측면은 제시하지 않는다."),
             "ss_time_summary": "Selection time was not logged.",
-            "ss_time_summary_ko": "선택 시간은 기록되지 않았습니다.",
+            "ss_time_summary_ko": "선택 시간은 기록되지 않았다.",
         }
     out.update(seed_phrases(found))
     if demo:
         out["evidence_caveat"] = ("On the demonstration data none of this is evidence: the simulation "
                                   "was written to produce these shapes.")
-        out["evidence_caveat_ko"] = ("시연 데이터에서는 이 가운데 어느 것도 증거가 아닙니다. 시뮬레이션이 "
-                                     "이런 모양을 만들도록 작성되었기 때문입니다.")
+        out["evidence_caveat_ko"] = ("시연 데이터에서는 이 가운데 어느 것도 증거가 아니다. 시뮬레이션이 "
+                                     "이런 경향이 나타나도록 작성되었기 때문이다.")
     else:
         out["evidence_caveat"] = ("The runs behind these numbers are listed in the reproducibility "
                                   "chapter, with the cells of the ablation grid that are still missing.")
-        out["evidence_caveat_ko"] = ("이 수치의 바탕이 된 실행과 아직 비어 있는 ablation 그리드 셀은 "
-                                     "재현성 장에 나열되어 있습니다.")
+        out["evidence_caveat_ko"] = ("이 수치의 바탕이 된 실행과 아직 비어 있는 절제 실험 그리드 셀은 "
+                                     "재현성 장에 나열되어 있다.")
     return out
 
 
@@ -433,11 +435,11 @@ def default_comparison(found: dict[str, Finding], prefix: str) -> InlineHtml:
     elif f"{prefix}_recovery_default" in found and not found[f"{prefix}_recovery_default"].defined:
         en, ko = "the default was not run in this sweep", "이 값 탐색에서는 기본값으로 실행하지 않았다"
     elif found[f"{prefix}_best"].value == found[f"{prefix}_default"].value:
-        en, ko = "the default is the best mean", "기본값이 곧 최고 평균입니다"
+        en, ko = "the default is the best mean", "기본값에서 최고 평균을 얻는다"
     else:
         shortfall = found[f"{prefix}_default_shortfall"].text
         en = f"{shortfall} percentage points of recovery below the best mean"
-        ko = f"최고 평균보다 회복률이 {shortfall}%p 낮습니다"
+        ko = f"최고 평균보다 회복률이 {shortfall}%p 낮다"
     return InlineHtml(bilingual(en, ko, tag="span"), en)
 
 
@@ -465,7 +467,7 @@ def time_caption_html(found: dict[str, Finding]) -> InlineHtml:
                   "(c) 선택 시간의 태스크 평균과 95% 신뢰구간.")
     else:
         en, ko = ("(c) Selection time: not logged in these runs.",
-                  "(c) 선택 시간: 이 실행들에는 기록되지 않았습니다.")
+                  "(c) 선택 시간: 이 실행들에는 기록되지 않았다.")
     return InlineHtml(bilingual(en, ko, tag="span"), en)
 
 
@@ -510,7 +512,7 @@ def provenance_html(ablations: Ablations) -> str:
         ("Source kind", "출처 종류", (esc(p.kind), f"{KIND_KO[p.kind]}({esc(p.kind)})")),
         ("Description", "설명", (esc(p.description), description_ko)),
         ("Location", "위치", f"<code>{esc(p.location or '')}</code>"),
-        ("Content hash (SHA-256)", "내용 해시 (SHA-256)", f"<code>{esc(p.content_hash)}</code>"),
+        ("Content hash (SHA-256)", "내용 해시(SHA-256)", f"<code>{esc(p.content_hash)}</code>"),
         ("Files read", "읽은 파일 수", str(len(p.files))),
         ("Assumptions", "가정", ("<br>".join(esc(a) for a in p.assumptions),
                                  "<br>".join(korean_html(a) for a in p.assumptions))),
@@ -572,9 +574,9 @@ def coverage_html(ablations: Ablations) -> str:
         "<p>The demo source has no runs, so there is no grid to cover. For a results folder, this "
         "section lists which (task, model, setting, seed) cells have runs and which are missing; "
         "<code>python -m pifi_ablation validate PATH</code> prints the same report.</p>",
-        "<p>시연 데이터에는 실행이 없으므로 채울 그리드도 없습니다. 결과 폴더를 읽으면 이 절은 어느 "
-        "(태스크, 모델, 설정, 시드) 셀에 실행이 있고 어느 셀이 빠졌는지 나열합니다. "
-        "<code>python -m pifi_ablation validate PATH</code>가 같은 보고서를 출력합니다.</p>")
+        "<p>시연 데이터에는 실행이 없으므로 채울 그리드도 없다. 결과 폴더를 읽으면 이 절은 어느 "
+        "(태스크, 모델, 설정, 시드) 셀에 실행이 있고 어느 셀이 빠졌는지 나열한다. "
+        "<code>python -m pifi_ablation validate PATH</code> 명령도 같은 보고서를 출력한다.</p>")
 
 
 _SHOWN_PER_PAIR = 6  # missing cells listed per (task, model) in the coverage table
@@ -589,7 +591,7 @@ def coverage_report_html(report: Coverage) -> str:
         en.append(f"<p><strong><code>{esc(a.name)}</code></strong>{esc(settings_text(a))}: "
                   f"{len(a.present)} of {a.expected} cells have runs.</p>{_coverage_table(a, 'en')}")
         ko.append(f"<p><strong><code>{esc(a.name)}</code></strong>{esc(korean.settings(a))}: "
-                  f"셀 {a.expected}개 중 {len(a.present)}개에 실행이 있습니다.</p>{_coverage_table(a, 'ko')}")
+                  f"셀 {a.expected}개 중 {len(a.present)}개에 실행이 있다.</p>{_coverage_table(a, 'ko')}")
     sections = (
         ("Pending runs (their grid is missing, in progress or unusable; left out of the tables)",
          "대기 중인 실행(그리드가 없거나 진행 중이거나 쓸 수 없음; 표에서 제외)",

@@ -119,5 +119,9 @@ def export_latex(ablations: Ablations, out_dir: Path | str) -> list[Path]:
 
 
 def export_all(ablations: Ablations, out_dir: Path | str) -> list[Path]:
-    """Everything the paper cites: figures, tables and macros (written while the figures are drawn)."""
-    return export_figures(ablations, out_dir, meanwhile=lambda: export_latex(ablations, out_dir))
+    """Everything the paper cites: figures, tables and macros, and the data behind each figure and
+    table as CSV in ``data/`` (written while the figures are drawn)."""
+    from pifi_ablation.data import export_data
+
+    return export_figures(ablations, out_dir, meanwhile=lambda: export_latex(ablations, out_dir)
+                          + export_data(ablations, out_dir))

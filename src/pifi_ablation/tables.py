@@ -20,25 +20,25 @@ from pifi_ablation.registry import MODEL_ORDER
 from pifi_ablation.style import task_label
 
 KO_LABELS: dict[str, str] = {
-    "Selection samples (n)": "선택 샘플 수 (n)",
+    "Selection samples (n)": "선택 샘플 수(n)",
     "Mean recovery [95% CI]": "평균 회복률 [95% 신뢰구간]",
-    "Mean signal quality (ρ) [95% CI]": "평균 신호 품질 (ρ) [95% 신뢰구간]",
-    "Mean selection time, s [95% CI]": "평균 선택 시간, 초 [95% 신뢰구간]",
-    "Tasks (n)": "태스크 수 (n)",
-    "Runs (n)": "실행 수 (n)",
+    "Mean signal quality (ρ) [95% CI]": "평균 신호 품질(ρ) [95% 신뢰구간]",
+    "Mean selection time, s [95% CI]": "평균 선택 시간(초) [95% 신뢰구간]",
+    "Tasks (n)": "태스크 수(n)",
+    "Runs (n)": "실행 수(n)",
     "Logged runs (stages 1+2): mean recovery": "기록된 실행(1+2단계): 평균 회복률",
-    "Keyword weight (α)": "키워드 가중치 (α)",
-    "Lambda scale (λ)": "람다 스케일 (λ)",
-    "Mean max head effect, KL [95% CI]": "평균 최대 헤드 효과, KL [95% 신뢰구간]",
+    "Keyword weight (α)": "키워드 가중치(α)",
+    "Lambda scale (λ)": "람다 스케일(λ)",
+    "Mean max head effect, KL [95% CI]": "평균 최대 헤드 효과(KL) [95% 신뢰구간]",
     "Note": "비고",
     "Task": "태스크",
     "Type": "유형",
     "Sensitivity": "민감도",
-    "Best − last gap (pp)": "Best-Last 격차 (%p)",
-    "Auto − last gap (pp)": "Auto-Last 격차 (%p)",
+    "Best − last gap (pp)": "Best-Last 격차(%p)",
+    "Auto − last gap (pp)": "Auto-Last 격차(%p)",
     "Recovery": "회복률",
     "Model": "모델",
-    "Mean best − last gap, pp [95% CI]": "평균 Best-Last 격차, %p [95% 신뢰구간]",
+    "Mean best − last gap, pp [95% CI]": "평균 Best-Last 격차(%p) [95% 신뢰구간]",
     "Mean best-layer position [95% CI]": "평균 최적 레이어 위치 [95% 신뢰구간]",
     # cell values
     "default": "기본값",
@@ -99,7 +99,7 @@ def sample_size_table(table: pd.DataFrame) -> SummaryTable:
         "sample_size", frame,
         "Sample-size ablation: means over tasks with 95% t-intervals."
         + OVER_TASKS_EN + BEST_PICKED_EN,
-        "샘플 수 ablation: 태스크 평균과 95% 신뢰구간."
+        "샘플 수 절제 실험: 태스크 평균과 95% 신뢰구간."
         + OVER_TASKS_KO + BEST_PICKED_KO,
     )
 
@@ -137,7 +137,7 @@ def keyword_weight_table(table: pd.DataFrame) -> SummaryTable:
         "keyword_weight", frame,
         "Keyword-weight ablation: mean recovery over tasks with 95% t-intervals."
         + OVER_TASKS_EN + BEST_PICKED_EN,
-        "키워드 가중치 ablation: 태스크 평균 회복률과 95% 신뢰구간."
+        "키워드 가중치 절제 실험: 태스크 평균 회복률과 95% 신뢰구간."
         + OVER_TASKS_KO + BEST_PICKED_KO,
     )
 
@@ -149,7 +149,7 @@ def lambda_scale_table(table: pd.DataFrame) -> SummaryTable:
         "lambda_scale", frame,
         "Lambda-scale ablation: mean max head effect and recovery over tasks with 95% t-intervals."
         + OVER_TASKS_EN + BEST_PICKED_EN,
-        "람다 스케일 ablation: 태스크 평균 최대 헤드 효과와 회복률, 95% 신뢰구간."
+        "람다 스케일 절제 실험: 태스크 평균 최대 헤드 효과와 회복률, 95% 신뢰구간."
         + OVER_TASKS_KO + BEST_PICKED_KO,
     )
 
@@ -195,8 +195,9 @@ def model_table(table: pd.DataFrame) -> SummaryTable:
     return SummaryTable(
         "model_size", frame,
         "Model size: means over tasks with 95% t-intervals (best-layer position: 0 = first, "
-        "1 = last layer)." + OVER_TASKS_EN,
-        "모델 크기: 태스크 평균과 95% 신뢰구간 (최적 레이어 위치: 0 = 첫 레이어, 1 = 마지막 레이어)."
+        "1 = last layer)."
+        + OVER_TASKS_EN,
+        "모델 크기: 태스크 평균과 95% 신뢰구간(최적 레이어 위치: 0 = 첫 레이어, 1 = 마지막 레이어)."
         + OVER_TASKS_KO,
     )
 
