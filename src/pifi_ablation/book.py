@@ -311,7 +311,7 @@ def no_data_html(ablations: Ablations, name: str) -> str:
     lead_en = ("Nothing in this results folder is measurable yet." if nothing
                else "No data for this ablation yet.")
     lead_ko = ("이 결과 폴더에서는 아직 측정할 수 있는 것이 없다." if nothing
-               else "이 ablation에는 아직 데이터가 없다.")
+               else "이 절제 실험에는 아직 데이터가 없다.")
     pending_en, pending_ko = _pending_sentence(ablations)
     en = (f"<p><strong>{lead_en}</strong> The results folder holds no {esc(need.en)}. To produce them, "
           f"run <code>{esc(need.command)}</code>, then {esc(GRID)} for the same datasets and models."
@@ -337,7 +337,7 @@ def missing_summary_html(ablations: Ablations) -> str:
     else:
         en = ("No data yet for: " + ", ".join(ABLATION_TITLES[n][0].lower() for n in missing)
               + ". Their findings are not quoted here; each chapter says which runs would produce them.")
-        ko = ("아직 데이터가 없는 ablation: " + ", ".join(ABLATION_TITLES[n][1] for n in missing)
+        ko = ("아직 데이터가 없는 절제 실험: " + ", ".join(ABLATION_TITLES[n][1] for n in missing)
               + ". 그 결과는 여기에 인용하지 않으며, 각 장에 어떤 실행이 필요한지 적혀 있다.")
     return (f'<div class="admonition note pifi-no-data" data-ablation="summary">'
             f"{bilingual(f'<p>{html.escape(en + pending_en)}</p>', f'<p>{html.escape(ko + pending_ko)}</p>')}"

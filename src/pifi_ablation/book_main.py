@@ -67,7 +67,7 @@ def notice_html(ablations: Ablations) -> str:
           "package writes in upstream's file formats and reads with the same code as a results folder. "
           "It is independent of the ablations' demonstration data (the seed notebook's generators, whose "
           "numbers the ablation chapters show unchanged), and it supports no claim about the method.</p>")
-    ko = ("<strong>시연 데이터이며 측정값이 아닙니다.</strong>",
+    ko = ("<strong>시연 데이터이며 측정값이 아니다.</strong>",
           "<p>이 페이지의 레이어별 데이터(그리드와 선택 로그)는 이 패키지가 upstream의 파일 형식으로 "
           "생성하고 결과 폴더와 같은 코드로 읽는 시뮬레이션이다. 절제 실험(ablation)의 시연 데이터(초기 "
           "노트북의 생성기이며, 절제 실험 장들은 그 수치를 그대로 보여 준다)와는 별개이며, 방법에 대한 "
@@ -172,7 +172,7 @@ def table_html(ablations: Ablations, name: str) -> str:
     p = ablations.provenance
     source_en = ("Illustrative simulation (demo data), not measurements." if p.is_demo
                  else html.escape(p.label()) + ".")
-    source_ko = ("예시용 시뮬레이션(시연 데이터)이며 측정값이 아닙니다." if p.is_demo
+    source_ko = ("예시용 시뮬레이션(시연 데이터)이며 측정값이 아니다." if p.is_demo
                  else f"측정 데이터: {html.escape(p.location or '')}, 파일 {len(p.files)}개, 내용 해시 "
                       f"{p.short_hash}.")
     number = book.BOOK_TABLES.index(name) + 1
