@@ -58,11 +58,15 @@ def test_the_page_gets_the_data_once(demo):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book" / "_ext"))
     from figure_data import with_data
 
+    from pifi_ablation.book import BOOK_TABLES
+
     page = ('<figure class="align-default" id="fig-model-size"><img src="x.png" />'
             '<figcaption><p><span class="caption-number">Figure 5 </span></p></figcaption></figure>'
             '<div class="pifi-table-block" id="table-model_size">'
             '<span class="pifi-table-data" data-table="model_size"></span></div>')
     once = with_data(page, demo, "../data")
     assert once.count('class="pifi-figure-data"') == 1 and "Data behind figure 5" in once
-    assert 'href="../data/table_model_size.csv"' in once and "Table 5" in once
+    # tables are numbered in book order, after the main-results and selection-signals chapters'
+    number = BOOK_TABLES.index("model_size") + 1
+    assert 'href="../data/table_model_size.csv"' in once and f"Table {number}" in once
     assert with_data(once, demo, "../data") == once

@@ -36,6 +36,7 @@ def _names():
     layer = [f"{n}.{ext}" for n in LAYER_FIGURE_NAMES for ext in ("pdf", "png")] + [TABLE_FILE]
     data = [f"{DATA_DIR}/{kind}_{n}.csv" for n in FIGURE_NAMES for kind in ("ablation", "table")]
     data += [f"{DATA_DIR}/{n}.csv" for n in (*LAYER_FIGURE_NAMES, "table_main_results")]
+    data += [f"{DATA_DIR}/table_{n}_paired.csv" for n in ("sample_size", "keyword_weight", "lambda_scale")]
     return sorted([*_figure_names(), *tables, MACROS_FILE, MACRO_LIST_FILE, *layer, *data])
 
 

@@ -29,6 +29,7 @@ def with_data(page: str, ablations: Ablations, root: str) -> str:
     """``page`` with the data under each figure and the CSV link under each table; ``root``
     is the data folder relative to the page."""
     from pifi_ablation import data, schema
+    from pifi_ablation.book import BOOK_TABLES
 
     def figure(match: re.Match[str]) -> str:
         name = match.group(1).replace("-", "_")
@@ -41,7 +42,11 @@ def with_data(page: str, ablations: Ablations, root: str) -> str:
 
     def table(match: re.Match[str]) -> str:
         name = match.group(1)
-        number = schema.TABLE_NAMES.index(name) + 1  # as pifi_ablation.book numbers them
+        base = name.removesuffix("_paired")
+        if base not in schema.TABLE_NAMES:  # the main-results chapters' tables carry their own links
+            return ""
+        # numbered as pifi_ablation.book numbers them: book order, a paired table with a "b"
+        number = f"{BOOK_TABLES.index(base) + 1}{'b' if base != name else ''}"
         label = {"en": f"Table {number}", "ko": f"표 {number}"}
         link = data.csv_link_html(f"{root}/{data.table_csv_name(name)}", label)
         return f'<p class="pifi-table-data">{link}</p>'

@@ -17,7 +17,7 @@ import pandas as pd
 
 from pifi_ablation import schema
 from pifi_ablation.ablations import Ablations
-from pifi_ablation.tables import summary_table
+from pifi_ablation.tables import PAIRED_TABLES, paired_table, summary_table
 
 DATA_FOLDER = "data"
 FLOAT_FORMAT = "%.6g"
@@ -43,11 +43,14 @@ def csv_text(frame: pd.DataFrame) -> str:
 
 
 def data_files(ablations: Ablations) -> dict[str, str]:
-    """Every CSV by file name: the figure's rows and the summary table of each ablation."""
+    """Every CSV by file name: the figure's rows and the summary table of each ablation, and each
+    sweep's paired table."""
     files: dict[str, str] = {}
     for name in schema.TABLE_NAMES:
         files[figure_csv_name(name)] = csv_text(figure_rows(ablations, name))
         files[table_csv_name(name)] = csv_text(summary_table(ablations, name).frame)
+    for name in PAIRED_TABLES:  # each sweep's paired comparison with the default, as printed
+        files[table_csv_name(f"{name}_paired")] = csv_text(paired_table(ablations, name).frame)
     return files
 
 

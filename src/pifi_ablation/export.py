@@ -22,7 +22,7 @@ from pifi_ablation.ablations import Ablations
 from pifi_ablation.figures import EXPORTED_FIGURES, FIGURE_NAMES, make_figure
 from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
 from pifi_ablation.findings import findings
-from pifi_ablation.tables import paired_table, summary_table
+from pifi_ablation.tables import PAIRED_TABLES, paired_table, summary_table
 
 MACROS_FILE = "findings_macros.tex"
 MACRO_LIST_FILE = "findings_list.tex"
@@ -91,9 +91,6 @@ def export_figures(ablations: Ablations, out_dir: Path | str,
 
 def table_path(out_dir: Path, name: str) -> Path:
     return out_dir / f"table_{name}.tex"
-
-
-PAIRED_TABLES: tuple[str, ...] = ("sample_size", "keyword_weight", "lambda_scale")
 
 
 def paired_table_path(out_dir: Path, name: str) -> Path:

@@ -251,6 +251,10 @@ def _paired_cells(c: paired.Comparison, note: str) -> dict[str, str]:
     }
 
 
+# The sweeps, each with a paired comparison with its default (verdicts.SWEEPS, in their order).
+PAIRED_TABLES: tuple[str, ...] = ("sample_size", "keyword_weight", "lambda_scale")
+
+
 def paired_table(ablations: Ablations, name: str) -> SummaryTable:
     """The chapter's "Paired comparison with the default" table of sweep ``name``.
 
