@@ -29,7 +29,7 @@ def test_demo_notice_names_the_per_layer_simulation(pages, chapter):
     en, ko = notice.find("div", class_="lang-en").get_text(), notice.find("div", class_="lang-ko").get_text()
     assert "not measurements" in en and "a simulation that this package writes in upstream's" in en
     assert "independent of the ablations' demonstration data" in en
-    assert "측정값이 아닙니다" in ko and "시뮬레이션" in ko and "별개" in ko
+    assert "측정값이 아니다" in ko and "시뮬레이션" in ko and "별개" in ko
 
 
 def test_figures_come_first_described_and_stacked_for_phones(html_dir, pages):

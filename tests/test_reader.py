@@ -258,7 +258,8 @@ def test_the_data_behind_the_figure_and_the_table_is_on_the_page(browser, server
     assert [row[0] for row in shown] == parsed.iloc[:, 0].astype(str).tolist()
     assert region.locator("caption").inner_text().strip() == f"Data behind figure {number}"
 
-    table_link = page.locator("p.pifi-table-data a.pifi-data-link")
+    # the chapter table (a sweep's paired table follows, with a link of its own)
+    table_link = page.locator("p.pifi-table-data a.pifi-data-link").first
     table_csv = pd.read_csv(io.StringIO(page.request.get(table_link.evaluate("a => a.href")).text()),
                             dtype=str, keep_default_na=False)
     cells = page.locator(".pifi-table-block .lang-en table.pifi-table").first.evaluate(

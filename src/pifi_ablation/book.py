@@ -173,10 +173,19 @@ def figure_png(fig: Figure, dpi: int = SCREEN_DPI) -> bytes:
 
     from pifi_ablation import style
 
+    from PIL import Image
+
     buffer = io.BytesIO()
     with style.paper_style():
         fig.savefig(buffer, format="png", dpi=dpi, **style.SAVE_OPTIONS["png"])
-    return buffer.getvalue()
+    # A 256-colour palette (median cut, no dithering: the same bytes on every run) keeps the
+    # page light: a third of the RGBA file, with no visible change to flat-coloured plots.
+    # The figures are opaque, so nothing is lost by dropping the alpha channel.
+    image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+    palette = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    palette.save(out, format="png", optimize=True)
+    return out.getvalue()
 
 
 def figure_svg(fig: Figure) -> str:
@@ -278,17 +287,21 @@ ABLATION_TITLES: dict[str, tuple[str, str]] = {
 
 def data_tags(source: str | None = None) -> set[str]:
     """The Sphinx tags of the ablations that have data (``pifi_data_<name>``), and
-    ``pifi_data_any`` when one has: prose quoting an ablation's numbers is shown only under its
-    tag.  Unusable input sets every tag (the pages' cells then report it)."""
+    ``pifi_data_any`` when one has, ``pifi_data_layers`` when per-layer runs exist: prose quoting
+    an ablation's (or the per-layer chapters') numbers is shown only under its tag.  Unusable
+    input sets every tag (the pages' cells then report it)."""
     from pifi_ablation.errors import ResultsError
     from pifi_ablation.nodata import NEEDS, has_data
 
     try:
         ablations = _load(source or paths.default_source())
     except ResultsError:
-        return {f"pifi_data_{name}" for name in NEEDS} | {"pifi_data_any"}
+        return {f"pifi_data_{name}" for name in NEEDS} | {"pifi_data_any", "pifi_data_layers"}
     tags = {f"pifi_data_{name}" for name in NEEDS if has_data(ablations, name)}
-    return tags | {"pifi_data_any"} if tags else tags
+    tags = tags | {"pifi_data_any"} if tags else tags
+    if ablations.layers:  # the main-results and selection-signals chapters' per-layer runs
+        tags.add("pifi_data_layers")
+    return tags
 
 
 def _pending_sentence(ablations: Ablations) -> tuple[str, str]:
