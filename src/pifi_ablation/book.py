@@ -171,9 +171,9 @@ def figure_png(fig: Figure, dpi: int = SCREEN_DPI) -> bytes:
     """The figure as PNG bytes for the page: drawn at print size, at screen resolution."""
     import io
 
-    from pifi_ablation import style
-
     from PIL import Image
+
+    from pifi_ablation import style
 
     buffer = io.BytesIO()
     with style.paper_style():
