@@ -298,6 +298,22 @@ def test_no_markup_is_left_unrendered(pages, chapter):
     assert "**" not in _article(pages[chapter]).get_text()
 
 
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_p_values_are_stated_with_their_relation(pages, chapter):
+    """A p below 0.001 reads "p < 0.001", never "p = < 0.001"."""
+    text = " ".join(_article(pages[chapter]).get_text().split())
+    assert not re.search(r"p\s*=\s*[<>]", text)
+
+
+def test_a_small_p_is_glued_with_its_relation():
+    from pifi_ablation.book import stated_p
+    found = findings(pifi_ablation.load("demo"))
+    found["main_auto_vs_last_diff_p"] = Finding("main_auto_vs_last_diff_p", 1e-6, "p", "")
+    tiny = glue_texts(found, demo=True)
+    assert tiny["main_auto_vs_last_diff_p_stated"] == "p < 0.001"
+    assert stated_p(Finding("x_p", 0.5, "p", "")) == "p = 0.500"
+
+
 @pytest.mark.parametrize("name", ["sample_size", "keyword_weight", "lambda_scale"])
 def test_sweep_chapters_have_a_bilingual_paired_table(pages, demo, name):
     number = BOOK_TABLES.index(name) + 1  # numbered in book order; the paired table takes a "b"

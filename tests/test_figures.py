@@ -12,6 +12,7 @@ from matplotlib.patches import Rectangle
 
 import pifi_ablation
 from pifi_ablation import figures, style
+from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
 from results_factory import write_results
 
 PANEL_TITLES = {
@@ -171,7 +172,7 @@ def _panel_boxes(ax, renderer) -> list:
 
 @pytest.mark.parametrize("phone", [False, True], ids=["paper", "phone"])
 @pytest.mark.parametrize("source", ["demo", "measured"])
-@pytest.mark.parametrize("name", figures.FIGURE_NAMES)
+@pytest.mark.parametrize("name", [*figures.EXPORTED_FIGURES, *LAYER_FIGURE_NAMES])
 def test_layout_keeps_every_text_on_the_page_and_apart(request, source, name, phone):
     """Each panel's frame and texts, the legend and the source stamp lie inside the
     figure, and no two of them (from different panels) overlap; in both layouts."""

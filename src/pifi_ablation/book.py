@@ -357,6 +357,17 @@ def missing_summary_html(ablations: Ablations) -> str:
             "</div>")
 
 
+def stated_p(finding: Finding) -> str:
+    """A p-value finding as prose states it, with its relation.
+
+    >>> from pifi_ablation.findings import Finding
+    >>> stated_p(Finding("x_p", 0.0123, "p", "")), stated_p(Finding("x_p", 1e-5, "p", ""))
+    ('p = 0.012', 'p < 0.001')
+    """
+    text = finding.text
+    return f"p {text}" if text.startswith(("<", ">")) else f"p = {text}"
+
+
 def glue_texts(found: dict[str, Finding], demo: bool) -> dict[str, str]:
     """Every glue key and the text it pastes: ``key``, and where defined ``key_ci``, ``key_n``;
     and the sentences whose wording depends on the data (see :func:`phrases`)."""
@@ -369,6 +380,8 @@ def glue_texts(found: dict[str, Finding], demo: bool) -> dict[str, str]:
             texts[f"{key}_n"] = str(finding.n)
         if finding.ko is not None:
             texts[f"{key}_ko"] = finding.ko
+        if finding.fmt == "p":  # "p = 0.012", "p < 0.001": the relation goes with the value
+            texts[f"{key}_stated"] = stated_p(finding)
     texts.update(phrases(found, demo))
     return texts
 

@@ -73,6 +73,7 @@ _BAND_PT = 5.0
 # Where a panel's texts usually reach beyond its frame (inches: left, right,
 # bottom, top), to give the panels nearly their final size before measuring.
 _TYPICAL_REACH_IN = (0.45, 0.1, 0.45, 0.25)
+_MAX_PLACINGS = 6
 
 
 def _lay_out(fig: Figure, legend: Legend | None, note: Text | None) -> None:
@@ -94,11 +95,17 @@ def _lay_out(fig: Figure, legend: Legend | None, note: Text | None) -> None:
     bottom_band = edge + (note.get_window_extent(renderer).height + _BAND_PT * fig.dpi / 72
                           if note else 0.0)
     guess = tuple(inches * fig.dpi for inches in _TYPICAL_REACH_IN)
-    _place(fig, [guess] * len(axes), top_band, bottom_band)
-    for _ in range(3):
+    reach = [guess] * len(axes)
+    _place(fig, reach, top_band, bottom_band)
+    for _ in range(_MAX_PLACINGS):
+        # Panel titles wider than their panels reach further out as the panels narrow, so
+        # the texts are measured again until neither the ticks nor the reach changes.
         ticks = [_tick_locations(ax) for ax in axes]
-        _place(fig, [_overhang(ax, renderer) for ax in axes], top_band, bottom_band)
-        if [_tick_locations(ax) for ax in axes] == ticks:
+        before, reach = reach, [_overhang(ax, renderer) for ax in axes]
+        _place(fig, reach, top_band, bottom_band)
+        settled = all(abs(x - y) < 0.5 for old, new in zip(before, reach, strict=True)
+                      for x, y in zip(old, new, strict=True))
+        if settled and [_tick_locations(ax) for ax in axes] == ticks:
             break
     for ax in axes:
         _thin_tick_labels(ax.xaxis, renderer)

@@ -113,7 +113,7 @@ def main_results_figure(layers: Layers, *, stamp: str | None = None) -> Figure:
             d.set_xlim(0, 1.03)
             d.xaxis.set_major_locator(FixedLocator([0.0, 0.5, 1.0]))
             d.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
-            d.set_xlabel("Depth (0 = first, 1 = last)")
+            d.set_xlabel("Depth (1 = last layer)")
             d.set_ylabel("Best layers")
             d.grid(axis="x", visible=False)
         a.set_title("(a) Last layer is best")
