@@ -12,6 +12,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -73,7 +74,29 @@ _BAND_PT = 5.0
 # Where a panel's texts usually reach beyond its frame (inches: left, right,
 # bottom, top), to give the panels nearly their final size before measuring.
 _TYPICAL_REACH_IN = (0.45, 0.1, 0.45, 0.25)
-_MAX_PLACINGS = 6
+_MAX_MEASURES = 3
+
+
+@dataclass(frozen=True)
+class _Reach:
+    """How far (pixels) a panel's texts reach beyond its frame, as a function of its width.
+
+    ``fixed`` (left, right, bottom, top) is what does not move with the width: tick labels,
+    the y label, notes.  ``spans`` are the texts anchored to a fraction of the width (the
+    titles and the x label): (anchor as a fraction of the width, offset of the text's left
+    edge from the anchor, its width); a title wider than a narrow panel reaches out further
+    the narrower the panel gets.
+    """
+
+    fixed: tuple[float, float, float, float]
+    spans: tuple[tuple[float, float, float], ...] = ()
+
+    def at(self, width: float) -> tuple[float, float, float, float]:
+        left, right, bottom, top = self.fixed
+        for anchor, offset, extent in self.spans:
+            x0 = anchor * width + offset
+            left, right = max(left, -x0), max(right, x0 + extent - width)
+        return left, right, bottom, top
 
 
 def _lay_out(fig: Figure, legend: Legend | None, note: Text | None) -> None:
@@ -84,8 +107,9 @@ def _lay_out(fig: Figure, legend: Legend | None, note: Text | None) -> None:
     adds height instead of squashing the panels.  This is one measurement of the
     panels' texts where matplotlib's constrained layout takes two (and solves a
     general grid): the panels are first given their final height, so their
-    ticks, and so their texts' sizes, already are what they will be; if placing
-    them changes a tick anyway, the texts are measured again.
+    ticks, and so their texts' sizes, already are what they will be; the texts
+    whose reach depends on the panels' width are modelled (:class:`_Reach`), and
+    if placing the panels changes a tick anyway, the texts are measured again.
     """
     renderer = fig.canvas.get_renderer()
     axes = fig.axes
@@ -94,18 +118,12 @@ def _lay_out(fig: Figure, legend: Legend | None, note: Text | None) -> None:
                        if legend else 0.0)
     bottom_band = edge + (note.get_window_extent(renderer).height + _BAND_PT * fig.dpi / 72
                           if note else 0.0)
-    guess = tuple(inches * fig.dpi for inches in _TYPICAL_REACH_IN)
-    reach = [guess] * len(axes)
-    _place(fig, reach, top_band, bottom_band)
-    for _ in range(_MAX_PLACINGS):
-        # Panel titles wider than their panels reach further out as the panels narrow, so
-        # the texts are measured again until neither the ticks nor the reach changes.
+    guess = _Reach(tuple(inches * fig.dpi for inches in _TYPICAL_REACH_IN))
+    _place(fig, [guess] * len(axes), top_band, bottom_band)
+    for _ in range(_MAX_MEASURES):
         ticks = [_tick_locations(ax) for ax in axes]
-        before, reach = reach, [_overhang(ax, renderer) for ax in axes]
-        _place(fig, reach, top_band, bottom_band)
-        settled = all(abs(x - y) < 0.5 for old, new in zip(before, reach, strict=True)
-                      for x, y in zip(old, new, strict=True))
-        if settled and [_tick_locations(ax) for ax in axes] == ticks:
+        _place(fig, [_overhang(ax, renderer) for ax in axes], top_band, bottom_band)
+        if [_tick_locations(ax) for ax in axes] == ticks:
             break
     for ax in axes:
         _thin_tick_labels(ax.xaxis, renderer)
@@ -138,52 +156,98 @@ def _thin_tick_labels(axis, renderer) -> None:
         axis.set_ticks(locations, texts)
 
 
-def _overhang(ax: Axes, renderer) -> tuple[float, float, float, float]:
-    """How far (pixels) the panel's texts reach beyond its frame: left, right, bottom, top."""
-    frame = ax.get_window_extent(renderer)
-    reach = ax.get_tightbbox(renderer)
-    return (max(frame.x0 - reach.x0, 0.0), max(reach.x1 - frame.x1, 0.0),
-            max(frame.y0 - reach.y0, 0.0), max(reach.y1 - frame.y1, 0.0))
+def _anchored_texts(ax: Axes) -> list[tuple[Text, float]]:
+    """The panel's visible texts placed at a fraction of its width: titles, the x label."""
+    texts = [(ax.title, 0.5), (ax._left_title, 0.0), (ax._right_title, 1.0)]
+    if ax.axison and ax.xaxis.get_visible():
+        texts.append((ax.xaxis.label, ax.xaxis.label.get_position()[0]))
+    return [(text, anchor) for text, anchor in texts if text.get_visible() and text.get_text()]
+
+
+def _overhang(ax: Axes, renderer) -> _Reach:
+    """How far the panel's texts reach beyond its frame (see :class:`_Reach`)."""
+    anchored = _anchored_texts(ax)
+    for text, _ in anchored:
+        text.set_visible(False)
+    try:
+        frame = ax.get_window_extent(renderer)
+        reach = ax.get_tightbbox(renderer)  # places the hidden titles and label, too
+    finally:
+        for text, _ in anchored:
+            text.set_visible(True)
+    left, right = max(frame.x0 - reach.x0, 0.0), max(reach.x1 - frame.x1, 0.0)
+    bottom, top = max(frame.y0 - reach.y0, 0.0), max(reach.y1 - frame.y1, 0.0)
+    spans = []
+    for text, anchor in anchored:
+        box = text.get_window_extent(renderer)
+        spans.append((anchor, box.x0 - (frame.x0 + anchor * frame.width), box.width))
+        bottom, top = max(bottom, frame.y0 - box.y0), max(top, box.y1 - frame.y1)
+    return _Reach((left, right, bottom, top), tuple(spans))
 
 
 def _tick_locations(ax: Axes) -> tuple[tuple[float, ...], tuple[float, ...]]:
     return tuple(ax.xaxis.get_majorticklocs()), tuple(ax.yaxis.get_majorticklocs())
 
 
-def _place(fig: Figure, reach: list[tuple[float, float, float, float]], top_band: float,
-           bottom_band: float) -> None:
+def _widest(fits: Callable[[float], bool], limit: float) -> float:
+    """The largest panel width in [0, ``limit``] for which ``fits`` holds (bisection: the
+    room a layout needs grows with its panels' width, since a text can reach out at most as
+    much as the panel narrows)."""
+    low, high = 0.0, limit
+    if fits(high):
+        return high
+    for _ in range(40):
+        mid = (low + high) / 2
+        low, high = (mid, high) if fits(mid) else (low, mid)
+    return low
+
+
+def _place(fig: Figure, reach: list[_Reach], top_band: float, bottom_band: float) -> None:
     """Size the figure and position the panels for texts reaching ``reach`` beyond them."""
     if _PHONE.get():
         _place_stacked(fig, reach, top_band, bottom_band)
         return
     dpi = fig.dpi
     panel = style.PANEL_HEIGHT_IN * dpi
-    bottom = bottom_band + max(r[2] for r in reach)
-    top = top_band + max(r[3] for r in reach)
-    fig.set_figheight((bottom + panel + top) / dpi, forward=False)
-    width_px, height_px = fig.bbox.width, fig.bbox.height
+    width_px = fig.bbox.width
     edge, gap = _EDGE_PT * dpi / 72, _GAP_PT * dpi / 72
-    gaps = [reach[i][1] + gap + reach[i + 1][0] for i in range(len(reach) - 1)]
-    left = edge + reach[0][0]
-    width = (width_px - left - edge - reach[-1][1] - sum(gaps)) / len(reach)
-    for ax, after in zip(fig.axes, [*gaps, 0.0], strict=True):
+
+    def needed(width: float) -> float:
+        at = [r.at(width) for r in reach]
+        return 2 * edge + len(at) * width + sum(a[0] + a[1] for a in at) + gap * (len(at) - 1)
+
+    width = _widest(lambda w: needed(w) <= width_px, width_px / len(reach))
+    at = [r.at(width) for r in reach]
+    bottom = bottom_band + max(a[2] for a in at)
+    top = top_band + max(a[3] for a in at)
+    fig.set_figheight((bottom + panel + top) / dpi, forward=False)
+    height_px = fig.bbox.height
+    left = edge + at[0][0]
+    for i, ax in enumerate(fig.axes):
         ax.set_position((left / width_px, bottom / height_px, width / width_px, panel / height_px))
-        left += width + after
+        if i + 1 < len(at):
+            left += width + at[i][1] + gap + at[i + 1][0]
 
 
-def _place_stacked(fig: Figure, reach: list[tuple[float, float, float, float]], top_band: float,
-                   bottom_band: float) -> None:
+def _place_stacked(fig: Figure, reach: list[_Reach], top_band: float, bottom_band: float) -> None:
     """The phone layout: panels one under another, each the figure's width less its texts."""
     dpi = fig.dpi
     panel = style.PHONE_PANEL_HEIGHT_IN * dpi
     edge, gap = _EDGE_PT * dpi / 72, _GAP_PT * dpi / 72
-    gaps = [reach[i][2] + gap + reach[i + 1][3] for i in range(len(reach) - 1)]
-    top = top_band + reach[0][3]
-    bottom = bottom_band + reach[-1][2]
-    fig.set_figheight((top + len(reach) * panel + sum(gaps) + bottom) / dpi, forward=False)
-    width_px, height_px = fig.bbox.width, fig.bbox.height
-    left = edge + max(r[0] for r in reach)
-    width = width_px - left - edge - max(r[1] for r in reach)
+    width_px = fig.bbox.width
+
+    def needed(width: float) -> float:
+        at = [r.at(width) for r in reach]
+        return 2 * edge + width + max(a[0] for a in at) + max(a[1] for a in at)
+
+    width = _widest(lambda w: needed(w) <= width_px, width_px)
+    at = [r.at(width) for r in reach]
+    gaps = [at[i][2] + gap + at[i + 1][3] for i in range(len(at) - 1)]
+    top = top_band + at[0][3]
+    bottom = bottom_band + at[-1][2]
+    fig.set_figheight((top + len(at) * panel + sum(gaps) + bottom) / dpi, forward=False)
+    height_px = fig.bbox.height
+    left = edge + max(a[0] for a in at)
     y = height_px - top
     for ax, after in zip(fig.axes, [*gaps, 0.0], strict=True):
         y -= panel
