@@ -89,6 +89,23 @@ def test_a_chapter_without_data_says_what_is_missing_and_how_to_produce_it(built
         assert article.find("figure") is not None
 
 
+def test_no_heading_stands_over_an_empty_section(built):
+    """A section whose content the data cannot give (a chapter's findings without data) says so
+    in both languages instead of showing a heading over nothing."""
+    _, has_data, pages = built
+    for chapter, soup in pages.items():
+        for section in _article(soup).find_all("section"):
+            content = [c for c in section.children if getattr(c, "name", None) is not None
+                       and not re.fullmatch(r"h[1-6]", c.name)]
+            assert content, (chapter, section.get("id"))
+    for name in ABLATIONS:
+        findings = next(s for s in _article(pages[name]).find_all("section")
+                        if s.find("h2") and "Findings" in s.find("h2").get_text())
+        en = findings.find("div", class_="lang-en").get_text()
+        ko = findings.find("div", class_="lang-ko").get_text()
+        assert ("No findings yet" in en) == ("아직 주요 관찰이 없다" in ko) == (name not in has_data), name
+
+
 def test_a_chapter_with_data_quotes_its_findings(built):
     _, has_data, pages = built
     for name in has_data:
