@@ -91,39 +91,43 @@ class LogCheck:
                low_open: bool = False, nullable: bool = False) -> float | None:
         """A finite number in range; None when absent, null (if allowed) or bad."""
         v = self.data.get(key)
-        bounds = ("a finite number" + (f" > {low:g}" if low is not None and low_open else "")
-                  + (f" >= {low:g}" if low is not None and not low_open and high is None else "")
-                  + (f" in [{low:g}, {high:g}]" if low is not None and high is not None else "")
-                  + (" or null" if nullable else ""))
         if v is None:
             if key in self.data and not nullable:
-                self.fail(key, "is null", bounds)
+                self.fail(key, "is null", self._bounds(low, high, low_open, nullable))
             return None
         if not is_number(v):
-            self.fail(key, f"got {show(v)}", bounds)
+            self.fail(key, f"got {show(v)}", self._bounds(low, high, low_open, nullable))
             return None
         if not math.isfinite(v):
-            self.fail(key, f"got {v} (NaN or infinite)", bounds)
+            self.fail(key, f"got {v} (NaN or infinite)", self._bounds(low, high, low_open, nullable))
             return None
         if (low is not None and (v <= low if low_open else v < low)) or (high is not None and v > high):
-            self.fail(key, f"{v:g} is out of range", bounds)
+            self.fail(key, f"{v:g} is out of range", self._bounds(low, high, low_open, nullable))
             return None
         return float(v)
 
+    @staticmethod
+    def _bounds(low: float | None, high: float | None, low_open: bool, nullable: bool) -> str:
+        # Written only for a message: every log's every number goes through number().
+        return ("a finite number" + (f" > {low:g}" if low is not None and low_open else "")
+                + (f" >= {low:g}" if low is not None and not low_open and high is None else "")
+                + (f" in [{low:g}, {high:g}]" if low is not None and high is not None else "")
+                + (" or null" if nullable else ""))
+
     def string(self, key: str, allowed: Sequence[str] | None = None, required: bool = True) -> str | None:
+        v = self.data.get(key)
+        if type(v) is str and (allowed is None or v in allowed):
+            return v  # the common case, before any message is written
         expected = f"one of {', '.join(allowed)}" if allowed else "a string"
         if key not in self.data:
             if required:
                 self.fail(key, "missing", expected)
             return None
-        v = self.data[key]
         if not isinstance(v, str):
             self.fail(key, f"got {show(v)}", expected)
             return None
-        if allowed is not None and v not in allowed:
-            self.fail(key, f"got {v!r}", expected)
-            return None
-        return v
+        self.fail(key, f"got {v!r}", expected)
+        return None
 
     def array(self, key: str, value: Any, ndim: int, low: float | None, high: float | None,
               what: str) -> np.ndarray | None:
@@ -138,6 +142,9 @@ class LogCheck:
             self.fail(key, f"has {bad}", what)
             return None
         arr = arr.astype(float, copy=False)
+        if arr.size and (low is None or arr.min() >= low) and (high is None or arr.max() <= high) \
+                and math.isfinite(arr.sum()):
+            return arr  # the common case, checked in two passes (NaN fails every comparison)
         if not np.isfinite(arr).all():
             self.fail(key, "holds NaN or infinite values", what)
             return None

@@ -161,10 +161,11 @@ def derive(reading: Reading) -> None:
             for weight in weights_grid:
                 chosen = reselect(kw[defaults], corr[defaults], weight)
                 rec, gained = _recovery(acc, chosen)[:2]
-                for j, i in enumerate(defaults):
-                    _append(cols["keyword_weight"], {"task": task, "model": model, "seed": runs[i].seed},
-                            keyword_weight=weight, recovery_rate=rec[j], basis=RESELECTION,
-                            auto_last_gap=gained[j])
+                # A column at a time: these rows are most of the table (every weight of the grid
+                # for every default run).
+                _extend(cols["keyword_weight"], len(defaults), task=task, model=model,
+                        seed=[runs[i].seed for i in defaults], keyword_weight=weight,
+                        recovery_rate=rec.tolist(), basis=RESELECTION, auto_last_gap=gained.tolist())
     reading.warnings.extend(flat.lines() + no_effect.lines() + no_time.lines()
                             + reselection_mismatch.lines() + unshown.lines())
     reading.tables = {name: _frame(name, c) for name, c in cols.items()}
@@ -188,6 +189,12 @@ def derive(reading: Reading) -> None:
 def _append(columns: dict[str, list], row: dict[str, Any], **values: Any) -> None:
     for k, v in {**row, **values}.items():
         columns[k].append(v)
+
+
+def _extend(columns: dict[str, list], n: int, **values: Any) -> None:
+    """Append ``n`` rows: a list gives each row's value, anything else is every row's."""
+    for k, v in values.items():
+        columns[k].extend(v if isinstance(v, list) else [v] * n)
 
 
 _COLUMNS: dict[str, tuple[str, ...]] = {

@@ -279,14 +279,13 @@ def _probe(c: LogCheck, probe: Any, n: int | None) -> np.ndarray | None:
     if not set(map(type, probe)) <= _NUMBER_TYPES | {type(None)}:
         c.fail("per_layer_probe_acc", "has non-numeric values", what)
         return None
-    arr = np.array(probe, dtype=float)  # null -> NaN
-    if n is not None and arr.size != n:
-        c.fail("per_layer_probe_acc", f"has {arr.size} values", what)
+    if n is not None and len(probe) != n:
+        c.fail("per_layer_probe_acc", f"has {len(probe)} values", what)
         return None
-    kept = arr[~np.isnan(arr)]
-    if not np.isfinite(kept).all() or (kept < 0).any() or (kept > 1).any():
+    # NaN and infinities fail the comparison; null is a layer not probed (NaN in the array)
+    if not all(0.0 <= v <= 1.0 for v in probe if v is not None):
         c.fail("per_layer_probe_acc", "holds values that are not accuracies", what)
-    return arr
+    return np.array(probe, dtype=float)  # null -> NaN
 
 
 def _head_effects(c: LogCheck, effects: Any, n: int | None, model: str | None,
@@ -368,10 +367,13 @@ def _signals(c: LogCheck, obj: dict[str, Any], n: int | None) -> tuple[np.ndarra
                        "an object with an integer layer and numbers keyword_signal, corr_signal")
                 break
         return empty, empty
-    kw_a, corr_a = np.array(kw, dtype=float), np.array(corr, dtype=float)
-    if not (np.isfinite(kw_a).all() and np.isfinite(corr_a).all()):
+    # In Python, not numpy: for a few dozen values a reduction's call costs more than the loop.
+    if not (all(map(math.isfinite, kw)) and all(map(math.isfinite, corr))):
         c.fail(key, "holds NaN or infinite signals", "finite keyword_signal and corr_signal")
         return empty, empty
+    kw_a, corr_a = np.array(kw, dtype=float), np.array(corr, dtype=float)
+    if layers == list(range(len(layers))):  # as upstream writes them: every layer, in order
+        return kw_a, corr_a
     order = np.argsort(layers, kind="stable")
     sorted_layers = np.asarray(layers)[order]
     repeated = sorted(set(sorted_layers[1:][sorted_layers[1:] == sorted_layers[:-1]].tolist()))
