@@ -59,6 +59,8 @@ def _blocks(soup: BeautifulSoup, lang: str) -> list[Tag]:
 
 def _source_blocks(chapter: str, lang: str) -> list[str]:
     text = (ROOT / "book" / f"{chapter}.md").read_text(encoding="utf-8")
+    # What a page says where its data are missing: never shown in the demo, which has them all.
+    text = re.sub(r"^:::::\{only\} not [^\n]*\n.*?^:::::$", "", text, flags=re.S | re.M)
     return re.findall(rf"^::::\{{{lang}\}}\n(.*?)^::::$", text, flags=re.S | re.M)
 
 

@@ -121,6 +121,8 @@ def test_glued_numbers_come_from_the_measured_data(folder, pages):
     expected = glue_texts(findings(pifi_ablation.load(folder.root)), demo=False)
     for chapter in CHAPTERS:
         source = (ROOT / "book" / f"{chapter}.md").read_text(encoding="utf-8")
+        # what a page says where its data are missing: not shown, this folder has data for all
+        source = re.sub(r"^:::::\{only\} not [^\n]*\n.*?^:::::$", "", source, flags=re.S | re.M)
         blocks = re.findall(r"^::::\{en\}\n(.*?)^::::$", source, flags=re.S | re.M)
         rendered = [d for d in _article(pages[chapter]).find_all("div", class_="lang-en")
                     if "container" in d.get("class", [])]
