@@ -274,6 +274,30 @@ class Page:
 
         fig = self.figure(name)
         glue(f"fig_{name}", FigureImages(figure_png(fig), figure_svg(fig)), display=False)
+        save_phone_layout(self.ablations, name)
+
+
+# Where a build collects the figures' phone layouts (set by book/_ext/reading.py).
+PHONE_DIR_ENV = "PIFI_ABLATION_PHONE_DIR"
+
+
+def save_phone_layout(ablations: Ablations, name: str) -> None:
+    """Draw figure ``name``'s phone layout into ``$PIFI_ABLATION_PHONE_DIR`` as ``{name}.png``,
+    while the page's kernel has the data and matplotlib loaded (the build then serves it,
+    ``book/_ext/reading.py``, instead of drawing it again after the build, in one process).
+    Nothing happens outside a build that set the variable."""
+    import os
+    from pathlib import Path
+
+    from pifi_ablation.figures import make_figure
+
+    folder = os.environ.get(PHONE_DIR_ENV)
+    if not folder:
+        return
+    path = Path(folder) / f"{name}.png"
+    partial = path.with_name(f".{name}.{os.getpid()}.png")  # complete or absent, never half written
+    partial.write_bytes(figure_png(make_figure(ablations, name, phone=True)))
+    partial.replace(path)
 
 
 ABLATION_TITLES: dict[str, tuple[str, str]] = {
