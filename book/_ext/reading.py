@@ -79,11 +79,11 @@ def _collect_phone_layouts(app: Sphinx) -> None:
     """Name the folder where the pages' kernels (started after this) save the phone layouts."""
     import os
 
-    from pifi_ablation.book import PHONE_DIR_ENV
-
     folder = _phone_dir(app)
     folder.mkdir(parents=True, exist_ok=True)
-    os.environ[PHONE_DIR_ENV] = str(folder)
+    # pifi_ablation.book.PHONE_DIR_ENV, named here so that a rebuild with nothing to execute
+    # does not import the package (and pandas) for it
+    os.environ["PIFI_ABLATION_PHONE_DIR"] = str(folder)
 
 
 def _phone_images(outdir: Path, drawn: Path) -> dict[str, str]:
