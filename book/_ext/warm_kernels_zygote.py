@@ -31,6 +31,7 @@ def _preload() -> None:
         from pifi_ablation import book, book_main, figures, paths  # noqa: F401
 
         book._load(paths.default_source())  # the pages' cache of the loaded data
+        book._findings(paths.default_source())  # and of the findings every page glues
 
 
 def _kernel(request: dict, listener: socket.socket, clients: dict) -> None:

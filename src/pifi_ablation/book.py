@@ -228,6 +228,13 @@ def _load(source: str) -> Ablations:
     return load(source)
 
 
+@cache
+def _findings(source: str) -> dict[str, Finding]:
+    """The findings of ``source``, computed once per process: in a build, once by the process
+    every page's kernel is forked from (``book/_ext/warm_kernels.py``).  Pages only read them."""
+    return findings(_load(source))
+
+
 @dataclass
 class Page:
     """A chapter's handle on the data: the tables, the findings, figures and tables to show."""
@@ -519,8 +526,9 @@ def setup_page(source: str | None = None) -> Page:
     """Load the data (``$PIFI_ABLATION_SOURCE`` or demo), glue every finding, show the notice."""
     from IPython.display import display
 
-    ablations = _load(source or paths.default_source())
-    page = Page(ablations, findings(ablations))
+    source = source or paths.default_source()
+    ablations = _load(source)
+    page = Page(ablations, dict(_findings(source)))
     glue_findings(page.found, ablations.provenance.is_demo)
     glue_phrases(page.found)
     glue_source(ablations.provenance)
