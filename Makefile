@@ -65,8 +65,19 @@ serve: setup
 export: setup
 	$(BIN)/python -m pifi_ablation export
 
+# The whole suite on TEST_WORKERS processes (pytest-xdist); each file runs in one worker, so a
+# file's module fixtures (its book builds) are made once, and the demo book is built once per
+# run and shared by the workers (tests/conftest.py).
+TEST_WORKERS ?= 2
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadfile
+
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
+
+# For the edit loop: every test except those that build the book (marker `book`).
+.PHONY: test-fast
+test-fast: setup
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not book"
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks scripts book/_ext

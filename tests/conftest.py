@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import subprocess
@@ -21,6 +23,49 @@ from book_build import build_book, failure_report
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_GOLDEN = ROOT / "tests" / "data" / "seed_golden.json"
+# Fixtures that build the book: a test using one must carry the `book` marker (`make test-fast`
+# deselects those, so it never builds the book).
+BOOK_FIXTURES = frozenset({"html_dir", "pdf_dir"})
+
+
+def pytest_collection_modifyitems(config, items):
+    unmarked = [item.nodeid for item in items
+                if BOOK_FIXTURES & set(getattr(item, "fixturenames", ()))
+                and item.get_closest_marker("book") is None]
+    if unmarked:
+        raise pytest.UsageError("tests that build the book must be marked `book`: " + ", ".join(unmarked))
+    # Book builds first (a stable sort keeps each file's order): under pytest-xdist the longest
+    # files then start at once instead of being the last to run.
+    items.sort(key=lambda item: item.get_closest_marker("book") is None)
+
+
+def shared_dir(tmp_path_factory, name: str) -> contextlib.AbstractContextManager[tuple[Path, bool]]:
+    """A folder made once per test run and shared by every pytest-xdist worker.
+
+    Yields ``(folder, ready)`` while holding a lock on it: ``ready`` is False for the first
+    worker (which makes it, then marks it ready by leaving the ``with`` without an error) and
+    True for the others, who wait for the lock and then use it."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # each worker's basetemp is inside the run's
+        base = base.parent
+    folder = base / f"shared-{name}"
+
+    @contextlib.contextmanager
+    def held():
+        with (base / f"shared-{name}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                done = folder / ".made"
+                ready = done.is_file()
+                folder.mkdir(exist_ok=True)
+                yield folder, ready
+                done.touch()
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    return held()
+
+
 @pytest.fixture(scope="session")
 def html_dir(tmp_path_factory) -> Path:
     """The appendix built once per test session from the demo source.
@@ -30,23 +75,26 @@ def html_dir(tmp_path_factory) -> Path:
     ready = os.environ.get("PIFI_TEST_HTML")
     if ready:
         return Path(ready).resolve()
-    out = tmp_path_factory.mktemp("book")
-    result = build_book(ROOT, out)
-    assert result.returncode == 0, failure_report(result)
+    with shared_dir(tmp_path_factory, "book") as (out, ready):  # one build per test run
+        if not ready:
+            result = build_book(ROOT, out)
+            assert result.returncode == 0, failure_report(result)
     return out / "_build" / "html"
 
 
 @pytest.fixture(scope="session")
-def pdf_dir(html_dir) -> Path:
+def pdf_dir(html_dir, tmp_path_factory) -> Path:
     """``appendix-{en,ko}.pdf`` printed once per session, as ``make pdf`` does, from the
     single-page build of the same (demo) book as ``html_dir``."""
     out = html_dir.parent.parent
-    result = build_book(ROOT, out, builder="singlehtml")
-    assert result.returncode == 0, failure_report(result)
-    printed = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_pdf.py"),
-                              str(out / "_build" / "singlehtml"), str(out / "_build" / "pdf")],
-                             capture_output=True, text=True, check=False)
-    assert printed.returncode == 0, printed.stdout + printed.stderr
+    with shared_dir(tmp_path_factory, "pdf") as (_, ready):  # printed once per test run
+        if not ready:
+            result = build_book(ROOT, out, builder="singlehtml")
+            assert result.returncode == 0, failure_report(result)
+            printed = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_pdf.py"),
+                                      str(out / "_build" / "singlehtml"), str(out / "_build" / "pdf")],
+                                     capture_output=True, text=True, check=False)
+            assert printed.returncode == 0, printed.stdout + printed.stderr
     return out / "_build" / "pdf"
 
 

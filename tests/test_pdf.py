@@ -46,7 +46,13 @@ def _reader(pdf_dir: Path, lang: str) -> PdfReader:
 
 
 def _texts(reader: PdfReader) -> list[str]:
-    return [page.extract_text() for page in reader.pages]
+    """Every page's text, extracted once per reader: pypdf takes seconds for a book, and the
+    module's readers (fixture ``pdfs``) are read by a dozen tests."""
+    texts = getattr(reader, "_pifi_texts", None)
+    if texts is None:
+        texts = [page.extract_text() for page in reader.pages]
+        reader._pifi_texts = texts  # type: ignore[attr-defined]
+    return list(texts)
 
 
 def _bookmarks(reader: PdfReader) -> list[tuple[str, int]]:

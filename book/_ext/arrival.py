@@ -203,8 +203,21 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
     if root != "index":  # sphinx-external-toc's redirect (written just before) is replaced
         target = f"{root}.html"
         (outdir / "index.html").write_text(root_page(target, *_titles(app)), encoding="utf-8")
-    (outdir / "favicon.ico").write_bytes(favicon_ico())
+    _write_favicon(app, outdir)
     _lighten_site(outdir)
+
+
+def _write_favicon(app: Sphinx, outdir: Path) -> None:
+    """Draw ``favicon.ico`` when it is missing or this file (which draws it) changed since."""
+    import hashlib
+
+    icon = outdir / "favicon.ico"
+    drawn_by = Path(app.doctreedir) / "pifi_favicon.sha256"
+    source = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    if icon.is_file() and drawn_by.is_file() and drawn_by.read_text(encoding="utf-8") == source:
+        return
+    icon.write_bytes(favicon_ico())
+    drawn_by.write_text(source, encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict[str, object]:

@@ -54,20 +54,33 @@ def with_data(page: str, ablations: Ablations, root: str) -> str:
     return _TABLE_SLOT.sub(table, _FIGURE.sub(figure, page))
 
 
+# When this build started: a page older than that was not written by it, and has its data links
+# from the build that wrote it (so a rebuild that writes nothing loads no data).
+_STARTED: dict[str, float] = {}
+
+
+def _start(app: Sphinx) -> None:
+    import time
+
+    _STARTED["at"] = time.time()
+
+
 def _finish(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.name != "html":
         return
-    from pifi_ablation import paths
-    from pifi_ablation.ablations import load
-    from pifi_ablation.data import DATA_FOLDER, data_files
-
     outdir = Path(app.outdir)
     ablations = None
     for page in sorted(outdir.rglob("*.html")):
+        if page.stat().st_mtime < _STARTED.get("at", 0.0):
+            continue
         text = page.read_text(encoding="utf-8")
         if 'id="fig-' not in text and "pifi-table-data" not in text:
             continue
         if ablations is None:
+            from pifi_ablation import paths
+            from pifi_ablation.ablations import load
+            from pifi_ablation.data import DATA_FOLDER, data_files
+
             ablations = load(paths.default_source())
             folder = outdir / DATA_FOLDER
             folder.mkdir(exist_ok=True)
@@ -80,5 +93,6 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, object]:
+    app.connect("builder-inited", _start)
     app.connect("build-finished", _finish)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

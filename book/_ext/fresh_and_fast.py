@@ -61,9 +61,19 @@ def fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
+def app_fingerprint(app: Sphinx) -> str:
+    """:func:`fingerprint` of the book being built, computed once per build (``data_tags`` reads
+    it too)."""
+    current = getattr(app, "_pifi_ablation_fingerprint", None)
+    if current is None:
+        current = fingerprint(Path(app.srcdir))
+        app._pifi_ablation_fingerprint = current  # type: ignore[attr-defined]
+    return current
+
+
 def _outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
               removed: set[str]) -> list[str]:
-    current = fingerprint(Path(app.srcdir))
+    current = app_fingerprint(app)
     previous = getattr(env, ENV_KEY, None)
     setattr(env, ENV_KEY, current)
     if previous == current:

@@ -13,8 +13,10 @@ A figure's image is described by its English caption (``alt``; the language
 switch puts the Korean caption there in Korean) instead of its file path, and
 is a link to the image at full size.  On a phone the figure is served in its
 phone layout (``make_figure(..., phone=True)``: the panels stacked, drawn for
-that width) through a ``<picture>`` source, drawn here from the same data
-source the pages read.
+that width) through a ``<picture>`` source.  The page's kernel draws it beside the figure
+(``pifi_ablation.book.save_phone_layout``, into a folder of the build named by
+``$PIFI_ABLATION_PHONE_DIR``), where the data and matplotlib are already loaded and the
+pages run on all cores; a phone layout no page drew is drawn here, from the same data source.
 """
 
 from __future__ import annotations
@@ -69,18 +71,40 @@ _CAPTION_EN = re.compile(r'<span class="caption-text"><span class="lang-en">([^<
 PHONE_MEDIA = "(max-width: 575.98px)"
 
 
-def _phone_images(outdir: Path) -> dict[str, str]:
-    """Draw each figure's phone layout into ``_images/``; its file name by figure name."""
+def _phone_dir(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / "pifi-phone"
+
+
+def _collect_phone_layouts(app: Sphinx) -> None:
+    """Name the folder where the pages' kernels (started after this) save the phone layouts."""
+    import os
+
+    folder = _phone_dir(app)
+    folder.mkdir(parents=True, exist_ok=True)
+    # pifi_ablation.book.PHONE_DIR_ENV, named here so that a rebuild with nothing to execute
+    # does not import the package (and pandas) for it
+    os.environ["PIFI_ABLATION_PHONE_DIR"] = str(folder)
+
+
+def _phone_images(outdir: Path, drawn: Path) -> dict[str, str]:
+    """Each figure's phone layout in ``_images/``, its file name by figure name: as a page's
+    kernel drew it into ``drawn`` (every page re-executes when code or data change, so these
+    are current), else drawn here."""
     from pifi_ablation import paths
     from pifi_ablation.ablations import load
     from pifi_ablation.book import figure_png
     from pifi_ablation.figures import EXPORTED_FIGURES, make_figure
     from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
 
-    ablations = load(paths.default_source())
+    ablations = None
     names = {}
     for name in (*EXPORTED_FIGURES, *LAYER_FIGURE_NAMES):
-        png = figure_png(make_figure(ablations, name, phone=True))
+        saved = drawn / f"{name}.png"
+        if saved.is_file():
+            png = saved.read_bytes()
+        else:
+            ablations = ablations if ablations is not None else load(paths.default_source())
+            png = figure_png(make_figure(ablations, name, phone=True))
         file = f"{name}-phone-{hashlib.sha256(png).hexdigest()[:16]}.png"
         (outdir / "_images").mkdir(exist_ok=True)
         (outdir / "_images" / file).write_bytes(png)
@@ -116,11 +140,12 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
         if not _FIGURE.search(text):
             continue
         if phone is None:
-            phone = _phone_images(outdir)
+            phone = _phone_images(outdir, _phone_dir(app))
         page.write_text(_describe_figures(text, phone), encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict[str, object]:
     app.add_post_transform(GatherPageCode)
+    app.connect("builder-inited", _collect_phone_layouts)
     app.connect("build-finished", _finish)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

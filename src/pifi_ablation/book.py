@@ -228,6 +228,13 @@ def _load(source: str) -> Ablations:
     return load(source)
 
 
+@cache
+def _findings(source: str) -> dict[str, Finding]:
+    """The findings of ``source``, computed once per process: in a build, once by the process
+    every page's kernel is forked from (``book/_ext/warm_kernels.py``).  Pages only read them."""
+    return findings(_load(source))
+
+
 @dataclass
 class Page:
     """A chapter's handle on the data: the tables, the findings, figures and tables to show."""
@@ -274,6 +281,30 @@ class Page:
 
         fig = self.figure(name)
         glue(f"fig_{name}", FigureImages(figure_png(fig), figure_svg(fig)), display=False)
+        save_phone_layout(self.ablations, name)
+
+
+# Where a build collects the figures' phone layouts (set by book/_ext/reading.py).
+PHONE_DIR_ENV = "PIFI_ABLATION_PHONE_DIR"
+
+
+def save_phone_layout(ablations: Ablations, name: str) -> None:
+    """Draw figure ``name``'s phone layout into ``$PIFI_ABLATION_PHONE_DIR`` as ``{name}.png``,
+    while the page's kernel has the data and matplotlib loaded (the build then serves it,
+    ``book/_ext/reading.py``, instead of drawing it again after the build, in one process).
+    Nothing happens outside a build that set the variable."""
+    import os
+    from pathlib import Path
+
+    from pifi_ablation.figures import make_figure
+
+    folder = os.environ.get(PHONE_DIR_ENV)
+    if not folder:
+        return
+    path = Path(folder) / f"{name}.png"
+    partial = path.with_name(f".{name}.{os.getpid()}.png")  # complete or absent, never half written
+    partial.write_bytes(figure_png(make_figure(ablations, name, phone=True)))
+    partial.replace(path)
 
 
 ABLATION_TITLES: dict[str, tuple[str, str]] = {
@@ -508,8 +539,9 @@ def setup_page(source: str | None = None) -> Page:
     """Load the data (``$PIFI_ABLATION_SOURCE`` or demo), glue every finding, show the notice."""
     from IPython.display import display
 
-    ablations = _load(source or paths.default_source())
-    page = Page(ablations, findings(ablations))
+    source = source or paths.default_source()
+    ablations = _load(source)
+    page = Page(ablations, dict(_findings(source)))
     glue_findings(page.found, ablations.provenance.is_demo)
     glue_phrases(page.found)
     glue_source(ablations.provenance)

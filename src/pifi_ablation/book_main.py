@@ -15,7 +15,7 @@ import pandas as pd
 
 from pifi_ablation import book, main_results, paths, signals
 from pifi_ablation.ablations import Ablations
-from pifi_ablation.findings import findings, format_value
+from pifi_ablation.findings import format_value
 from pifi_ablation.style import task_label
 
 _CAPTIONS: dict[str, tuple[str, str]] = {
@@ -84,8 +84,9 @@ def setup_page(source: str | None = None) -> book.Page:
     """As :func:`pifi_ablation.book.setup_page`, with the per-layer chapters' data notice."""
     from IPython.display import display
 
-    ablations = book._load(source or paths.default_source())
-    page = book.Page(ablations, findings(ablations))
+    source = source or paths.default_source()
+    ablations = book._load(source)
+    page = book.Page(ablations, dict(book._findings(source)))
     book.glue_findings(page.found, ablations.provenance.is_demo)
     book.glue_phrases(page.found)
     book.glue_source(ablations.provenance)

@@ -1,0 +1,162 @@
+"""Where the time of a cold ``jupyter-book build`` goes: the top costs, largest first.
+
+Times, on a clean clone of this repository's HEAD (no _build/, no cache of any kind) with the
+demo source:
+
+- the whole cold build, and each page's notebook execution as MyST-NB reports it;
+- the same cold build with notebook execution switched off: Sphinx alone (parsing, the
+  extensions, writing HTML, copying static files, the search index);
+- one Jupyter kernel's start-up and shutdown, times the number of executed pages;
+- in a fresh interpreter, what every page's setup cell pays (imports, loading the data,
+  computing the findings), times the number of pages;
+- drawing each figure the book shows, saving it as the page's PNG and the print SVG, and its
+  phone layout (drawn after the build, in Sphinx's process, by book/_ext/reading.py).
+
+The kernel-side costs are CPU seconds spent once per page (or per figure); the build spreads
+them over the cores, so they add up to more than the build's wall time.
+
+    .venv/bin/python benchmarks/profile_build.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
+EXECUTED = re.compile(r"book/(\w+)\.md: Executed notebook in ([\d.]+) seconds")
+# The figures the pages draw (book/*.md: page.glue_figure), and the page that draws each.
+FIGURES = ("sample_size", "keyword_weight", "lambda_scale", "task_sensitivity", "model_size", "paired",
+           "main_results", "layer_curves", "selection_signals")
+
+# Run in a fresh interpreter: what one page's setup cell costs, and each figure.
+IN_KERNEL = r"""
+import json, sys, time
+out = {}
+t = time.perf_counter()
+import pandas, IPython  # what every kernel imports before the package
+out["imports: pandas, IPython"] = time.perf_counter() - t
+t = time.perf_counter()
+from pifi_ablation import book
+out["imports: pifi_ablation.book"] = time.perf_counter() - t
+t = time.perf_counter()
+from pifi_ablation.figures import make_figure
+out["imports: matplotlib and the figure code"] = time.perf_counter() - t
+t = time.perf_counter()
+ab = book._load("demo")
+out["data load"] = time.perf_counter() - t
+t = time.perf_counter()
+from pifi_ablation.findings import findings
+found = findings(ab)
+out["findings"] = time.perf_counter() - t
+figures = {}
+for name in sys.argv[1:]:
+    t0 = time.perf_counter()
+    fig = book.Page(ab, found).figure(name)
+    t1 = time.perf_counter()
+    book.figure_png(fig)
+    t2 = time.perf_counter()
+    book.figure_svg(fig)
+    t3 = time.perf_counter()
+    book.figure_png(make_figure(ab, name, phone=True))
+    t4 = time.perf_counter()
+    figures[name] = (t1 - t0, t2 - t1, t3 - t2, t4 - t3)
+out["figures"] = figures
+print(json.dumps(out))
+"""
+
+
+def _build(clone: Path, out: Path, env: dict[str, str], strict: bool = True) -> tuple[float, str]:
+    cmd = [str(JUPYTER_BOOK), "build", ".", "--path-output", str(out), "--keep-going"]
+    if strict:
+        cmd += ["--warningiserror", "--nitpick"]
+    start = time.perf_counter()
+    result = subprocess.run(cmd, cwd=clone, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if strict and result.returncode != 0:
+        sys.exit(f"the build failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+    return elapsed, result.stdout + result.stderr
+
+
+def _kernel_start_stop(repeat: int = 3) -> float:
+    from jupyter_client.manager import start_new_kernel
+
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        km, kc = start_new_kernel(kernel_name="python3")
+        kc.execute_interactive("pass", timeout=60, output_hook=lambda msg: None)
+        kc.stop_channels()
+        km.shutdown_kernel(now=False)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    rows: list[tuple[str, float, str]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        env = {**os.environ, "MPLBACKEND": "Agg", "PIFI_ABLATION_SOURCE": "demo", "PYTHONWARNINGS": "ignore"}
+        env.pop("PIFI_ABLATION_PREVIOUS", None)
+        clone = work / "clone"
+        subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+
+        cold, log = _build(clone, work / "cold", env)
+        pages = {name: float(s) for name, s in EXECUTED.findall(log)}
+
+        config = clone / "_config.yml"
+        config.write_text(config.read_text(encoding="utf-8").replace(
+            "execute_notebooks: force", "execute_notebooks: \"off\""), encoding="utf-8")
+        sphinx, _ = _build(clone, work / "off", env, strict=False)
+        subprocess.run(["git", "checkout", "--quiet", "_config.yml"], cwd=clone, check=True)
+
+        kernel = _kernel_start_stop()
+        probe = subprocess.run([sys.executable, "-c", IN_KERNEL, *FIGURES], cwd=clone, env=env,
+                               capture_output=True, text=True, check=True)
+        inside = json.loads(probe.stdout.strip().splitlines()[-1])
+
+    n = len(pages)
+    rows.append(("Sphinx alone (execution off), wall", sphinx, "once"))
+    rows.append(("kernel start-up + shutdown", kernel * n, f"{kernel:.2f} s x {n} pages"))
+    for key in ("imports: pandas, IPython", "imports: pifi_ablation.book", "data load", "findings"):
+        rows.append((key, inside[key] * n, f"{inside[key]:.2f} s x {n} pages"))
+    n_fig = len(inside["figures"])
+    draw = sum(f[0] for f in inside["figures"].values())
+    png = sum(f[1] for f in inside["figures"].values())
+    svg = sum(f[2] for f in inside["figures"].values())
+    phone = sum(f[3] for f in inside["figures"].values())
+    imports_mpl = inside["imports: matplotlib and the figure code"]
+    drawing_pages = 7  # pages that draw at least one figure (and so import matplotlib)
+    rows.append(("imports: matplotlib and the figure code", imports_mpl * drawing_pages,
+                 f"{imports_mpl:.2f} s x {drawing_pages} pages"))
+    rows.append(("figure drawing", draw, f"{n_fig} figures"))
+    rows.append(("figure saving: page PNG (palette)", png, f"{n_fig} figures"))
+    rows.append(("figure saving: print SVG", svg, f"{n_fig} figures"))
+    rows.append(("phone layouts: drawn and saved after the build", phone,
+                 f"{n_fig} figures, one process (book/_ext/reading.py)"))
+
+    print(f"cold build, wall: {cold:.2f} s ({os.cpu_count()} cores); notebook execution summed over "
+          f"{n} pages: {sum(pages.values()):.2f} s")
+    print()
+    print(f"{'cost':44s} {'seconds':>8s}  how")
+    for what, seconds, how in sorted(rows, key=lambda r: -r[1]):
+        print(f"{what:44s} {seconds:8.2f}  {how}")
+    print()
+    print("per page, as MyST-NB reports its execution (seconds, pages run two at a time):")
+    for name, seconds in sorted(pages.items(), key=lambda kv: -kv[1]):
+        print(f"  {name:20s} {seconds:6.2f}")
+    print()
+    print("per figure (draw, PNG, SVG, phone layout; seconds):")
+    for name, (d, p, s, ph) in sorted(inside["figures"].items(), key=lambda kv: -sum(kv[1])):
+        print(f"  {name:20s} {d:5.2f} {p:5.2f} {s:5.2f} {ph:5.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""The zygote of warm_kernels.py: import once, then fork a kernel per request.
+
+``python warm_kernels_zygote.py SOCKET``.  It imports what every page's kernel imports (IPython's
+kernel, pandas, matplotlib, this package) and loads the data source the pages read, then
+listens on SOCKET.  Each request (a connection file, a directory, an environment) forks a
+child that becomes an ordinary IPython kernel there; the child's pid goes back to the
+launcher, and, when the child exits, its exit status.  On SIGTERM it ends the kernels still
+running and exits.
+"""
+
+import contextlib
+import json
+import os
+import select
+import signal
+import socket
+import sys
+from pathlib import Path
+
+
+def _preload() -> None:
+    # As ipykernel does before anything imports matplotlib.
+    if not os.environ.get("MPLBACKEND"):
+        os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    import ipykernel.kernelapp  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+    import pandas as pd  # noqa: F401
+
+    # Whatever fails here is left to the page's kernel, which reports it as without the zygote.
+    with contextlib.suppress(Exception):
+        from pifi_ablation import book, book_main, figures, paths  # noqa: F401
+
+        book._load(paths.default_source())  # the pages' cache of the loaded data
+        book._findings(paths.default_source())  # and of the findings every page glues
+
+
+def _kernel(request: dict, listener: socket.socket, clients: dict) -> None:
+    """In the forked child: become the page's kernel."""
+    listener.close()
+    for conn in clients.values():
+        conn.close()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    os.chdir(request["cwd"])
+    sys.path[0] = str(Path.cwd())  # as `python -m ipykernel_launcher` has it, not this script's folder
+    os.environ.clear()
+    os.environ.update(request["env"])
+    if not os.environ.get("MPLBACKEND"):
+        os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    sys.argv = ["ipykernel_launcher", "-f", request["connection_file"]]
+    from ipykernel import kernelapp
+
+    kernelapp.launch_new_instance()
+
+
+def main() -> None:
+    socket_path = sys.argv[1]
+    _preload()
+    clients: dict[int, socket.socket] = {}
+
+    def stop(signum, frame):
+        for pid in list(clients):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    partial = socket_path + ".partial"
+    listener.bind(partial)
+    listener.listen(16)
+    Path(partial).rename(socket_path)  # launchers connect only once it listens
+    while True:
+        ready, _, _ = select.select([listener], [], [], 0.05)
+        if ready:
+            conn, _ = listener.accept()
+            request = json.loads(conn.makefile("r").readline())
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    _kernel(request, listener, clients)
+                finally:
+                    os._exit(0)
+            clients[pid] = conn
+            conn.sendall(f"{pid}\n".encode())
+        while clients:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+            if pid == 0:
+                break
+            conn = clients.pop(pid, None)
+            if conn is not None:
+                with contextlib.suppress(OSError):
+                    conn.sendall(f"{os.waitstatus_to_exitcode(status)}\n".encode())
+                conn.close()
+
+
+if __name__ == "__main__":
+    main()
