@@ -202,3 +202,28 @@ def test_findings_are_missing_not_raised_without_per_layer_data():
                 "main_auto_vs_last_diff_p", "signal_rho_keyword", "signal_rho_correlation",
                 "signal_rho_probe", "signal_quality_mean"):
         assert not found[key].defined and found[key].text == NO_DATA, key
+
+
+def test_run_matrix_is_spearman_of_every_pair_unlogged_layers_and_constants_included():
+    """The one-call matrix equals :func:`signals.spearman` pair by pair, bit for bit, where a
+    probe has unlogged layers (NaN), a signal is constant, and where stage 2 logged nothing."""
+    from pifi_ablation.layers import LayerRun
+
+    rng = np.random.default_rng(7)
+    n = 12
+    probe = rng.random(n)
+    probe[[2, 5]] = np.nan
+    effects = rng.random((n, 4))
+    runs = [LayerRun("sst2", "Qwen2-0.5B", 0, np.round(rng.random(n), 2), rng.random(n), rng.random(n),
+                     0.65, 3, 4, 4, probe_acc=probe, head_effects=effects),
+            LayerRun("sst2", "Qwen2-0.5B", 1, rng.random(n), np.full(n, 0.5), rng.random(n),
+                     0.65, 3, -1, 3, probe_acc=None, head_effects=None, stage2_missing="no head"),
+            LayerRun("sst2", "Qwen2-0.5B", 2, np.full(n, 0.8), rng.random(n), rng.random(n),
+                     0.3, 3, 4, 4, probe_acc=probe, head_effects=effects)]
+    for run in runs:
+        pairwise = np.array([[signals.spearman(signals.values(run, a), signals.values(run, b))
+                              for b in signals.MATRIX] for a in signals.MATRIX])
+        assert np.array_equal(signals.run_matrix(run), pairwise, equal_nan=True)
+    table = signals.rho_table(Layers(runs=runs))
+    assert table.loc[1, "keyword"] != table.loc[1, "keyword"]  # a constant signal: undefined
+    assert np.isnan(table.loc[2, list(signals.SIGNALS)].to_numpy(dtype=float)).all()  # a flat grid

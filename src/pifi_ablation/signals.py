@@ -67,10 +67,39 @@ def spearman(x: np.ndarray | None, y: np.ndarray | None) -> float:
     return float(np.corrcoef(stats.average_ranks(a), stats.average_ranks(b))[0, 1])
 
 
+def run_matrix(run: LayerRun) -> np.ndarray:
+    """Spearman ρ between every two of :data:`MATRIX` over ``run``'s layers, each entry as
+    :func:`spearman` gives it.
+
+    The series logged at every layer and not constant are ranked once and correlated in one
+    call (the same arithmetic as :func:`spearman`, pair by pair); a pair with a series that
+    has unlogged layers or is constant or missing goes through :func:`spearman`.  This is what
+    keeps the signals' tables linear and fast at tens of thousands of runs.
+    """
+    vals = [values(run, name) for name in MATRIX]
+    k = len(vals)
+    size = run.acc.size
+    clean = [i for i, v in enumerate(vals)
+             if v is not None and v.size == size >= 3 and not np.isnan(v).any() and np.ptp(v) > 0]
+    m = np.full((k, k), np.nan)
+    if clean:
+        ranks = np.stack([stats.average_ranks(vals[i]) for i in clean])
+        m[np.ix_(clean, clean)] = np.atleast_2d(np.corrcoef(ranks))
+    done = set(clean)
+    for i in range(k):
+        for j in range(i, k):
+            if i not in done or j not in done:
+                m[i, j] = m[j, i] = spearman(vals[i], vals[j])
+    return m
+
+
 def rho_table(layers: Layers) -> pd.DataFrame:
     """One row per run: Spearman ρ of accuracy with each signal (NaN where undefined)."""
+    first = MATRIX.index("accuracy")
+    columns = [MATRIX.index(s) for s in SIGNALS]
     rows = [{"task": r.task, "model": r.model, "seed": r.seed,
-             **{s: spearman(r.acc, values(r, s)) for s in SIGNALS}} for r in layers.runs]
+             **dict(zip(SIGNALS, run_matrix(r)[first, columns].tolist(), strict=True))}
+            for r in layers.runs]
     return pd.DataFrame(rows, columns=["task", "model", "seed", *SIGNALS])
 
 
@@ -103,12 +132,7 @@ def correlation_matrix(layers: Layers) -> pd.DataFrame:
     per_run = []
     tasks = []
     for run in layers.runs:
-        vals = [values(run, name) for name in MATRIX]
-        m = np.full((k, k), np.nan)
-        for i in range(k):
-            for j in range(i, k):
-                m[i, j] = m[j, i] = spearman(vals[i], vals[j])
-        per_run.append(m)
+        per_run.append(run_matrix(run))
         tasks.append(run.task)
     if not per_run:
         return pd.DataFrame(np.full((k, k), np.nan), index=list(MATRIX), columns=list(MATRIX))
