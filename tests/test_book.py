@@ -159,16 +159,21 @@ def test_five_figures_embedded_numbered_and_bilingual(html_dir, pages):
 
 
 def figure_markup_problems(html_dir: Path, figure: Tag) -> list[str]:
-    """A figure's image: described by its English caption, a link to itself at full size,
-    with a phone layout (taller than wide) for narrow screens."""
+    """A figure's image: a link to itself at full size named "Figure N, full size" (the image's
+    alt empty and the figure named by its number: the caption is read once), with a phone
+    layout (taller than wide) for narrow screens."""
     problems = []
     img = figure.find("img")
-    caption = figure.find("span", class_="caption-text").find("span", class_="lang-en").get_text()
-    if img.get("alt") != caption:
+    number = figure.find("span", class_="caption-number")
+    if img.get("alt") != "":
         problems.append(f"alt {img.get('alt')!r}")
+    if number is None or figure.get("aria-labelledby") != number.get("id"):
+        problems.append("figure not named by its number")
     link = img.find_parent("a")
     if link is None or link["href"] != img["src"] or "pifi-full-size" not in link.get("class", []):
         problems.append("no full-size link")
+    elif number is not None and link.get("aria-label") != f"{number.get_text().strip()}, full size":
+        problems.append(f"full-size link named {link.get('aria-label')!r}")
     source = img.find_parent("picture").find("source") if img.find_parent("picture") else None
     if source is None or source.get("media") != "(max-width: 575.98px)":
         problems.append("no phone source")

@@ -64,7 +64,6 @@ class GatherPageCode(SphinxPostTransform):
 
 _FIGURE = re.compile(r'(<figure\b[^>]*\bid="fig-([a-z-]+)"[^>]*>\s*)<img alt="[^"]*" src="([^"]+)" />'
                      r'(.*?</figure>)', re.S)
-_CAPTION_EN = re.compile(r'<span class="caption-text"><span class="lang-en">([^<]*)</span>')
 # Where the phone layout is served (language.css hides the fullscreen button below it too).
 PHONE_MEDIA = "(max-width: 575.98px)"
 
@@ -88,20 +87,39 @@ def _phone_images(outdir: Path) -> dict[str, str]:
     return names
 
 
+_NUMBER = re.compile(r'<span class="caption-number">[^<\d]*(\d+)')
+FULL_SIZE = {"en": "Figure {n}, full size", "ko": "그림 {n} 원본 크기"}
+
+
 def _describe_figures(page: str, phone: dict[str, str]) -> str:
-    """Alt text from the English caption, the phone layout as a source, a full-size link."""
+    """The phone layout as a source, and a link to the full size named "Figure N, full size".
+
+    The caption describes the figure, once: the image inside the link has an empty ``alt``
+    (the link's name is its own) and the figure is named by its number only, so a screen
+    reader does not read the caption two or three times.  On a
+    phone the link opens the phone layout (``data-phone-href``, book/_static/arrival.js)."""
 
     def one(match: re.Match[str]) -> str:
         start, anchor, src, rest = match.groups()
-        caption = _CAPTION_EN.search(rest)
-        alt = html.escape(html.unescape(caption.group(1)), quote=True) if caption else ""
-        img = f'<img alt="{alt}" src="{src}" />'
+        number = _NUMBER.search(rest)
+        img = f'<img alt="" src="{src}" />'
         name = anchor.replace("-", "_")
+        phone_href = ""
         if name in phone:
             folder = src.rsplit("/", 1)[0]
             img = (f'<picture><source media="{PHONE_MEDIA}" srcset="{folder}/{phone[name]}" />'
                    f"{img}</picture>")
-        return f'{start}<a class="pifi-full-size" href="{src}">{img}</a>{rest}'
+            phone_href = f' data-phone-href="{folder}/{phone[name]}"'
+        label = ""
+        if number:
+            words = {lang: text.format(n=number.group(1)) for lang, text in FULL_SIZE.items()}
+            label = (f' aria-label="{html.escape(words["en"])}" data-label-en="{html.escape(words["en"])}"'
+                     f' data-label-ko="{html.escape(words["ko"])}"')
+        if number:  # the figure is named by its number ("Figure 4"), its caption read as its text
+            start = start.replace("<figure ", f'<figure aria-labelledby="fig-{anchor}-number" ', 1)
+            rest = rest.replace('<span class="caption-number">',
+                                f'<span class="caption-number" id="fig-{anchor}-number">', 1)
+        return f'{start}<a class="pifi-full-size" href="{src}"{label}{phone_href}>{img}</a>{rest}'
 
     return _FIGURE.sub(one, page)
 

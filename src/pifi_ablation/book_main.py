@@ -184,7 +184,9 @@ def table_html(ablations: Ablations, name: str) -> str:
 
     en = one(frame, f"Table {number}.", caption_en, source_en)
     ko = one(_korean(frame), f"표 {number}.", caption_ko, source_ko)
-    return f'<div class="pifi-table-block" id="table-{name}">{book.bilingual(en, ko)}</div>'
+    # The slot where the HTML build links the table's CSV (book/_ext/figure_data.py).
+    slot = f'<span class="pifi-table-data" data-table="{name}"></span>'
+    return f'<div class="pifi-table-block" id="table-{name}">{book.bilingual(en, ko)}{slot}</div>'
 
 
 def show_table(page: book.Page, name: str) -> book.Html:

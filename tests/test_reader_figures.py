@@ -1,0 +1,201 @@
+"""Figures and tables as a reader of any kind meets them, in headless Chromium (issue 18, points
+5 and 9): the data under every figure, captions read once, permalinks reached by hover and by
+keyboard, named regions and links, the colour-mode button, the scroll cue of wide tables and a
+phone's tap on a figure.
+
+The browser, the server of the built book and axe-core are those of ``test_browser.py``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pandas as pd
+import pytest
+from playwright.sync_api import Page
+
+from test_browser import _open, _url, browser, server  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.book
+
+WIDE = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# Every chapter with a figure, and the figures on it.
+FIGURES = {"main_results": ("main-results", "layer-curves"), "selection_signals": ("selection-signals",),
+           "sample_size": ("sample-size",), "keyword_weight": ("keyword-weight",),
+           "lambda_scale": ("lambda-scale",), "task_sensitivity": ("task-sensitivity",),
+           "model_size": ("model-size",), "summary": ("paired",)}
+TABLE_CHAPTERS = ("main_results", "selection_signals", "sample_size", "model_size")
+
+
+def _page(browser, viewport=WIDE) -> tuple[object, Page]:
+    context = browser.new_context(viewport=viewport, device_scale_factor=1)
+    return context, context.new_page()
+
+
+def _number(page: Page, anchor: str) -> str:
+    return page.inner_text(f"#fig-{anchor} .caption-number").strip().split()[-1].rstrip(".")
+
+
+@pytest.mark.parametrize("chapter", sorted(FIGURES))
+def test_every_figure_has_its_data_as_csv_and_as_a_table_with_heads_in_the_language_shown(
+        browser, server, chapter):
+    context, page = _page(browser)
+    _open(page, f"{_url(server, chapter)}?lang=en")
+    for anchor in FIGURES[chapter]:
+        number = _number(page, anchor)
+        block = page.locator(f"#data-{anchor}")
+        assert block.count() == 1, anchor
+        link = block.locator("a.pifi-data-link")
+        assert link.inner_text().startswith("Data (CSV)")
+        parsed = pd.read_csv(io.StringIO(page.request.get(link.evaluate("a => a.href")).text()))
+        assert len(parsed) > 0
+        block.locator("summary").click()
+        region = block.locator("[role=region]")
+        assert region.get_attribute("aria-label") == f"Data behind figure {number}"
+        table = region.locator("table")
+        rows = table.evaluate("t => t.tBodies[0].rows.length")
+        heads = table.evaluate("t => [...t.tHead.rows[0].cells].map(c => c.innerText.trim())")
+        assert rows == len(parsed)
+        assert heads == [str(c) for c in parsed.columns]
+    page.click("#pifi-language-switch [data-lang=ko]")
+    for anchor in FIGURES[chapter]:
+        block = page.locator(f"#data-{anchor}")
+        assert block.locator("a.pifi-data-link").inner_text().startswith("데이터(CSV)")
+        heads = block.locator("table").evaluate(
+            "t => [...t.tHead.rows[0].cells].map(c => c.innerText.trim())")
+        assert all(HANGUL.search(h) for h in heads if h not in ("PCL 점수",)), heads
+        assert "task" not in heads and "recovery_rate" not in heads
+    context.close()
+
+
+@pytest.mark.parametrize("chapter", ["sample_size", "main_results", "summary"])
+def test_a_caption_is_read_once_and_the_full_size_link_is_named(browser, server, chapter):
+    context, page = _page(browser)
+    for lang, name in (("en", "Figure {n}, full size"), ("ko", "그림 {n} 원본 크기")):
+        _open(page, f"{_url(server, chapter)}?lang={lang}")
+        for anchor in FIGURES[chapter]:
+            figure = page.locator(f"#fig-{anchor}")
+            number = _number(page, anchor)
+            link = figure.locator("a.pifi-full-size")
+            assert link.get_attribute("aria-label") == name.format(n=number)
+            assert figure.locator("img").get_attribute("alt") == ""
+            caption = figure.locator(f"figcaption .caption-text .lang-{lang}").first.inner_text().strip()
+            tree = figure.aria_snapshot()
+            assert tree.count(caption[:40]) == 1, tree
+            assert name.format(n=number) in tree
+    context.close()
+
+
+def _opacity(locator) -> float:
+    return float(locator.evaluate("el => getComputedStyle(el).opacity"))
+
+
+def test_figure_and_table_permalinks_show_on_hover_and_on_keyboard_focus(browser, server):
+    context, page = _page(browser)
+    _open(page, f"{_url(server, 'sample_size')}?lang=en")
+    figure = page.locator("#fig-sample-size")
+    permalink = figure.locator("a.headerlink")
+    assert permalink.get_attribute("href") == "#fig-sample-size"
+    page.mouse.move(1, 1)
+    assert _opacity(permalink) == 0
+    figure.locator("figcaption").hover()
+    assert _opacity(permalink) == 1
+    page.mouse.move(1, 1)
+    figure.locator("a.pifi-full-size").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#fig-sample-size"
+    assert _opacity(permalink) == 1
+
+    block = page.locator("#table-sample_size")
+    table_link = block.locator(".lang-en a.headerlink")
+    assert table_link.get_attribute("href") == "#table-sample_size"
+    assert _opacity(table_link) == 0
+    block.locator(".lang-en table").hover()
+    assert _opacity(table_link) == 1
+    page.mouse.move(1, 1)
+    table_link.focus()
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#table-sample_size"
+    assert _opacity(table_link) == 1
+    context.close()
+
+
+@pytest.mark.parametrize("chapter", TABLE_CHAPTERS)
+def test_chapter_tables_have_a_caption_read_once_and_a_named_scrolling_box(browser, server, chapter):
+    context, page = _page(browser)
+    for lang, word in (("en", "Table"), ("ko", "표")):
+        _open(page, f"{_url(server, chapter)}?lang={lang}")
+        blocks = page.locator(f".pifi-table-block > div.lang-{lang}")
+        assert blocks.count() > 0
+        for i in range(blocks.count()):
+            block = blocks.nth(i)
+            shown = block.locator("p.pifi-table-caption")
+            number = re.match(rf"{word} (\d+b?)\.", shown.inner_text().strip()).group(1)
+            caption = block.locator("table caption")
+            assert caption.count() == 1
+            hidden = shown.locator("span[aria-hidden=true]")
+            assert caption.text_content().strip() == hidden.text_content().strip()
+            region = block.locator(".pifi-table-scroll")
+            assert region.get_attribute("role") == "region"
+            assert region.get_attribute("aria-label") == f"{word} {number}"
+            tree = block.aria_snapshot()
+            assert tree.count(caption.text_content().strip()[:40]) == 1, tree
+    context.close()
+
+
+def test_the_colour_mode_button_says_which_mode_is_on(browser, server):
+    words = {"en": {"light": "Color mode: Light", "dark": "Color mode: Dark",
+                    "auto": "Color mode: System Settings"},
+             "ko": {"light": "색상 모드: 밝게", "dark": "색상 모드: 어둡게",
+                    "auto": "색상 모드: 시스템 설정"}}
+    context, page = _page(browser)
+    context.add_init_script("localStorage.setItem('mode', 'light'); localStorage.setItem('theme', 'light');")
+    _open(page, f"{_url(server, 'method')}?lang=en")
+    button = next(b for b in page.locator(".theme-switch-button").all() if b.is_visible())
+    assert button.get_attribute("aria-label") == words["en"]["light"]
+    seen = set()
+    for lang in ("en", "ko", "en"):
+        page.click(f"#pifi-language-switch [data-lang={lang}]")
+        before = page.evaluate("document.documentElement.dataset.mode")
+        button.click()
+        page.wait_for_function(f"() => document.documentElement.dataset.mode !== '{before}'")
+        mode = page.evaluate("document.documentElement.dataset.mode")
+        seen.add(mode)
+        assert button.get_attribute("aria-label") == words[lang][mode]
+        assert button.get_attribute("data-bs-title") == words[lang][mode]
+    assert seen == {"light", "dark", "auto"}
+    context.close()
+
+
+def test_a_wide_table_on_a_phone_says_that_it_scrolls(browser, server):
+    context, page = _page(browser, PHONE)
+    for lang, words in (("en", "Scroll sideways"), ("ko", "옆으로 밀어")):
+        _open(page, f"{_url(server, 'main_results')}?lang={lang}")
+        box = page.locator(f"#table-main_results .lang-{lang} .pifi-table-scroll")
+        assert box.evaluate("b => b.scrollWidth > b.clientWidth")
+        assert "pifi-scrolls" in box.get_attribute("class")
+        assert box.evaluate("b => getComputedStyle(b).backgroundImage").count("gradient") == 4
+        hint = page.locator(f"#table-main_results .lang-{lang} p.pifi-scroll-hint")
+        assert hint.is_visible() and words in hint.inner_text()
+    _open(page, f"{_url(server, 'sample_size')}?lang=en")
+    narrow = page.locator("#table-sample_size_paired .lang-en .pifi-table-scroll")
+    if narrow.evaluate("b => b.scrollWidth <= b.clientWidth"):
+        assert page.locator("#table-sample_size_paired .lang-en p.pifi-scroll-hint").count() == 0
+    context.close()
+
+
+def test_a_tapped_phone_figure_opens_its_phone_layout(browser, server):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    _open(page, f"{_url(server, 'sample_size')}?lang=en")
+    link = page.locator("#fig-sample-size a.pifi-full-size")
+    assert re.search(r"sample_size-phone-[0-9a-f]+\.png$", link.get_attribute("href"))
+    link.tap()
+    page.wait_for_url(re.compile(r"-phone-[0-9a-f]+\.png$"))
+    context.close()
+    context, page = _page(browser)
+    _open(page, f"{_url(server, 'sample_size')}?lang=en")
+    assert "-phone-" not in page.locator("#fig-sample-size a.pifi-full-size").get_attribute("href")
+    context.close()
