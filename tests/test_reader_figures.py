@@ -199,3 +199,43 @@ def test_a_tapped_phone_figure_opens_its_phone_layout(browser, server):
     _open(page, f"{_url(server, 'sample_size')}?lang=en")
     assert "-phone-" not in page.locator("#fig-sample-size a.pifi-full-size").get_attribute("href")
     context.close()
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_phone_titles_keep_to_their_lines_and_nothing_spills(browser, server, width):
+    """No blank line under a title (its hidden permalink wrapped), no title or header wider than
+    the screen, and "한국어" on one line."""
+    from book_build import CHAPTERS
+
+    context, page = _page(browser, {"width": width, "height": 800})
+    for chapter in CHAPTERS:
+        for lang in ("en", "ko"):
+            _open(page, f"{_url(server, chapter)}?lang={lang}")
+            found = page.evaluate(f"""() => {{
+                const h = document.querySelector('article h1');
+                const shown = h.querySelector('.lang-{lang}') || h;
+                const buttons = [...document.querySelectorAll('#pifi-language-switch button')];
+                return {{extra: h.getBoundingClientRect().height - shown.getBoundingClientRect().height,
+                         wide: document.documentElement.scrollWidth,
+                         buttons: buttons.map(b => Math.round(b.getBoundingClientRect().height))}};
+            }}""")
+            view = f"{chapter}-{lang}-{width}"
+            assert found["extra"] < 8, (view, found)
+            assert found["wide"] <= width, (view, found)
+            assert len(set(found["buttons"])) == 1, (view, found)
+    context.close()
+
+
+def test_phone_figures_text_reads_at_about_13_px(browser, server):
+    from pifi_ablation import style
+
+    context, page = _page(browser, PHONE)
+    for chapter in ("sample_size", "main_results", "summary"):
+        _open(page, f"{_url(server, chapter)}?lang=en")
+        for anchor in FIGURES[chapter]:
+            img = page.locator(f"#fig-{anchor} img")
+            shown = img.evaluate("i => ({src: i.currentSrc, width: i.getBoundingClientRect().width})")
+            assert "-phone-" in shown["src"]
+            smallest = style.MIN_FONT_PT * shown["width"] / (72 * style.PHONE_WIDTH_IN)
+            assert 12.5 <= smallest <= 15, (anchor, smallest)
+    context.close()
