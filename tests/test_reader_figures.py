@@ -239,3 +239,55 @@ def test_phone_figures_text_reads_at_about_13_px(browser, server):
             smallest = style.MIN_FONT_PT * shown["width"] / (72 * style.PHONE_WIDTH_IN)
             assert 12.5 <= smallest <= 15, (anchor, smallest)
     context.close()
+
+
+SEARCH_CONTROLS = ".search-button-field, button.search-button"
+
+
+@pytest.mark.parametrize("width", [1280, 1000, 800, 390])
+def test_one_search_box_at_every_width(browser, server, width):
+    context, page = _page(browser, {"width": width, "height": 900})
+    _open(page, f"{_url(server, 'method')}?lang=en")
+    shown = page.evaluate(f"""() => [...document.querySelectorAll('{SEARCH_CONTROLS}')].filter(e => {{
+        const r = e.getBoundingClientRect();
+        return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden'; }}).length""")
+    assert shown == 1
+    context.close()
+
+
+def _article_text(html_dir, chapter: str) -> str:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((html_dir / "book" / f"{chapter}.html").read_text(encoding="utf-8"), "html.parser")
+    for code in soup.select(".pifi-page-code-block"):
+        code.decompose()
+    return soup.find("article").get_text(" ")
+
+
+def test_a_demo_build_has_no_empty_coverage_section(html_dir):
+    text = _article_text(html_dir, "reproducibility")
+    assert "Coverage of the ablation grid" not in text and "채움 현황" not in text
+    assert "no grid to cover" not in text
+    toc = (html_dir / "book" / "reproducibility.html").read_text(encoding="utf-8")
+    assert "#coverage-of-the-ablation-grid" not in toc
+
+
+def test_no_jargon_or_pointers_into_a_closed_fold(html_dir):
+    """Words a paper reader meets without the repository's history: "the box above" (the notice,
+    folded), "the seed notebook's generators", "the paper's macro file"."""
+    for chapter in ("intro", "summary", "main_results", "selection_signals", "reproducibility"):
+        text = " ".join(_article_text(html_dir, chapter).split())
+        for phrase in ("the box above", "위 상자", "seed notebook's generators", "macro file",
+                       "노트북의 생성기", "매크로 파일"):
+            assert phrase not in text, (chapter, phrase)
+
+
+def test_the_summarys_links_name_their_chapters(html_dir):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((html_dir / "book" / "summary.html").read_text(encoding="utf-8"), "html.parser")
+    for lang in ("en", "ko"):
+        links = [a.get_text(" ", strip=True) for block in soup.find("article").select(f"div.lang-{lang}")
+                 for a in block.select("a.reference.internal") if ".html" in a.get("href", "")]
+        assert len(links) >= 7 and len(set(links)) == len(links), links
+        assert not any(t.lower() in ("chapter", "this chapter", "장") for t in links), links
