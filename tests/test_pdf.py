@@ -87,6 +87,8 @@ def test_title_page_names_the_data_source_and_its_hash(pdfs, lang):
     title = {"en": "PiFi layer selection: ablation appendix", "ko": "PiFi 레이어 선택: 절제 실험 부록"}[lang]
     assert first.startswith(title)
     assert pdfs[lang].metadata.title == title
+    # the authors (the book is not in anonymous mode: tests/test_citation_box.py tries it)
+    assert {"en": "The PiFi layer-selection authors", "ko": "지은이: PiFi 레이어 선택 연구진"}[lang] in first
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -291,3 +291,43 @@ def test_the_summarys_links_name_their_chapters(html_dir):
                  for a in block.select("a.reference.internal") if ".html" in a.get("href", "")]
         assert len(links) >= 7 and len(set(links)) == len(links), links
         assert not any(t.lower() in ("chapter", "this chapter", "장") for t in links), links
+
+
+def test_the_citation_box_shows_what_is_set_and_hides_what_anonymous_mode_hides(browser, server):
+    """The book's own settings (no paper set, no repository, not anonymous): PiFi's links, the
+    appendix's BibTeX and the data downloads, in the language shown.  Then the box that
+    anonymous mode writes, with a paper and a repository set, in its place on the page."""
+    import sys
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book" / "_ext"))
+    import citation_box
+
+    context, page = _page(browser)
+    _open(page, f"{_url(server, 'intro')}?lang=en")
+    box = page.locator(".pifi-citation-box")
+    assert box.is_visible()
+    text = box.inner_text()
+    assert "BibTeX of this appendix" in text and "@misc{pifi-ablation-appendix" in text
+    assert "aclanthology.org" in box.locator("a[href*=aclanthology]").get_attribute("href")
+    assert "The paper" not in text and "Repository" not in text  # neither is set
+    assert box.locator(".pifi-downloads a[href$='.csv']").count() > 0
+    page.click("#pifi-language-switch [data-lang=ko]")
+    text = box.inner_text()
+    assert "이 부록의 BibTeX" in text and "BibTeX of this appendix" not in text
+
+    paper = {"title": "Choosing the layer", "venue": "ACL 2026", "url": "https://example.org/p",
+             "bibtex": "@inproceedings{ours, title={Choosing the layer}}"}
+    for anonymous in (False, True):
+        config = SimpleNamespace(pifi_anonymous=anonymous, pifi_paper=paper,
+                                 pifi_repository="https://example.org/repo")
+        page.evaluate("markup => { document.querySelector('.pifi-citation-box').outerHTML = markup; }",
+                      citation_box.box_html(config))
+        for lang in ("en", "ko"):
+            page.click(f"#pifi-language-switch [data-lang={lang}]")
+            text = page.locator(".pifi-citation-box").inner_text()
+            assert "Choosing the layer" in text
+            for hidden in ("@inproceedings", "@misc", "example.org/repo", "authors"):
+                assert (hidden in text) != anonymous, (anonymous, lang, hidden)
+    context.close()
