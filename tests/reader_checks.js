@@ -141,7 +141,9 @@ window.pifiChecks = (function () {
     var figures = document.querySelectorAll("article figure");
     for (var i = 0; i < figures.length; i++) {
       var figure = figures[i];
-      var img = figure.querySelector("img");
+      // the image shown: the language's version (each has one), else the only one
+      var img = [].slice.call(figure.querySelectorAll("img")).filter(function (i) {
+        return i.getClientRects().length > 0; })[0] || figure.querySelector("img");
       var caption = figure.querySelector("figcaption .caption-text .lang-" + lang);
       var number = figure.querySelector("figcaption .caption-number");
       var alt = img.getAttribute("alt");

@@ -81,7 +81,7 @@ def test_a_caption_is_read_once_and_the_full_size_link_is_named(browser, server,
             number = _number(page, anchor)
             link = figure.locator("a.pifi-full-size")
             assert link.get_attribute("aria-label") == name.format(n=number)
-            assert figure.locator("img").get_attribute("alt") == ""
+            assert all(img.get_attribute("alt") == "" for img in figure.locator("img").all())
             caption = figure.locator(f"figcaption .caption-text .lang-{lang}").first.inner_text().strip()
             tree = figure.aria_snapshot()
             assert tree.count(caption[:40]) == 1, tree
@@ -233,7 +233,7 @@ def test_phone_figures_text_reads_at_about_13_px(browser, server):
     for chapter in ("sample_size", "main_results", "summary"):
         _open(page, f"{_url(server, chapter)}?lang=en")
         for anchor in FIGURES[chapter]:
-            img = page.locator(f"#fig-{anchor} img")
+            img = page.locator(f"#fig-{anchor} picture.lang-en img")
             shown = img.evaluate("i => ({src: i.currentSrc, width: i.getBoundingClientRect().width})")
             assert "-phone-" in shown["src"]
             smallest = style.MIN_FONT_PT * shown["width"] / (72 * style.PHONE_WIDTH_IN)
@@ -331,3 +331,25 @@ def test_the_citation_box_shows_what_is_set_and_hides_what_anonymous_mode_hides(
             for hidden in ("@inproceedings", "@misc", "example.org/repo", "authors"):
                 assert (hidden in text) != anonymous, (anonymous, lang, hidden)
     context.close()
+
+
+def test_korean_mode_shows_korean_figures_and_links_them(browser, server):
+    """English mode the English figure, Korean mode the Korean one (its phone layout on a
+    phone), drawn with Hangul; the full-size link follows."""
+    for viewport, kind in ((WIDE, "ko"), (PHONE, "ko-phone")):
+        context, page = _page(browser, viewport)
+        _open(page, f"{_url(server, 'sample_size')}?lang=en")
+        figure = page.locator("#fig-sample-size")
+        shown = figure.locator("img").evaluate_all(
+            "imgs => imgs.filter(i => i.getClientRects().length).map(i => i.currentSrc)")
+        assert len(shown) == 1 and "-ko-" not in shown[0]
+        page.click("#pifi-language-switch [data-lang=ko]")
+        page.wait_for_function("""() => [...document.querySelectorAll('#fig-sample-size img')]
+            .some(i => i.getClientRects().length && i.complete && i.naturalWidth > 0
+                       && i.currentSrc.includes('-ko-'))""")
+        shown = figure.locator("img").evaluate_all(
+            "imgs => imgs.filter(i => i.getClientRects().length).map(i => i.currentSrc)")
+        assert len(shown) == 1 and re.search(rf"sample_size-{kind}-[0-9a-f]+\.png$", shown[0]), shown
+        assert re.search(rf"sample_size-{kind}-[0-9a-f]+\.png$",
+                         figure.locator("a.pifi-full-size").get_attribute("href"))
+        context.close()

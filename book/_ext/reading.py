@@ -68,22 +68,36 @@ _FIGURE = re.compile(r'(<figure\b[^>]*\bid="fig-([a-z-]+)"[^>]*>\s*)<img alt="[^
 PHONE_MEDIA = "(max-width: 575.98px)"
 
 
-def _phone_images(outdir: Path) -> dict[str, str]:
-    """Draw each figure's phone layout into ``_images/``; its file name by figure name."""
+def _phone_images(outdir: Path, vector: bool = False) -> dict[str, dict[str, str]]:
+    """Draw each figure's phone layout and its Korean versions (desktop and phone layouts, for
+    the Korean mode and the Korean PDF) into ``_images/``, in the same process: file names by
+    figure name and version (``phone``, ``ko``, ``ko_phone``).  ``vector``: the Korean desktop
+    version as SVG (the single page that ``make pdf`` prints), else PNG."""
     from pifi_ablation import paths
     from pifi_ablation.ablations import load
-    from pifi_ablation.book import figure_png
+    from pifi_ablation.book import figure_png, figure_svg
     from pifi_ablation.figures import EXPORTED_FIGURES, make_figure
+    from pifi_ablation.figures_ko import make_figure_ko
     from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
 
     ablations = load(paths.default_source())
+    (outdir / "_images").mkdir(exist_ok=True)
+
+    def save(data: bytes, stem: str, suffix: str) -> str:
+        file = f"{stem}-{hashlib.sha256(data).hexdigest()[:16]}.{suffix}"
+        (outdir / "_images" / file).write_bytes(data)
+        return file
+
     names = {}
     for name in (*EXPORTED_FIGURES, *LAYER_FIGURE_NAMES):
-        png = figure_png(make_figure(ablations, name, phone=True))
-        file = f"{name}-phone-{hashlib.sha256(png).hexdigest()[:16]}.png"
-        (outdir / "_images").mkdir(exist_ok=True)
-        (outdir / "_images" / file).write_bytes(png)
-        names[name] = file
+        korean = make_figure_ko(ablations, name)
+        names[name] = {
+            "phone": save(figure_png(make_figure(ablations, name, phone=True)), f"{name}-phone", "png"),
+            "ko": (save(figure_svg(korean).encode(), f"{name}-ko", "svg") if vector
+                   else save(figure_png(korean), f"{name}-ko", "png")),
+            "ko_phone": save(figure_png(make_figure_ko(ablations, name, phone=True)), f"{name}-ko-phone",
+                             "png"),
+        }
     return names
 
 
@@ -91,25 +105,31 @@ _NUMBER = re.compile(r'<span class="caption-number">[^<\d]*(\d+)')
 FULL_SIZE = {"en": "Figure {n}, full size", "ko": "그림 {n} 원본 크기"}
 
 
-def _describe_figures(page: str, phone: dict[str, str]) -> str:
+def _describe_figures(page: str, phone: dict[str, dict[str, str]], lazy_korean: bool = True) -> str:
     """The phone layout as a source, and a link to the full size named "Figure N, full size".
 
     The caption describes the figure, once: the image inside the link has an empty ``alt``
     (the link's name is its own) and the figure is named by its number only, so a screen
-    reader does not read the caption two or three times.  On a
-    phone the link opens the phone layout (``data-phone-href``, book/_static/arrival.js)."""
+    reader does not read the caption two or three times.  On a phone the link opens the phone
+    layout, in Korean mode the Korean figure (``data-*-href``, book/_static/arrival.js).  The
+    Korean versions load only when shown (``lazy_korean``; not on the page printed to PDF)."""
 
     def one(match: re.Match[str]) -> str:
         start, anchor, src, rest = match.groups()
         number = _NUMBER.search(rest)
-        img = f'<img alt="" src="{src}" />'
         name = anchor.replace("-", "_")
-        phone_href = ""
+        img = f'<img alt="" src="{src}" />'
+        extra = ""
         if name in phone:
             folder = src.rsplit("/", 1)[0]
-            img = (f'<picture><source media="{PHONE_MEDIA}" srcset="{folder}/{phone[name]}" />'
-                   f"{img}</picture>")
-            phone_href = f' data-phone-href="{folder}/{phone[name]}"'
+            files = {kind: f"{folder}/{file}" for kind, file in phone[name].items()}
+            lazy = ' loading="lazy"' if lazy_korean else ""
+            img = (f'<picture class="lang-en" lang="en"><source media="{PHONE_MEDIA}" '
+                   f'srcset="{files["phone"]}" />{img}</picture>'
+                   f'<picture class="lang-ko" lang="ko"><source media="{PHONE_MEDIA}" '
+                   f'srcset="{files["ko_phone"]}" /><img alt="" src="{files["ko"]}"{lazy} /></picture>')
+            extra = (f' data-phone-href="{files["phone"]}" data-ko-href="{files["ko"]}"'
+                     f' data-ko-phone-href="{files["ko_phone"]}"')
         label = ""
         if number:
             words = {lang: text.format(n=number.group(1)) for lang, text in FULL_SIZE.items()}
@@ -119,7 +139,7 @@ def _describe_figures(page: str, phone: dict[str, str]) -> str:
             start = start.replace("<figure ", f'<figure aria-labelledby="fig-{anchor}-number" ', 1)
             rest = rest.replace('<span class="caption-number">',
                                 f'<span class="caption-number" id="fig-{anchor}-number">', 1)
-        return f'{start}<a class="pifi-full-size" href="{src}"{label}{phone_href}>{img}</a>{rest}'
+        return f'{start}<a class="pifi-full-size" href="{src}"{label}{extra}>{img}</a>{rest}'
 
     return _FIGURE.sub(one, page)
 
@@ -128,14 +148,15 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    phone: dict[str, str] | None = None
+    printed = app.builder.name == "singlehtml"  # the page `make pdf` prints: vector, loaded at once
+    phone: dict[str, dict[str, str]] | None = None
     for page in outdir.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         if not _FIGURE.search(text):
             continue
         if phone is None:
-            phone = _phone_images(outdir)
-        page.write_text(_describe_figures(text, phone), encoding="utf-8")
+            phone = _phone_images(outdir, vector=printed)
+        page.write_text(_describe_figures(text, phone, lazy_korean=not printed), encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict[str, object]:

@@ -134,14 +134,17 @@
     .observe(document.documentElement, { attributes: true, attributeFilter: ["data-mode"] });
 
   // On a phone a figure's link opens its phone layout (stacked panels, drawn for the width), not
-  // the 1,260-pixel desktop image.
+  // the 1,260-pixel desktop image; in Korean mode, the Korean figure.
   var PHONE = window.matchMedia("(max-width: 575.98px)");
   function phoneLinks() {
+    var korean = shownLanguage() === "ko";
     var links = document.querySelectorAll("a.pifi-full-size[data-phone-href]");
     for (var i = 0; i < links.length; i++) {
       var link = links[i];
       if (!link.hasAttribute("data-full-href")) { link.setAttribute("data-full-href", link.getAttribute("href")); }
-      link.setAttribute("href", link.getAttribute(PHONE.matches ? "data-phone-href" : "data-full-href"));
+      var which = (korean ? "data-ko-" : "data-") + (PHONE.matches ? "phone-href" : "href");
+      if (which === "data-href") { which = "data-full-href"; }
+      link.setAttribute("href", link.getAttribute(which) || link.getAttribute("data-full-href"));
     }
   }
   if (PHONE.addEventListener) { PHONE.addEventListener("change", phoneLinks); }
@@ -176,6 +179,7 @@
     nameRegions(event.detail);
     nameColourButtons(event.detail);
     scrollHints();
+    phoneLinks();
   });
   document.addEventListener("DOMContentLoaded", function () {
     mendToggles();
