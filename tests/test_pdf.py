@@ -304,3 +304,21 @@ def test_the_printed_figures_are_deterministic_vector_svg(demo):
     assert svg.count("<path") > 100
     images = FigureImages(figure_png(fig), svg)
     assert images._repr_svg_() == svg and images._repr_png_().startswith(b"\x89PNG")
+
+
+def test_the_korean_pdf_prints_korean_figures_and_the_english_one_english(pdf_dir):
+    """The page printed to PDF holds each figure twice, one per language, vector and loaded at
+    once (language.css shows the one of the PDF's language; tests/test_figures_ko.py checks the
+    Korean figures' texts)."""
+    from bs4 import BeautifulSoup
+
+    page = pdf_dir.parent / "singlehtml" / "book" / "intro.html"
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    figures = soup.select("figure.pifi-figure")
+    assert len(figures) == N_FIGURES + 1  # and the summary's paired figure
+    for figure in figures:
+        en, ko = figure.select_one("picture.lang-en img"), figure.select_one("picture.lang-ko img")
+        assert en is not None and ko is not None, figure.get("id")
+        assert en["src"].endswith(".svg") and "-ko-" not in en["src"]
+        assert ko["src"].endswith(".svg") and "-ko-" in ko["src"] and not ko.get("loading")
+        assert (pdf_dir.parent / "singlehtml" / "book" / ko["src"]).is_file()
