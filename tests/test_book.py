@@ -57,8 +57,25 @@ def _blocks(soup: BeautifulSoup, lang: str) -> list[Tag]:
             if "container" in d.get("class", [])]
 
 
-def _source_blocks(chapter: str, lang: str) -> list[str]:
+def _demo_source(chapter: str) -> str:
+    """The chapter's source as the demo build renders it: without the sections that only a
+    results folder fills (book/_ext/data_tags.py), from their heading to the next."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    from data_tags import TAGGED_SECTIONS
+
     text = (ROOT / "book" / f"{chapter}.md").read_text(encoding="utf-8")
+
+    def keep(section: re.Match[str]) -> str:
+        slug = re.sub(r"[^a-z0-9]+", "-", section[1].lower()).strip("-")
+        return "" if slug in TAGGED_SECTIONS else section[0]
+
+    return re.sub(r"^## \{en\}`([^`]*)`.*?(?=^## |\Z)", keep, text, flags=re.S | re.M)
+
+
+def _source_blocks(chapter: str, lang: str) -> list[str]:
+    text = _demo_source(chapter)
     return re.findall(rf"^::::\{{{lang}\}}\n(.*?)^::::$", text, flags=re.S | re.M)
 
 
@@ -212,7 +229,7 @@ def test_code_is_out_of_the_reading_but_folded_at_the_end_and_no_errors(pages, c
     for cell in cells:
         assert "tag_hide-input" in cell["class"]
         assert cell.find(class_="cell_input") is None
-    source = (ROOT / "book" / f"{chapter}.md").read_text(encoding="utf-8")
+    source = _demo_source(chapter)
     folded = article.find_all("details", class_="pifi-page-code")
     assert len(folded) == 1 and not folded[0].has_attr("open")
     code = [c.get_text() for c in folded[0].find_all(class_="cell_input")]
