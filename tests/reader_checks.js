@@ -152,7 +152,11 @@ window.pifiChecks = (function () {
       }
       var link = img.closest("a");
       var named = number ? number.textContent.trim() + (lang === "ko" ? " 원본 크기" : ", full size") : "";
-      if (!link || (link.href !== img.src && link.href !== img.currentSrc)) {
+      // the image, or its phone layout (a lazy image not yet loaded has no currentSrc)
+      var targets = [img.src, img.currentSrc].concat([].slice.call(
+        img.closest("picture") ? img.closest("picture").querySelectorAll("source") : []).map(function (s) {
+        return new URL(s.getAttribute("srcset"), window.location.href).href; }));
+      if (!link || targets.indexOf(link.href) < 0) {
         failures.push("figure " + (i + 1) + " is not a link to its image");
       } else if (link.getAttribute("aria-label") !== named) {
         failures.push("figure " + (i + 1) + " link named " + link.getAttribute("aria-label"));

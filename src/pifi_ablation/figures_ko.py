@@ -57,7 +57,7 @@ WORDS: dict[str, str] = {
     "ρ with accuracy": "정확도와의 ρ",
     "Accuracy by layer": "레이어별 정확도",
     "Accuracy (%)": "정확도(%)",
-    "Auto": "자동 선택",
+    "Auto": "자동",
     "Auto − last gap (pp)": "Auto-Last 격차(%p)",
     "Best": "최적",
     "Best layer (0 = first, 1 = last)": "최적 레이어(0 = 처음, 1 = 마지막)",
