@@ -11,7 +11,8 @@ TrueType (DejaVu Sans; NanumGothic for Hangul, since Chromium prints CFF fonts s
 the screen's Noto Sans CJK as Type 3).
 
 What the book's pages do not have is added here, in the page before it is printed:
-a title page (data source, content hash, the demonstration notice), a table of contents
+a title page (the authors and the repository, left out in anonymous mode; data source, content
+hash, the demonstration notice), a table of contents
 with page numbers, table numbers, and the print style of ``pdf_print.css``, which
 removes the UI.  Page numbers of the contents come from a first printing: Chromium's
 outline (the PDF bookmarks) says where each heading landed.  The PDFs carry no
@@ -58,7 +59,7 @@ FOOTER = ('<div style="width:100%;text-align:center;font-size:8pt;color:#444;'
 # Runs in the loaded page: adds the title page, the contents (page numbers still "00") and
 # table numbers; returns the shown headings in order, those in the contents with their entry.
 PREPARE_JS = r"""
-({lang, title, words}) => {
+({lang, title, words, credits}) => {
   const visible = el => el && el.getClientRects().length > 0;
   const text = el => el.innerText.replace(/\s+/g, " ").trim();
   const article = document.querySelector("article.bd-article");
@@ -91,6 +92,12 @@ PREPARE_JS = r"""
   page.innerHTML = '<h1></h1><p class="pifi-subtitle"></p>';
   page.querySelector("h1").textContent = title;
   page.querySelector("p").textContent = words.subtitle;
+  for (const line of credits) {
+    const p = document.createElement("p");
+    p.className = "pifi-credits";
+    p.textContent = line;
+    page.appendChild(p);
+  }
   const record = [...article.querySelectorAll("table.pifi-provenance")].find(visible);
   if (!record) { throw new Error("no provenance table in the reproducibility chapter"); }
   const table = document.createElement("table");
@@ -167,6 +174,30 @@ def titles() -> dict[str, str]:
     return {"en": en, "ko": ko}
 
 
+# The title page under anonymous mode (``pifi_anonymous`` in _config.yml: double-blind review).
+ANONYMOUS = {"en": "Anonymised for double-blind review: the authors and the repository are left out.",
+             "ko": "이중 맹검 심사를 위해 익명 처리했다. 저자와 저장소는 싣지 않았다."}
+AUTHORS_KO = {"The PiFi layer-selection authors": "PiFi 레이어 선택 연구진"}
+
+
+def credits(lang: str, config: dict | None = None) -> list[str]:
+    """The title page's lines under the subtitle: the authors and the repository (``author`` and
+    ``pifi_repository`` in ``_config.yml``), or, in anonymous mode, only that they are left out
+    (as the pages leave out the authors, the repository and the appendix's BibTeX)."""
+    if config is None:
+        config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    settings = (config.get("sphinx") or {}).get("config") or {}
+    if settings.get("pifi_anonymous"):
+        return [ANONYMOUS[lang]]
+    lines = []
+    author = config.get("author")
+    if author:
+        lines.append(author if lang == "en" else f"지은이: {AUTHORS_KO.get(author, author)}")
+    if settings.get("pifi_repository"):
+        lines.append(("Repository: " if lang == "en" else "저장소: ") + settings["pifi_repository"])
+    return lines
+
+
 def print_page(site: Path) -> Path:
     """The single page at the site's root, so that its relative links resolve.
 
@@ -231,7 +262,8 @@ def render(browser: Browser, url: str, lang: str, title: str) -> bytes:
     page.evaluate("() => MathJax.startup.promise")
     page.add_style_tag(content=PRINT_CSS.read_text(encoding="utf-8"))
     page.emulate_media(media="print")
-    headings = page.evaluate(PREPARE_JS, {"lang": lang, "title": title, "words": WORDS[lang]})
+    headings = page.evaluate(PREPARE_JS, {"lang": lang, "title": title, "words": WORDS[lang],
+                                          "credits": credits(lang)})
     page.evaluate("() => document.fonts.ready")
     pages = heading_pages(_print(page), headings)
     for _ in range(3):  # the numbers fill the same space, so one round normally settles them

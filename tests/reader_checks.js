@@ -132,22 +132,35 @@ window.pifiChecks = (function () {
     return failures;
   }
 
-  // Each figure: described in the language shown (its caption, not a file name), a link to
-  // its full-size image, and within the text column (no "full-width" spill into the margin).
+  // Each figure: described by its caption, read once (the image's alt is empty; the link to
+  // its full-size image is named "Figure N, full size" in the language shown), and within the
+  // text column (no "full-width" spill into the margin).
   function figureProblems(lang) {
     var failures = [];
     var column = document.querySelector("article.bd-article").getBoundingClientRect();
     var figures = document.querySelectorAll("article figure");
     for (var i = 0; i < figures.length; i++) {
       var figure = figures[i];
-      var img = figure.querySelector("img");
+      // the image shown: the language's version (each has one), else the only one
+      var img = [].slice.call(figure.querySelectorAll("img")).filter(function (i) {
+        return i.getClientRects().length > 0; })[0] || figure.querySelector("img");
       var caption = figure.querySelector("figcaption .caption-text .lang-" + lang);
-      var alt = img.getAttribute("alt") || "";
-      if (!caption || alt !== caption.textContent.trim() || /\.(png|svg|jpe?g)$/.test(alt)) {
-        failures.push("figure " + (i + 1) + " alt: " + alt.slice(0, 60));
+      var number = figure.querySelector("figcaption .caption-number");
+      var alt = img.getAttribute("alt");
+      if (!caption || !number || alt !== "") {
+        failures.push("figure " + (i + 1) + " alt: " + String(alt).slice(0, 60));
       }
       var link = img.closest("a");
-      if (!link || link.href !== img.src) { failures.push("figure " + (i + 1) + " is not a link to its image"); }
+      var named = number ? number.textContent.trim() + (lang === "ko" ? " 원본 크기" : ", full size") : "";
+      // the image, or its phone layout (a lazy image not yet loaded has no currentSrc)
+      var targets = [img.src, img.currentSrc].concat([].slice.call(
+        img.closest("picture") ? img.closest("picture").querySelectorAll("source") : []).map(function (s) {
+        return new URL(s.getAttribute("srcset"), window.location.href).href; }));
+      if (!link || targets.indexOf(link.href) < 0) {
+        failures.push("figure " + (i + 1) + " is not a link to its image");
+      } else if (link.getAttribute("aria-label") !== named) {
+        failures.push("figure " + (i + 1) + " link named " + link.getAttribute("aria-label"));
+      }
       var box = figure.getBoundingClientRect();
       if (box.right > column.right + 1 || box.left < column.left - 1 || figure.classList.contains("full-width")) {
         failures.push("figure " + (i + 1) + " leaves the column: " + Math.round(box.left) + "-" + Math.round(box.right));

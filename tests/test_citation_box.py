@@ -69,3 +69,32 @@ def test_downloads_list_what_the_site_carries(tmp_path, depth):
     listed = page.read_text(encoding="utf-8")
     assert f'href="{prefix}downloads/appendix-en.pdf"' in listed and "appendix-ko.pdf" not in listed
     assert listed.count("ablation_x.csv") == 2  # listed once (link and its text), not twice
+
+
+def _make_pdf():
+    import importlib
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    return importlib.import_module("make_pdf")
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_pdfs_title_page_credits_follow_anonymous_mode(lang):
+    make_pdf = _make_pdf()
+    config = {"author": "Ada Lovelace and Alan Turing",
+              "sphinx": {"config": {"pifi_anonymous": False, "pifi_repository": "https://example.org/r"}}}
+    shown = " ".join(make_pdf.credits(lang, config))
+    assert "Ada Lovelace and Alan Turing" in shown and "https://example.org/r" in shown
+    config["sphinx"]["config"]["pifi_anonymous"] = True
+    hidden = make_pdf.credits(lang, config)
+    assert hidden == [make_pdf.ANONYMOUS[lang]]
+    assert "Lovelace" not in hidden[0] and "example.org" not in hidden[0]
+
+
+def test_the_books_own_config_credits_its_authors():
+    import yaml
+
+    make_pdf = _make_pdf()
+    config = yaml.safe_load((Path(__file__).resolve().parents[1] / "_config.yml").read_text(encoding="utf-8"))
+    assert make_pdf.credits("en") == make_pdf.credits("en", config)
+    assert config["author"] in make_pdf.credits("en")[0]

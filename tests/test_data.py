@@ -70,3 +70,66 @@ def test_the_page_gets_the_data_once(demo):
     number = BOOK_TABLES.index("model_size") + 1
     assert 'href="../data/table_model_size.csv"' in once and f"Table {number}" in once
     assert with_data(once, demo, "../data") == once
+
+
+def test_the_paired_figures_csv_holds_every_sweeps_per_task_differences(demo):
+    from pifi_ablation import verdicts
+
+    parsed = pd.read_csv(io.StringIO(data_files(demo)["ablation_paired.csv"]))
+    for sweep in verdicts.SWEEPS:
+        for c in verdicts.comparisons(demo, sweep):
+            rows = parsed[(parsed["ablation"] == sweep.name) & (parsed["setting"] == c.value)]
+            assert (rows["default"] == sweep.default).all()
+            assert rows["task"].tolist() == c.differences["task"].tolist()
+            np.testing.assert_allclose(rows["difference"], c.differences["difference"], rtol=1e-5)
+    assert set(parsed["ablation"]) == {s.name for s in verdicts.SWEEPS}
+
+
+def test_the_books_data_folder_holds_the_per_layer_csvs_as_exported(demo, tmp_path):
+    from pifi_ablation.data import book_data_files
+    from pifi_ablation.export_main import write_layer_texts
+    from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
+
+    files = book_data_files(demo)
+    written = {p.name: p.read_text(encoding="utf-8") for p in write_layer_texts(demo, tmp_path)
+               if p.suffix == ".csv"}
+    assert {f"{n}.csv" for n in LAYER_FIGURE_NAMES} | {"table_main_results.csv"} <= set(written)
+    for name, text in written.items():
+        assert files[name] == text, name
+    for name in ("main_results_tasks", "signals_tasks", "signals_matrix"):  # Tables 2-4 as printed
+        assert len(pd.read_csv(io.StringIO(files[f"table_{name}.csv"]))) > 0
+
+
+@pytest.mark.parametrize("name", [*schema.TABLE_NAMES, "paired", "main_results", "layer_curves",
+                                  "selection_signals"])
+def test_every_data_table_has_korean_column_heads(demo, name):
+    from pifi_ablation.data import COLUMNS_KO, figure_rows
+
+    columns = list(figure_rows(demo, name).columns)
+    assert [c for c in columns if c not in COLUMNS_KO] == []
+    markup = figure_data_html(demo, name, "3", "x.csv")
+    for column in columns:
+        assert f'<span class="lang-ko" lang="ko">{COLUMNS_KO[column]}</span>' in markup, column
+
+
+def test_chapter_tables_get_a_caption_a_named_region_and_a_permalink_once():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book" / "_ext"))
+    from figure_data import _captioned
+
+    page = ('<div class="pifi-table-block" id="table-model_size"><div class="lang-en" lang="en">'
+            '<p class="pifi-table-caption"><strong>Table 9.</strong> Model size. <em>Demo.</em></p>'
+            '<div class="pifi-table-scroll"><table class="dataframe pifi-table"><thead></thead></table>'
+            '</div></div><div class="lang-ko" lang="ko">'
+            '<p class="pifi-table-caption"><strong>표 9.</strong> 모델 크기.</p>'
+            '<div class="pifi-table-scroll"><table class="dataframe pifi-table"><thead></thead></table></div>'
+            '</div></div>')
+    once = _captioned(page)
+    assert ('<caption class="pifi-visually-hidden"><strong>Table 9.</strong> Model size. <em>Demo.</em>'
+            '</caption>') in once
+    assert '<caption class="pifi-visually-hidden"><strong>표 9.</strong> 모델 크기.</caption>' in once
+    assert 'role="region" aria-label="Table 9"' in once and 'role="region" aria-label="표 9"' in once
+    assert once.count('href="#table-model_size"') == 2 and 'title="이 표의 링크"' in once
+    assert _captioned(once) == once

@@ -37,6 +37,8 @@ def _names():
     data = [f"{DATA_DIR}/{kind}_{n}.csv" for n in FIGURE_NAMES for kind in ("ablation", "table")]
     data += [f"{DATA_DIR}/{n}.csv" for n in (*LAYER_FIGURE_NAMES, "table_main_results")]
     data += [f"{DATA_DIR}/table_{n}_paired.csv" for n in ("sample_size", "keyword_weight", "lambda_scale")]
+    data += [f"{DATA_DIR}/ablation_paired.csv"]  # the paired figure's per-task differences
+    data += [f"{DATA_DIR}/table_{n}.csv" for n in ("main_results_tasks", "signals_tasks", "signals_matrix")]
     return sorted([*_figure_names(), *tables, MACROS_FILE, MACRO_LIST_FILE, *layer, *data])
 
 

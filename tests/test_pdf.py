@@ -37,7 +37,9 @@ pytestmark = pytest.mark.book
 
 def _headings(chapter: str) -> list[tuple[int, str, str]]:
     """(level, English, Korean) of every heading of a chapter, from its MyST source."""
-    text = (ROOT / "book" / f"{chapter}.md").read_text(encoding="utf-8")
+    from test_book import _demo_source  # without the sections a demo build leaves out
+
+    text = _demo_source(chapter)
     return [(len(m[1]), m[2], m[3]) for m in HEADING.finditer(text)]
 
 
@@ -93,6 +95,8 @@ def test_title_page_names_the_data_source_and_its_hash(pdfs, lang):
     title = {"en": "PiFi layer selection: ablation appendix", "ko": "PiFi 레이어 선택: 절제 실험 부록"}[lang]
     assert first.startswith(title)
     assert pdfs[lang].metadata.title == title
+    # the authors (the book is not in anonymous mode: tests/test_citation_box.py tries it)
+    assert {"en": "The PiFi layer-selection authors", "ko": "지은이: PiFi 레이어 선택 연구진"}[lang] in first
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -237,7 +241,7 @@ def test_figures_are_vector_not_bitmaps(pdfs, pdf_dir, lang):
     # the printed page took the figures as SVG, drawn at the text width
     page = (pdf_dir.parent / "singlehtml" / "book" / "intro.html").read_text(encoding="utf-8")
     sources = re.findall(r'<img[^>]*src="([^"]+)"', page)
-    assert len(sources) == N_FIGURES + 1  # and the summary's paired figure
+    assert len(sources) == 2 * (N_FIGURES + 1)  # and the summary's paired figure, in both languages
     assert all(src.endswith(".svg") for src in sources)
     # and the figures are on the pages: each figure's page draws many paths
     texts = _texts(pdfs[lang])
@@ -308,3 +312,21 @@ def test_the_printed_figures_are_deterministic_vector_svg(demo):
     assert svg.count("<path") > 100
     images = FigureImages(figure_png(fig), svg)
     assert images._repr_svg_() == svg and images._repr_png_().startswith(b"\x89PNG")
+
+
+def test_the_korean_pdf_prints_korean_figures_and_the_english_one_english(pdf_dir):
+    """The page printed to PDF holds each figure twice, one per language, vector and loaded at
+    once (language.css shows the one of the PDF's language; tests/test_figures_ko.py checks the
+    Korean figures' texts)."""
+    from bs4 import BeautifulSoup
+
+    page = pdf_dir.parent / "singlehtml" / "book" / "intro.html"
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    figures = soup.select("figure.pifi-figure")
+    assert len(figures) == N_FIGURES + 1  # and the summary's paired figure
+    for figure in figures:
+        en, ko = figure.select_one("picture.lang-en img"), figure.select_one("picture.lang-ko img")
+        assert en is not None and ko is not None, figure.get("id")
+        assert en["src"].endswith(".svg") and "-ko-" not in en["src"]
+        assert ko["src"].endswith(".svg") and "-ko-" in ko["src"] and not ko.get("loading")
+        assert (pdf_dir.parent / "singlehtml" / ko["src"]).is_file()  # assets linked from the root

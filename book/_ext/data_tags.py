@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
@@ -47,6 +48,21 @@ def _add_tags(app: Sphinx, config: Config) -> None:
         app.tags.add(tag)
 
 
+# Sections that only a tag's data fills, by section id (MyST's ``{only}`` cannot hold a
+# heading): without the tag the section, its heading and its entry in the contents go.  The
+# reproducibility chapter's coverage report exists for a results folder only (the demo source
+# has no runs to count).
+TAGGED_SECTIONS = {"coverage-of-the-ablation-grid": "pifi_source_results"}
+
+
+def _drop_sections(app: Sphinx, doctree: nodes.document) -> None:
+    for section in list(doctree.findall(nodes.section)):
+        tags = [TAGGED_SECTIONS[i] for i in section["ids"] if i in TAGGED_SECTIONS]
+        if tags and not all(app.tags.has(tag) for tag in tags):
+            section.parent.remove(section)
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     app.connect("config-inited", _add_tags)
+    app.connect("doctree-read", _drop_sections, priority=400)  # before the contents are collected
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

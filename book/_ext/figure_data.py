@@ -20,22 +20,25 @@ from sphinx.application import Sphinx
 if TYPE_CHECKING:
     from pifi_ablation.ablations import Ablations
 
+# The figures with data under them: the ablations', the paired one and the per-layer ones.
+FIGURES = ("sample_size", "keyword_weight", "lambda_scale", "task_sensitivity", "model_size", "paired",
+           "main_results", "layer_curves", "selection_signals")
 _FIGURE = re.compile(r'<figure\b[^>]*\bid="fig-([a-z-]+)"[^>]*>.*?</figure>', re.S)
-_NUMBER = re.compile(r'<span class="caption-number">[^<\d]*(\d+)')
+_NUMBER = re.compile(r'<span class="caption-number"[^>]*>[^<\d]*(\d+)')
 _TABLE_SLOT = re.compile(r'<span class="pifi-table-data" data-table="([a-z_]+)"></span>')
 
 
 def with_data(page: str, ablations: Ablations, root: str) -> str:
     """``page`` with the data under each figure and the CSV link under each table; ``root``
     is the data folder relative to the page."""
-    from pifi_ablation import data, schema
+    from pifi_ablation import data
     from pifi_ablation.book import BOOK_TABLES
 
     def figure(match: re.Match[str]) -> str:
         name = match.group(1).replace("-", "_")
         number = _NUMBER.search(match.group(0))
         done = page.startswith('<div class="pifi-figure-data"', match.end())  # an unchanged page
-        if name not in ablations.tables() or number is None or done:
+        if name not in FIGURES or number is None or done:
             return match.group(0)
         href = f"{root}/{data.figure_csv_name(name)}"
         return match.group(0) + data.figure_data_html(ablations, name, number.group(1), href)
@@ -43,7 +46,7 @@ def with_data(page: str, ablations: Ablations, root: str) -> str:
     def table(match: re.Match[str]) -> str:
         name = match.group(1)
         base = name.removesuffix("_paired")
-        if base not in schema.TABLE_NAMES:  # the main-results chapters' tables carry their own links
+        if base not in BOOK_TABLES:
             return ""
         # numbered as pifi_ablation.book numbers them: book order, a paired table with a "b"
         number = f"{BOOK_TABLES.index(base) + 1}{'b' if base != name else ''}"
@@ -51,7 +54,36 @@ def with_data(page: str, ablations: Ablations, root: str) -> str:
         link = data.csv_link_html(f"{root}/{data.table_csv_name(name)}", label)
         return f'<p class="pifi-table-data">{link}</p>'
 
-    return _TABLE_SLOT.sub(table, _FIGURE.sub(figure, page))
+    return _captioned(_TABLE_SLOT.sub(table, _FIGURE.sub(figure, page)))
+
+
+# A chapter table as pifi_ablation.book and book_main write it: a caption paragraph, then the
+# scrolling box with the table.
+_CAPTIONED = re.compile(r'<div class="pifi-table-block" id="(table-[a-z_]+)">|'
+                        r'<p class="pifi-table-caption">'
+                        r'(<strong>(Table|표) ([0-9]+b?)\.</strong>(?:(?!</p>).)*)</p>'
+                        r'<div class="pifi-table-scroll">(<table\b[^>]*>)', re.S)
+PERMALINK_TITLE = {"Table": "Link to this table", "표": "이 표의 링크"}
+
+
+def _captioned(page: str) -> str:
+    """Each chapter table captioned by a ``<caption>`` that screen readers read (the paragraph
+    above it, visible, is hidden from them: the caption is read once), its scrolling box a
+    named region reached by the keyboard, and a permalink to the table."""
+    block = ""
+
+    def one(match: re.Match[str]) -> str:
+        nonlocal block
+        if match.group(1):
+            block = match.group(1)
+            return match.group(0)
+        caption, word, number, table = match.group(2, 3, 4, 5)
+        link = f'<a class="headerlink" href="#{block}" title="{PERMALINK_TITLE[word]}">#</a>' if block else ""
+        return (f'<p class="pifi-table-caption"><span aria-hidden="true">{caption}</span>{link}</p>'
+                f'<div class="pifi-table-scroll" role="region" aria-label="{word} {number}" tabindex="0">'
+                f'{table}<caption class="pifi-visually-hidden">{caption}</caption>')
+
+    return _CAPTIONED.sub(one, page)
 
 
 # When this build started: a page older than that was not written by it, and has its data links
@@ -74,17 +106,17 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
         if page.stat().st_mtime < _STARTED.get("at", 0.0):
             continue
         text = page.read_text(encoding="utf-8")
-        if 'id="fig-' not in text and "pifi-table-data" not in text:
+        if 'id="fig-' not in text and "pifi-table-data" not in text and "pifi-table-caption" not in text:
             continue
         if ablations is None:
             from pifi_ablation import paths
             from pifi_ablation.ablations import load
-            from pifi_ablation.data import DATA_FOLDER, data_files
+            from pifi_ablation.data import DATA_FOLDER, book_data_files
 
             ablations = load(paths.default_source())
             folder = outdir / DATA_FOLDER
             folder.mkdir(exist_ok=True)
-            for file, csv in data_files(ablations).items():
+            for file, csv in book_data_files(ablations).items():
                 (folder / file).write_text(csv, encoding="utf-8", newline="\n")
         root = posixpath.relpath(DATA_FOLDER, page.parent.relative_to(outdir).as_posix() or ".")
         new = with_data(text, ablations, root)

@@ -66,7 +66,6 @@ class GatherPageCode(SphinxPostTransform):
 
 _FIGURE = re.compile(r'(<figure\b[^>]*\bid="fig-([a-z-]+)"[^>]*>\s*)<img alt="[^"]*" src="([^"]+)" />'
                      r'(.*?</figure>)', re.S)
-_CAPTION_EN = re.compile(r'<span class="caption-text"><span class="lang-en">([^<]*)</span>')
 # Where the phone layout is served (language.css hides the fullscreen button below it too).
 PHONE_MEDIA = "(max-width: 575.98px)"
 
@@ -86,46 +85,91 @@ def _collect_phone_layouts(app: Sphinx) -> None:
     os.environ["PIFI_ABLATION_PHONE_DIR"] = str(folder)
 
 
-def _phone_images(outdir: Path, drawn: Path) -> dict[str, str]:
-    """Each figure's phone layout in ``_images/``, its file name by figure name: as a page's
-    kernel drew it into ``drawn`` (every page re-executes when code or data change, so these
-    are current), else drawn here."""
+def _phone_images(outdir: Path, drawn: Path, vector: bool = False) -> dict[str, dict[str, str]]:
+    """Each figure's phone layout and its Korean versions (desktop and phone layouts, for the
+    Korean mode and the Korean PDF) in ``_images/``: file names by figure name and version
+    (``phone``, ``ko``, ``ko_phone``).  As a page's kernel drew them into ``drawn`` (every page
+    re-executes when code or data change, so these are current), else drawn here.  ``vector``:
+    the Korean desktop version as SVG (the single page that ``make pdf`` prints), else PNG."""
     from pifi_ablation import paths
     from pifi_ablation.ablations import load
-    from pifi_ablation.book import figure_png
+    from pifi_ablation.book import figure_png, figure_svg
     from pifi_ablation.figures import EXPORTED_FIGURES, make_figure
+    from pifi_ablation.figures_ko import make_figure_ko
     from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
 
     ablations = None
+    (outdir / "_images").mkdir(exist_ok=True)
+
+    def data():  # loaded only if a kernel did not draw a version
+        nonlocal ablations
+        if ablations is None:
+            ablations = load(paths.default_source())
+        return ablations
+
+    def kept_or(file: str, draw) -> bytes:
+        saved = drawn / file
+        return saved.read_bytes() if saved.is_file() else draw()
+
+    def save(data: bytes, stem: str, suffix: str) -> str:
+        file = f"{stem}-{hashlib.sha256(data).hexdigest()[:16]}.{suffix}"
+        (outdir / "_images" / file).write_bytes(data)
+        return file
+
     names = {}
     for name in (*EXPORTED_FIGURES, *LAYER_FIGURE_NAMES):
-        saved = drawn / f"{name}.png"
-        if saved.is_file():
-            png = saved.read_bytes()
+        phone = kept_or(f"{name}.png", lambda n=name: figure_png(make_figure(data(), n, phone=True)))
+        ko_phone = kept_or(f"{name}.ko_phone.png",
+                           lambda n=name: figure_png(make_figure_ko(data(), n, phone=True)))
+        if vector:
+            ko = save(figure_svg(make_figure_ko(data(), name)).encode(), f"{name}-ko", "svg")
         else:
-            ablations = ablations if ablations is not None else load(paths.default_source())
-            png = figure_png(make_figure(ablations, name, phone=True))
-        file = f"{name}-phone-{hashlib.sha256(png).hexdigest()[:16]}.png"
-        (outdir / "_images").mkdir(exist_ok=True)
-        (outdir / "_images" / file).write_bytes(png)
-        names[name] = file
+            ko = save(kept_or(f"{name}.ko.png", lambda n=name: figure_png(make_figure_ko(data(), n))),
+                      f"{name}-ko", "png")
+        names[name] = {"phone": save(phone, f"{name}-phone", "png"), "ko": ko,
+                       "ko_phone": save(ko_phone, f"{name}-ko-phone", "png")}
     return names
 
 
-def _describe_figures(page: str, phone: dict[str, str]) -> str:
-    """Alt text from the English caption, the phone layout as a source, a full-size link."""
+_NUMBER = re.compile(r'<span class="caption-number">[^<\d]*(\d+)')
+FULL_SIZE = {"en": "Figure {n}, full size", "ko": "그림 {n} 원본 크기"}
+
+
+def _describe_figures(page: str, phone: dict[str, dict[str, str]], lazy_korean: bool = True) -> str:
+    """The phone layout as a source, and a link to the full size named "Figure N, full size".
+
+    The caption describes the figure, once: the image inside the link has an empty ``alt``
+    (the link's name is its own) and the figure is named by its number only, so a screen
+    reader does not read the caption two or three times.  On a phone the link opens the phone
+    layout, in Korean mode the Korean figure (``data-*-href``, book/_static/arrival.js).  The
+    Korean versions load only when shown (``lazy_korean``; not on the page printed to PDF)."""
 
     def one(match: re.Match[str]) -> str:
         start, anchor, src, rest = match.groups()
-        caption = _CAPTION_EN.search(rest)
-        alt = html.escape(html.unescape(caption.group(1)), quote=True) if caption else ""
-        img = f'<img alt="{alt}" src="{src}" />'
+        number = _NUMBER.search(rest)
         name = anchor.replace("-", "_")
+        img = f'<img alt="" src="{src}" />'
+        extra = ""
         if name in phone:
             folder = src.rsplit("/", 1)[0]
-            img = (f'<picture><source media="{PHONE_MEDIA}" srcset="{folder}/{phone[name]}" />'
-                   f"{img}</picture>")
-        return f'{start}<a class="pifi-full-size" href="{src}">{img}</a>{rest}'
+            files = {kind: f"{folder}/{file}" for kind, file in phone[name].items()}
+            lazy = ' loading="lazy"' if lazy_korean else ""
+            img = (f'<picture class="lang-en" lang="en"><source media="{PHONE_MEDIA}" '
+                   f'srcset="{files["phone"]}" />{img}</picture>'
+                   f'<picture class="lang-ko" lang="ko"><source media="{PHONE_MEDIA}" '
+                   f'srcset="{files["ko_phone"]}" /><img alt="" src="{files["ko"]}"{lazy} /></picture>')
+            extra = (f' data-phone-href="{files["phone"]}" data-ko-href="{files["ko"]}"'
+                     f' data-ko-phone-href="{files["ko_phone"]}"')
+        label = ""
+        if number:
+            words = {lang: text.format(n=number.group(1)) for lang, text in FULL_SIZE.items()}
+            label = (f' aria-label="{html.escape(words["en"])}" data-label-en="{html.escape(words["en"])}"'
+                     f' data-label-ko="{html.escape(words["ko"])}"')
+        if number:  # the figure is named by its number ("Figure 4"), its caption read as its text
+            start = start.replace("<figure ", f'<figure aria-labelledby="fig-{anchor}-number" ', 1)
+            rest = rest.replace('<span class="caption-number">',
+                                f'<span class="caption-number" id="fig-{anchor}-number">', 1)
+        return f'{start}<a class="pifi-full-size" href="{src}"{label}{extra}>{img}</a>{rest}'
 
     return _FIGURE.sub(one, page)
 
@@ -134,14 +178,15 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    phone: dict[str, str] | None = None
+    printed = app.builder.name == "singlehtml"  # the page `make pdf` prints: vector, loaded at once
+    phone: dict[str, dict[str, str]] | None = None
     for page in outdir.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         if not _FIGURE.search(text):
             continue
         if phone is None:
-            phone = _phone_images(outdir, _phone_dir(app))
-        page.write_text(_describe_figures(text, phone), encoding="utf-8")
+            phone = _phone_images(outdir, _phone_dir(app), vector=printed)
+        page.write_text(_describe_figures(text, phone, lazy_korean=not printed), encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict[str, object]:

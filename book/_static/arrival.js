@@ -5,7 +5,8 @@
  *   on the same page closes the list it was chosen from.
  * - Print: light colours whatever the theme (the dark theme printed light grey on white) and
  *   every fold open (the notice's explanation), the folded code of the page excepted.
- * - The copy button's words in the language shown. */
+ * - The copy button's words in the language shown; the colour-mode button names the mode on.
+ * - On a phone, a figure's full-size link opens the figure's phone layout. */
 (function () {
   "use strict";
 
@@ -111,17 +112,87 @@
       named[i].setAttribute("aria-label", named[i].getAttribute("data-label-" + lang));
     }
   }
+  // The colour-mode button says which mode is on ("Color mode: Dark"), in its name and tooltip.
+  var MODE_LABEL = { en: "Color mode", ko: "색상 모드" };
+  var MODE_WORDS = { en: { light: "Light", dark: "Dark", auto: "System Settings" },
+    ko: { light: "밝게", dark: "어둡게", auto: "시스템 설정" } };
+  function nameColourButtons(lang) {
+    var mode = document.documentElement.getAttribute("data-mode") || "auto";
+    var words = MODE_LABEL[lang] + ": " + (MODE_WORDS[lang][mode] || MODE_WORDS[lang].auto);
+    var buttons = document.querySelectorAll(".theme-switch-button");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].setAttribute("aria-label", words);
+      buttons[i].setAttribute("data-bs-title", words);
+      if (buttons[i].hasAttribute("data-bs-original-title")) {
+        buttons[i].setAttribute("data-bs-original-title", words);
+      }
+      var tooltip = window.bootstrap && window.bootstrap.Tooltip && window.bootstrap.Tooltip.getInstance(buttons[i]);
+      if (tooltip) { tooltip.setContent({ ".tooltip-inner": words }); }
+    }
+  }
+  new MutationObserver(function () { nameColourButtons(shownLanguage()); })
+    .observe(document.documentElement, { attributes: true, attributeFilter: ["data-mode"] });
+
+  // On a phone a figure's link opens its phone layout (stacked panels, drawn for the width), not
+  // the 1,260-pixel desktop image; in Korean mode, the Korean figure.
+  var PHONE = window.matchMedia("(max-width: 575.98px)");
+  function phoneLinks() {
+    var korean = shownLanguage() === "ko";
+    var links = document.querySelectorAll("a.pifi-full-size[data-phone-href]");
+    for (var i = 0; i < links.length; i++) {
+      var link = links[i];
+      if (!link.hasAttribute("data-full-href")) { link.setAttribute("data-full-href", link.getAttribute("href")); }
+      var which = (korean ? "data-ko-" : "data-") + (PHONE.matches ? "phone-href" : "href");
+      if (which === "data-href") { which = "data-full-href"; }
+      link.setAttribute("href", link.getAttribute(which) || link.getAttribute("data-full-href"));
+    }
+  }
+  if (PHONE.addEventListener) { PHONE.addEventListener("change", phoneLinks); }
+
+  // A table wider than its box says so under it (a shadow marks the side with more columns).
+  var SCROLL_HINT = { en: "Scroll sideways for the other columns →", ko: "표를 옆으로 밀어 나머지 열 보기 →" };
+  function scrollHints() {
+    var boxes = document.querySelectorAll(".pifi-table-scroll");
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      var hint = box.nextElementSibling && box.nextElementSibling.classList.contains("pifi-scroll-hint")
+        ? box.nextElementSibling : null;
+      var wide = box.offsetParent !== null && box.scrollWidth > box.clientWidth + 1;
+      box.classList.toggle("pifi-scrolls", wide);
+      if (wide && !hint) {
+        hint = document.createElement("p");
+        hint.className = "pifi-scroll-hint";
+        hint.setAttribute("aria-hidden", "true");  // for the eyes: the keyboard and screen readers scroll the region
+        hint.innerHTML = '<span class="lang-en" lang="en">' + SCROLL_HINT.en + '</span><span class="lang-ko" lang="ko">' +
+          SCROLL_HINT.ko + "</span>";
+        box.parentNode.insertBefore(hint, box.nextSibling);
+      } else if (!wide && hint) {
+        hint.remove();
+      }
+    }
+  }
+  window.addEventListener("resize", scrollHints);
+  document.addEventListener("toggle", scrollHints, true);  // a table in a fold is measured when opened
+
   document.addEventListener("pifi-language", function (event) {
     copyWords(event.detail);
     nameRegions(event.detail);
+    nameColourButtons(event.detail);
+    scrollHints();
+    phoneLinks();
   });
   document.addEventListener("DOMContentLoaded", function () {
     mendToggles();
     copyWords(shownLanguage());
     nameRegions(shownLanguage());
+    nameColourButtons(shownLanguage());
+    phoneLinks();
+    scrollHints();
   });
   window.addEventListener("load", function () {
     mendToggles();
     copyWords(shownLanguage());
+    nameColourButtons(shownLanguage());
+    scrollHints();
   });
 })();

@@ -138,10 +138,12 @@
     }
   }
 
-  // A figure's image is described by its caption in the language shown.
+  // A figure's image is described by its caption in the language shown (the images inside a
+  // full-size link, named "Figure N, full size", leave that to the caption: read once).
   function describeFigures(lang) {
     var images = document.querySelectorAll("figure img");
     for (var i = 0; i < images.length; i++) {
+      if (images[i].closest("a.pifi-full-size[aria-label]")) { continue; }
       var caption = images[i].closest("figure").querySelector("figcaption .caption-text .lang-" + lang);
       if (caption) { images[i].setAttribute("alt", caption.textContent.trim()); }
     }

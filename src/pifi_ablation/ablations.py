@@ -71,10 +71,12 @@ def _demo() -> Ablations:
     code = inspect.getsource(demo).encode() + inspect.getsource(demo_layers).encode()
     provenance = Provenance(
         kind="demo",
-        description="the seed notebook's simulation generators at their default arguments "
+        description="illustrative numbers simulated as the notebook this study started from (the seed "
+                    "notebook) simulates them, at its default arguments "
                     f"(seed {demo.SEED}); per-layer data: the package's own simulation in upstream's "
                     "formats (main results and selection signals)",
-        description_ko=f"초기 노트북(seed notebook)의 시뮬레이션 생성기, 기본 인자(시드 {demo.SEED}); "
+        description_ko="이 연구의 출발점인 초기 노트북(seed notebook)과 같은 방식으로 시뮬레이션한 "
+                       f"예시 수치, 기본 인자(시드 {demo.SEED}); "
                        "레이어별 데이터: 원 연구 코드의 형식으로 쓴 이 패키지의 시뮬레이션(주요 결과와 선택 "
                        "신호)",
         content_hash=hashlib.sha256(code).hexdigest(),

@@ -298,13 +298,19 @@ def save_phone_layout(ablations: Ablations, name: str) -> None:
 
     from pifi_ablation.figures import make_figure
 
+    from pifi_ablation.figures_ko import make_figure_ko
+
     folder = os.environ.get(PHONE_DIR_ENV)
     if not folder:
         return
-    path = Path(folder) / f"{name}.png"
-    partial = path.with_name(f".{name}.{os.getpid()}.png")  # complete or absent, never half written
-    partial.write_bytes(figure_png(make_figure(ablations, name, phone=True)))
-    partial.replace(path)
+    # The phone layout, and the Korean desktop and phone versions (the Korean mode's figures).
+    for file, draw in ((f"{name}.png", lambda: make_figure(ablations, name, phone=True)),
+                       (f"{name}.ko.png", lambda: make_figure_ko(ablations, name)),
+                       (f"{name}.ko_phone.png", lambda: make_figure_ko(ablations, name, phone=True))):
+        path = Path(folder) / file
+        partial = path.with_name(f".{file}.{os.getpid()}")  # complete or absent, never half written
+        partial.write_bytes(figure_png(draw()))
+        partial.replace(path)
 
 
 ABLATION_TITLES: dict[str, tuple[str, str]] = {
@@ -327,11 +333,14 @@ def data_tags(source: str | None = None) -> set[str]:
     try:
         ablations = _load(source or paths.default_source())
     except ResultsError:
-        return {f"pifi_data_{name}" for name in NEEDS} | {"pifi_data_any", "pifi_data_layers"}
+        return {f"pifi_data_{name}" for name in NEEDS} | {"pifi_data_any", "pifi_data_layers",
+                                                          "pifi_source_results"}
     tags = {f"pifi_data_{name}" for name in NEEDS if has_data(ablations, name)}
     tags = tags | {"pifi_data_any"} if tags else tags
     if ablations.layers:  # the main-results and selection-signals chapters' per-layer runs
         tags.add("pifi_data_layers")
+    if ablations.coverage is not None:  # a results folder: its coverage report (reproducibility)
+        tags.add("pifi_source_results")
     return tags
 
 
@@ -625,16 +634,11 @@ def show_provenance(page: Page) -> Html:
 
 
 def coverage_html(ablations: Ablations) -> str:
-    """Which cells of the ablation grid have runs, in both languages (measured data only)."""
+    """Which cells of the ablation grid have runs, in both languages (measured data only: the
+    demo source has no runs, and its build leaves the whole section out, see ``data_tags``)."""
     if ablations.coverage is not None:
         return coverage_report_html(ablations.coverage)
-    return bilingual(
-        "<p>The demo source has no runs, so there is no grid to cover. For a results folder, this "
-        "section lists which (task, model, setting, seed) cells have runs and which are missing; "
-        "<code>python -m pifi_ablation validate PATH</code> prints the same report.</p>",
-        "<p>시연 데이터에는 실행이 없으므로 채울 그리드도 없다. 결과 폴더를 읽으면 이 절은 어느 "
-        "(태스크, 모델, 설정, 시드) 셀에 실행이 있고 어느 셀이 빠졌는지 나열한다. "
-        "<code>python -m pifi_ablation validate PATH</code> 명령도 같은 보고서를 출력한다.</p>")
+    return ""
 
 
 _SHOWN_PER_PAIR = 6  # missing cells listed per (task, model) in the coverage table

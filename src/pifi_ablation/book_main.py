@@ -65,13 +65,14 @@ def notice_html(ablations: Ablations) -> str:
     en = ("<strong>Demonstration data, not measurements.</strong>",
           "<p>The per-layer data on this page (grids and selection logs) are a simulation that this "
           "package writes in upstream's file formats and reads with the same code as a results folder. "
-          "It is independent of the ablations' demonstration data (the seed notebook's generators, whose "
-          "numbers the ablation chapters show unchanged), and it supports no claim about the method.</p>")
+          "It is independent of the ablations' demonstration data (the illustrative numbers of the "
+          "notebook this study started from, the seed notebook, which the ablation chapters show "
+          "unchanged), and it supports no claim about the method.</p>")
     ko = ("<strong>시연 데이터이며 측정값이 아니다.</strong>",
           "<p>이 페이지의 레이어별 데이터(그리드와 선택 로그)는 이 패키지가 upstream의 파일 형식으로 "
-          "생성하고 결과 폴더와 같은 코드로 읽는 시뮬레이션이다. 절제 실험(ablation)의 시연 데이터(초기 "
-          "노트북의 생성기이며, 절제 실험 장들은 그 수치를 그대로 보여 준다)와는 별개이며, 방법에 대한 "
-          "어떤 주장도 뒷받침하지 않는다.</p>")
+          "생성하고 결과 폴더와 같은 코드로 읽는 시뮬레이션이다. 절제 실험(ablation)의 시연 데이터(이 연구의 "
+          "출발점인 초기 노트북(seed notebook)의 예시 수치이며, 절제 실험 장들은 그 수치를 그대로 보여 "
+          "준다)와는 별개이며, 방법에 대한 어떤 주장도 뒷받침하지 않는다.</p>")
 
     def one(head: str, more: str) -> str:
         return f'<details><summary class="admonition-title">{head}</summary>{more}</details>'
@@ -185,7 +186,9 @@ def table_html(ablations: Ablations, name: str) -> str:
 
     en = one(frame, f"Table {number}.", caption_en, source_en)
     ko = one(_korean(frame), f"표 {number}.", caption_ko, source_ko)
-    return f'<div class="pifi-table-block" id="table-{name}">{book.bilingual(en, ko)}</div>'
+    # The slot where the HTML build links the table's CSV (book/_ext/figure_data.py).
+    slot = f'<span class="pifi-table-data" data-table="{name}"></span>'
+    return f'<div class="pifi-table-block" id="table-{name}">{book.bilingual(en, ko)}{slot}</div>'
 
 
 def show_table(page: book.Page, name: str) -> book.Html:

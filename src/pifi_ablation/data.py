@@ -24,15 +24,39 @@ FLOAT_FORMAT = "%.6g"
 
 
 def figure_csv_name(name: str) -> str:
-    return f"ablation_{name}.csv"
+    """The CSV of figure ``name``: ``ablation_{name}.csv`` for the ablations' figures and the
+    paired figure, ``{name}.csv`` for the per-layer figures (as ``export_main`` names them)."""
+    from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
+
+    return f"{name}.csv" if name in LAYER_FIGURE_NAMES else f"ablation_{name}.csv"
 
 
 def table_csv_name(name: str) -> str:
     return f"table_{name}.csv"
 
 
+def paired_rows(ablations: Ablations) -> pd.DataFrame:
+    """The rows of the paired figure: per sweep, setting and task, the difference in recovery
+    from the default (``cells``: the cells averaged into that task's difference)."""
+    from pifi_ablation import verdicts
+
+    parts = [c.differences.assign(ablation=sweep.name, setting=c.value, default=sweep.default)
+             for sweep in verdicts.SWEEPS for c in verdicts.comparisons(ablations, sweep)]
+    columns = ["ablation", "setting", "default", "task", "difference", "cells"]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True)[columns]
+
+
 def figure_rows(ablations: Ablations, name: str) -> pd.DataFrame:
-    """The rows figure ``name`` is drawn from: the ablation's validated table."""
+    """The rows figure ``name`` is drawn from: the ablation's validated table, the paired
+    differences, or a per-layer figure's table (:func:`pifi_ablation.figures_main.figure_data`)."""
+    from pifi_ablation.figures_main import LAYER_FIGURE_NAMES, figure_data
+
+    if name == "paired":
+        return paired_rows(ablations)
+    if name in LAYER_FIGURE_NAMES:
+        return figure_data(ablations.layers, name)
     return getattr(ablations, name)
 
 
@@ -51,6 +75,29 @@ def data_files(ablations: Ablations) -> dict[str, str]:
         files[table_csv_name(name)] = csv_text(summary_table(ablations, name).frame)
     for name in PAIRED_TABLES:  # each sweep's paired comparison with the default, as printed
         files[table_csv_name(f"{name}_paired")] = csv_text(paired_table(ablations, name).frame)
+    files[figure_csv_name("paired")] = csv_text(paired_rows(ablations))
+    for name, frame in main_tables(ablations).items():  # Table 1 is export_main's
+        if name != "main_results":
+            files[table_csv_name(name)] = csv_text(frame)
+    return files
+
+
+def main_tables(ablations: Ablations) -> dict[str, pd.DataFrame]:
+    """The main-results and selection-signals chapters' tables as printed (English)."""
+    from pifi_ablation.book_main import _FRAMES
+
+    return {name: make(ablations) for name, make in _FRAMES.items()}
+
+
+def book_data_files(ablations: Ablations) -> dict[str, str]:
+    """What the HTML build puts in its ``data/`` folder: :func:`data_files`, and the CSVs that
+    ``export`` writes for the per-layer figures and Table 1 (the same bytes as in ``figures/data/``)."""
+    from pifi_ablation.export_main import layer_texts
+
+    files = data_files(ablations)
+    for path, text in layer_texts(ablations, Path()).items():
+        if path.suffix == ".csv":
+            files[path.name] = text
     return files
 
 
@@ -82,11 +129,45 @@ def csv_link_html(href: str, label: dict[str, str]) -> str:
     return f'<a class="pifi-data-link" href="{html.escape(href)}" download>{named}</a>'
 
 
+# The data tables' column heads in Korean (the CSVs keep the column names).
+COLUMNS_KO: dict[str, str] = {
+    "task": "태스크", "model": "모델", "seed": "시드", "layer": "레이어", "acc": "정확도",
+    "best": "최적", "last": "마지막", "selected": "선택됨", "ablation": "절제 실험", "setting": "설정값",
+    "default": "기본값", "difference": "기본값과의 차이", "cells": "셀 수",
+    "n_samples": "샘플 수", "recovery_rate": "회복률", "signal_quality": "신호 품질",
+    "auto_last_gap": "Auto-Last 격차", "best_last_gap": "Best-Last 격차", "best_auto_gap": "Best-Auto 격차",
+    "time_sec": "선택 시간(초)", "keyword_weight": "키워드 가중치", "optimal_weight": "최적 가중치",
+    "lambda_scale": "람다 스케일", "max_head_effect": "최대 헤드 효과", "optimal_lambda": "최적 람다",
+    "task_type": "태스크 유형", "avg_length": "평균 길이", "n_classes": "클래스 수",
+    "sensitivity": "레이어 민감도", "n_layers": "레이어 수", "params_b": "파라미터 수(B)",
+    "last_acc": "마지막 레이어 정확도", "best_acc": "최적 레이어 정확도", "auto_acc": "자동 선택 정확도",
+    "best_layer_norm": "최적 레이어 위치(0–1)",
+    "excluded_apply": "L_Apply 제외",
+    "keyword": "키워드", "correlation": "상관", "pcl": "PCL 점수", "probe": "프로브 정확도",
+    "head_effect": "헤드 효과",
+}
+for _stage in ("abstract", "apply", "final"):
+    _name = {"abstract": "L_Abstract", "apply": "L_Apply", "final": "최종"}[_stage]
+    COLUMNS_KO.update({f"{_stage}_layer": f"{_name} 레이어", f"{_stage}_hit": f"{_name} 적중",
+                       f"{_stage}_distance": f"{_name} 거리", f"{_stage}_within2": f"{_name} ±2 이내"})
+
+
+def _bilingual_heads(body: str, columns: list[str]) -> str:
+    """The ``<th>`` of each column named in both languages (language.css shows one)."""
+    for column in columns:
+        en = html.escape(str(column))
+        spans = _spans({"en": str(column), "ko": COLUMNS_KO.get(str(column), str(column))})
+        body = body.replace(f"<th>{en}</th>", f"<th>{spans}</th>", 1)
+    return body
+
+
 def figure_data_html(ablations: Ablations, name: str, number: str, href: str) -> str:
     """Under figure ``number``: its CSV link and, folded, the table of the rows it is drawn from."""
     words = {lang: text.format(n=number) for lang, text in FIGURE_DATA_WORDS.items()}
-    body = figure_rows(ablations, name).to_html(index=False, border=0, classes=["pifi-table"],
-                                                float_format=lambda v: f"{v:.4g}", na_rep="–")
+    rows = figure_rows(ablations, name)
+    body = rows.to_html(index=False, border=0, classes=["pifi-table"],
+                        float_format=lambda v: f"{v:.4g}", na_rep="–")
+    body = _bilingual_heads(body, list(rows.columns))
     # The caption names the table for screen readers; the scrolling box is a named region.
     body = re.sub(r"(<table\b[^>]*>)", lambda m: f"{m.group(1)}<caption>{_spans(words)}</caption>", body,
                   count=1)

@@ -18,10 +18,10 @@ from pifi_ablation.registry import MODEL_ORDER, TASK_ALIASES, TASKS
 TEXT_WIDTH_IN = 6.3
 COLUMN_WIDTH_IN = 3.0
 PANEL_HEIGHT_IN = 1.0  # each panel's frame; the figure adds its legend, labels and stamp
-# The phone layout of a figure (panels stacked): shown about 350 CSS px wide, so a 7 pt
-# text reads at about the size it has on paper.
-PHONE_WIDTH_IN = 3.4
-PHONE_PANEL_HEIGHT_IN = 1.5
+# The phone layout of a figure (panels stacked): shown 342 CSS px wide on a 390 px phone,
+# so 2.6 in (187 pt) draw a 7 pt text at about 13 px and an 8 pt one at about 14.6 px.
+PHONE_WIDTH_IN = 2.6
+PHONE_PANEL_HEIGHT_IN = 1.2
 MIN_FONT_PT = 7.0
 DPI_PRINT = 300
 # DejaVu Sans without its OpenType layout tables, restricted to the scripts a

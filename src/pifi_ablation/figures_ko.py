@@ -1,0 +1,228 @@
+"""The figures in Korean, for the book's Korean mode and the Korean PDF (issue 18, point 6).
+
+``make_figure_ko`` draws a figure as :func:`pifi_ablation.figures.make_figure` does, with every
+text it sets (panel titles, axis labels, legend entries, notes, the data stamp, named ticks)
+put into Korean as it is set, so the layout measures the Korean text it then draws.  The
+terms are those of the book's glossary (``book/korean-style.md``).  Hangul is drawn in Noto
+Sans CJK KR (``scripts/system-deps.sh`` installs it); digits, Latin and Greek stay in the
+figures' own face.  ``export`` and the paper's ``figures/`` stay English: nothing changes
+unless a figure is drawn through this module.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TYPE_CHECKING
+
+from matplotlib.category import StrCategoryFormatter
+from matplotlib.text import Text
+from matplotlib.ticker import FixedFormatter, Formatter, FuncFormatter
+
+from pifi_ablation import style
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from matplotlib.figure import Figure
+
+    from pifi_ablation.ablations import Ablations
+
+KOREAN_FONT = "Noto Sans CJK KR"
+FAMILY = [style.FONT_FAMILY, KOREAN_FONT, "DejaVu Sans"]
+
+# Whole texts (a wrapped text is matched with its line breaks as spaces).
+WORDS: dict[str, str] = {
+    "Head-effect magnitude": "헤드 효과 크기",
+    "Sensitivity vs gain": "민감도와 이득",
+    "Last layer is best": "마지막 레이어가 최적",
+    "Recovery": "회복률",
+    "Recovery per task": "태스크별 회복률",
+    "Selection potential": "선택의 잠재 이득",
+    "Gaps by task": "태스크별 격차",
+    "Last, auto, best": "마지막·자동·최적",
+    "Mean over tasks": "태스크 평균",
+    "PCL signals": "PCL 신호",
+    "Selection effectiveness": "선택의 효과",
+    "Selection quality": "선택 품질",
+    "Signal quality": "신호 품질",
+    "Best-layer position": "최적 레이어 위치",
+    "Head effects": "헤드 효과",
+    "Recovery by task": "태스크별 회복률",
+    "Selection overhead": "선택 비용",
+    "Signal agreement": "신호 간 일치",
+    "Sum per layer": "레이어별 합",
+    "Probe, test": "프로브와 테스트",
+    "ρ with accuracy": "정확도와의 ρ",
+    "Accuracy by layer": "레이어별 정확도",
+    "Accuracy (%)": "정확도(%)",
+    "Auto": "자동",
+    "Auto − last gap (pp)": "Auto-Last 격차(%p)",
+    "Best": "최적",
+    "Best layer (0 = first, 1 = last)": "최적 레이어(0 = 처음, 1 = 마지막)",
+    "Best layer(s)": "최적 레이어",
+    "Best layers": "최적 레이어",
+    "Best layer": "최적 레이어",
+    "Best mean": "최고 평균",
+    "Best − last gap (pp)": "Best-Last 격차(%p)",
+    "Best − last": "Best-Last",
+    "Auto − last": "Auto-Last",
+    "Classification": "분류",
+    "Entailment": "함의",
+    "Correlation": "상관",
+    "Default (no difference)": "기본값(차이 없음)",
+    "Depth (0 = first, 1 = last)": "깊이(0 = 처음, 1 = 마지막)",
+    "Difference from default (pp of recovery)": "기본값과의 차이\n(회복률 %p)",
+    "Final layer": "최종 레이어",
+    "Gap (pp)": "격차(%p)",
+    "Grids (%)": "그리드(%)",
+    "Head": "헤드",
+    "Head effect": "헤드 효과",
+    "Hit: a best layer": "적중: 최적 레이어",
+    "Illustrative simulation (demo data), not measurements":
+        "예시용 시뮬레이션(시연 데이터)이며 측정값이 아니다",
+    "Keyword": "키워드",
+    "Keyword weight (α)": "키워드 가중치(α)",
+    "LLM layer plugged in": "삽입한 LLM 레이어",
+    "Lambda scale (λ)": "람다 스케일(λ)",
+    "Lambda scale (λ, log axis)": "람다 스케일(λ, 로그 축)",
+    "Last": "마지막",
+    "Last layer": "마지막 레이어",
+    "Layer": "레이어",
+    "Layer sensitivity": "레이어 민감도",
+    "Max head effect (KL)": "최대 헤드 효과(KL)",
+    "Mean recovery rate": "평균 회복률",
+    "Mean, 95% CI over tasks": "태스크 평균과 95% 신뢰구간",
+    "PCL score": "PCL 점수",
+    "Probe acc.": "프로브 정확도",
+    "Probe accuracy": "프로브 정확도",
+    "Qwen2 model": "Qwen2 모델",
+    "Recommended n": "권장 샘플 수",
+    "Recovery rate": "회복률",
+    "Recovery rate (%)": "회복률(%)",
+    "Runs (%)": "실행(%)",
+    "Scaled (0-1)": "정규화(0-1)",
+    "Selected (final layer, any seed)": "선택된 레이어(최종, 모든 시드)",
+    "Selection samples (n)": "선택 샘플 수(n)",
+    "Selection time (s)": "선택 시간(초)",
+    "Signal quality (ρ)": "신호 품질(ρ)",
+    "Task": "태스크",
+    "Task's best": "태스크별 최적",
+    "Test accuracy": "테스트 정확도",
+    "Within ±2 layers": "±2 레이어 이내",
+    "Σ head effect (KL)": "Σ 헤드 효과(KL)",
+    "No data yet": "아직 데이터가 없다",
+    "Default": "기본값",
+    "Mean": "평균",
+}
+_SWEEPS = {"Sample size": "샘플 수", "Keyword weight": "키워드 가중치", "Lambda scale": "람다 스케일"}
+_PANEL = re.compile(r"^(\([a-e]\) )(.*)$", re.S)
+_REFS = re.compile(r"^(.*?) (\([a-e](?:, [a-e])*\))$", re.S)
+_NUMBERED = re.compile(r"^(.*?) \(([^()]*)\)$", re.S)
+_PATTERNS: list[tuple[re.Pattern[str], object]] = [
+    (re.compile(r"^(Sample size|Keyword weight|Lambda scale) vs (\S+)$"),
+     lambda m: f"{_SWEEPS[m[1]]}: 기본값 {m[2]} 대비"),
+    (re.compile(r"^95% CI over tasks \(n=(\d+)\)$"), lambda m: f"태스크 95% 신뢰구간(n={m[1]})"),
+    (re.compile(r"^(\d+)% of best mean at (\S+)$"), lambda m: f"{m[2]}개에서\n최고 평균의 {m[1]}%"),
+    (re.compile(r"^(.*?) Spearman ρ = (\S+), n = (\d+) tasks$"),
+     lambda m: f"{translate(m[1])}\nSpearman ρ = {m[2]}, 태스크 {m[3]}개"),
+]
+
+_KOREAN: ContextVar[bool] = ContextVar("pifi_ablation_korean_figure", default=False)
+
+
+def translate(text: str) -> str:
+    """``text`` of a figure in Korean; a text with no Korean form (a task or model name, a
+    number) is returned as it is."""
+    flat = " ".join(text.split())
+    if not flat:
+        return text
+    if flat in WORDS:
+        return WORDS[flat]
+    for pattern, make in _PATTERNS:
+        if m := pattern.match(flat):
+            return make(m)  # type: ignore[operator]
+    if m := _PANEL.match(flat):
+        return m[1] + translate(m[2])
+    if (m := _REFS.match(flat)) and m[1] in WORDS:
+        return f"{WORDS[m[1]]} {m[2]}"
+    if (m := _NUMBERED.match(flat)) and m[1] in WORDS:
+        return f"{WORDS[m[1]]}({m[2]})"
+    return text
+
+
+_set_text = Text.set_text
+
+
+def _set_text_in_korean(self: Text, s: object) -> None:
+    if _KOREAN.get() and s is not None:
+        s = translate(str(s))
+        if hasattr(self, "_fontproperties"):  # not yet while the Text is being made
+            self.set_fontfamily(FAMILY)
+    _set_text(self, s)
+
+
+_init = Text._reset_visual_defaults
+
+
+def _reset_in_korean(self: Text, *args: object, **kwargs: object) -> None:
+    _init(self, *args, **kwargs)
+    if _KOREAN.get():
+        self.set_fontfamily(FAMILY)
+
+
+Text._reset_visual_defaults = _reset_in_korean  # type: ignore[method-assign]
+
+
+Text.set_text = _set_text_in_korean  # type: ignore[method-assign]  # no effect outside `korean()`
+
+
+@contextmanager
+def korean() -> Iterator[None]:
+    """Within: every text a figure sets is set in Korean, in a face with Hangul."""
+    token = _KOREAN.set(True)
+    try:
+        yield
+    finally:
+        _KOREAN.reset(token)
+
+
+def make_figure_ko(ablations: Ablations, name: str, *, phone: bool = False) -> Figure:
+    """Figure ``name`` in Korean (``phone=True``: its phone layout)."""
+    from pifi_ablation.figures import make_figure
+
+    with korean():
+        fig = make_figure(ablations, name, phone=phone)
+    # Named ticks are set again when the figure is drawn (outside this context): their
+    # formatters hold the Korean words, and new tick labels take the Korean face.
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            formatter = axis.get_major_formatter()
+            if isinstance(formatter, (FixedFormatter, StrCategoryFormatter, FuncFormatter)):
+                axis.set_major_formatter(_InKorean(formatter))
+        ax.tick_params(labelfontfamily=FAMILY)
+    return fig
+
+
+class _InKorean(Formatter):
+    """A tick formatter's words in Korean (named ticks: signals, layers, settings)."""
+
+    def __init__(self, inner: Formatter) -> None:
+        self.inner = inner
+
+    def set_axis(self, axis: object) -> None:
+        super().set_axis(axis)
+        self.inner.set_axis(axis)
+
+    def set_locs(self, locs: object) -> None:
+        self.inner.set_locs(locs)
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return translate(self.inner(x, pos))
+
+    def format_ticks(self, values: object) -> list[str]:
+        return [translate(s) for s in self.inner.format_ticks(values)]
+
+    def get_offset(self) -> str:
+        return self.inner.get_offset()

@@ -1,0 +1,61 @@
+"""The figures in Korean (issue 18, point 6): every text Korean but names, Hangul in a face that
+has it, the same panels and layout rules as the English figures, and the English ones untouched."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from matplotlib.font_manager import findfont
+from matplotlib.text import Text
+
+from pifi_ablation import style
+from pifi_ablation.figures import EXPORTED_FIGURES, make_figure
+from pifi_ablation.figures_ko import KOREAN_FONT, make_figure_ko, translate
+from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
+
+NAMES = (*EXPORTED_FIGURES, *LAYER_FIGURE_NAMES)
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# What stays as it is: task and model names, the selection stages, signals' and statistics' names.
+KEPT = re.compile(r"SST-2|CoLA|IMDb|MNLI|SNLI|Tweet-Off|Tweet-Sent|Qwen2|L_Abstract|L_Apply|PCL|Spearman|"
+                  r"Auto-Last|Best-Last|KL|LLM")
+
+
+def _texts(fig) -> list[Text]:
+    fig.canvas.draw()
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+@pytest.mark.parametrize("name", NAMES)
+def test_every_text_of_a_korean_figure_is_korean_but_names(demo, name, phone):
+    fig = make_figure_ko(demo, name, phone=phone)
+    texts = _texts(fig)
+    english = [t.get_text() for t in texts if re.search(r"[A-Za-z]{3,}", KEPT.sub("", t.get_text()))]
+    assert english == []
+    hangul = [t for t in texts if HANGUL.search(t.get_text())]
+    assert hangul, "no Korean text"
+    for t in hangul:  # drawn in a face with Hangul, not as missing-glyph boxes
+        assert KOREAN_FONT in t.get_fontfamily()
+    assert KOREAN_FONT in findfont(KOREAN_FONT)  or "NotoSansCJK" in findfont(KOREAN_FONT)
+    # the layout's rules hold: the paper's width, no text under the paper's minimum size
+    width = style.PHONE_WIDTH_IN if phone else style.TEXT_WIDTH_IN
+    assert fig.get_figwidth() == pytest.approx(width)
+    assert min(t.get_fontsize() for t in texts) >= style.MIN_FONT_PT
+    assert len(fig.axes) == len(make_figure(demo, name, phone=phone).axes)
+
+
+def test_the_data_stamp_and_glossary_terms(demo):
+    stamp = make_figure_ko(demo, "sample_size")._supxlabel.get_text()
+    assert " ".join(stamp.split()) == "예시용 시뮬레이션(시연 데이터)이며 측정값이 아니다"
+    assert translate("(a) Recovery") == "(a) 회복률"
+    assert translate("Mean, 95% CI over tasks (b, c)") == "태스크 평균과 95% 신뢰구간 (b, c)"
+    assert translate("Sample size vs 200") == "샘플 수: 기본값 200 대비"
+    assert translate("SST-2 · 0.5B") == "SST-2 · 0.5B"
+
+
+def test_english_figures_stay_english_after_korean_ones(demo):
+    make_figure_ko(demo, "model_size")
+    texts = [t.get_text() for t in _texts(make_figure(demo, "model_size"))]
+    assert not any(HANGUL.search(t) for t in texts)
+    assert "(a) Selection potential" in texts
