@@ -297,7 +297,6 @@ def save_phone_layout(ablations: Ablations, name: str) -> None:
     from pathlib import Path
 
     from pifi_ablation.figures import make_figure
-
     from pifi_ablation.figures_ko import make_figure_ko
 
     folder = os.environ.get(PHONE_DIR_ENV)
