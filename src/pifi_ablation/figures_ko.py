@@ -72,7 +72,7 @@ WORDS: dict[str, str] = {
     "Entailment": "함의",
     "Correlation": "상관",
     "Default (no difference)": "기본값(차이 없음)",
-    "Depth (0 = first, 1 = last)": "깊이(0 = 처음, 1 = 마지막)",
+    "Depth (1 = last layer)": "깊이(1 = 마지막 레이어)",
     "Difference from default (pp of recovery)": "기본값과의 차이\n(회복률 %p)",
     "Final layer": "최종 레이어",
     "Gap (pp)": "격차(%p)",
