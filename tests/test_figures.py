@@ -188,6 +188,15 @@ def test_layout_keeps_every_text_on_the_page_and_apart(request, source, name, ph
         for box in boxes:
             assert page.x0 - 0.5 <= box.x0 and box.x1 <= page.x1 + 0.5, f"{what} runs off the side"
             assert page.y0 - 0.5 <= box.y0 and box.y1 <= page.y1 + 0.5, f"{what} runs off the top or bottom"
+    # and no band of empty page: the legend's top and the stamp's bottom sit at the page's edges,
+    # the panels' texts right under the legend
+    points = fig.dpi / 72
+    panels_top = max(ax.get_tightbbox(renderer).y1 for ax in fig.axes)
+    if fig.legends:
+        legend = fig.legends[0].get_window_extent(renderer)
+        assert page.y1 - legend.y1 < 6 * points and legend.y0 - panels_top < 12 * points, "empty band"
+    else:
+        assert page.y1 - panels_top < 12 * points, "empty band above the panels"
     for (one, a), (other, b) in combinations(blocks.items(), 2):
         shared = max(_overlap(x, y) for x in a for y in b)
         assert shared < 1.0, f"{one} overlaps {other} ({shared:.0f} px^2)"

@@ -165,23 +165,23 @@ def _anchored_texts(ax: Axes) -> list[tuple[Text, float]]:
 
 
 def _overhang(ax: Axes, renderer) -> _Reach:
-    """How far the panel's texts reach beyond its frame (see :class:`_Reach`)."""
-    anchored = _anchored_texts(ax)
-    for text, _ in anchored:
-        text.set_visible(False)
-    try:
-        frame = ax.get_window_extent(renderer)
-        reach = ax.get_tightbbox(renderer)  # places the hidden titles and label, too
-    finally:
-        for text, _ in anchored:
-            text.set_visible(True)
+    """How far the panel's texts reach beyond its frame (see :class:`_Reach`).
+
+    Measured as a layout engine measures (``for_layout_only``): the titles and the x label count
+    for their height only, their width is modelled; the y label, which that leaves out, is
+    measured apart."""
+    frame = ax.get_window_extent(renderer)
+    reach = ax.get_tightbbox(renderer, for_layout_only=True)
     left, right = max(frame.x0 - reach.x0, 0.0), max(reach.x1 - frame.x1, 0.0)
     bottom, top = max(frame.y0 - reach.y0, 0.0), max(reach.y1 - frame.y1, 0.0)
+    label = ax.yaxis.label
+    if ax.axison and ax.yaxis.get_visible() and label.get_visible() and label.get_text():
+        box = label.get_window_extent(renderer)
+        bottom, top = max(bottom, frame.y0 - box.y0), max(top, box.y1 - frame.y1)
     spans = []
-    for text, anchor in anchored:
+    for text, anchor in _anchored_texts(ax):
         box = text.get_window_extent(renderer)
         spans.append((anchor, box.x0 - (frame.x0 + anchor * frame.width), box.width))
-        bottom, top = max(bottom, frame.y0 - box.y0), max(top, box.y1 - frame.y1)
     return _Reach((left, right, bottom, top), tuple(spans))
 
 
