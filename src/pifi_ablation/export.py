@@ -27,7 +27,7 @@ from pifi_ablation.tables import PAIRED_TABLES, paired_table, summary_table
 MACROS_FILE = "findings_macros.tex"
 MACRO_LIST_FILE = "findings_list.tex"
 
-FORMATS: tuple[str, ...] = ("pdf", "png")
+FORMATS = style.PRINT_FORMATS
 
 
 def figure_paths(out_dir: Path, name: str) -> list[Path]:
@@ -36,13 +36,7 @@ def figure_paths(out_dir: Path, name: str) -> list[Path]:
 
 def export_figure(ablations: Ablations, name: str, out_dir: Path) -> list[Path]:
     """Draw figure ``name`` and save it in every format; return the paths written."""
-    fig = make_figure(ablations, name)
-    written = []
-    with style.paper_style():
-        for path, fmt in zip(figure_paths(out_dir, name), FORMATS, strict=True):
-            fig.savefig(path, format=fmt, dpi=style.DPI_PRINT, **style.SAVE_OPTIONS[fmt])
-            written.append(path)
-    return written
+    return style.save_print(make_figure(ablations, name), figure_paths(out_dir, name))
 
 
 def _warm_up() -> None:

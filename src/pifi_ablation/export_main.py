@@ -19,7 +19,7 @@ from pifi_ablation.figures_main import LAYER_FIGURE_NAMES, figure_data
 from pifi_ablation.latex import source_note, tex_escape
 from pifi_ablation.style import task_label
 
-FORMATS: tuple[str, ...] = ("pdf", "png")
+FORMATS = style.PRINT_FORMATS
 TABLE_FILE = "table_main_results.tex"
 DATA_DIR = "data"
 
@@ -30,13 +30,7 @@ def layer_figure_paths(out_dir: Path, name: str) -> list[Path]:
 
 def export_layer_figure(ablations: Ablations, name: str, out_dir: Path) -> list[Path]:
     """Draw per-layer figure ``name`` and save it in every format; return the paths written."""
-    fig = make_figure(ablations, name)
-    written = []
-    with style.paper_style():
-        for path, fmt in zip(layer_figure_paths(out_dir, name), FORMATS, strict=True):
-            fig.savefig(path, format=fmt, dpi=style.DPI_PRINT, **style.SAVE_OPTIONS[fmt])
-            written.append(path)
-    return written
+    return style.save_print(make_figure(ablations, name), layer_figure_paths(out_dir, name))
 
 
 def _pct(value: float) -> str:

@@ -75,6 +75,18 @@ SAVE_OPTIONS: dict[str, dict[str, object]] = {
     "pdf": {"metadata": {"Creator": "pifi_ablation", "Producer": None, "CreationDate": None}},
     "png": {"metadata": {"Software": None}, "pil_kwargs": {"compress_level": 3}},
 }
+# The formats every figure of the paper is saved in (``figures/``).
+PRINT_FORMATS: tuple[str, ...] = ("pdf", "png")
+
+
+def save_print(fig, paths) -> list:
+    """Save ``fig`` at print size to each of ``paths`` (one per format, by suffix), with the
+    options that keep the bytes reproducible; return the paths written."""
+    with paper_style():
+        for path in paths:
+            fmt = path.suffix.lstrip(".")
+            fig.savefig(path, format=fmt, dpi=DPI_PRINT, **SAVE_OPTIONS[fmt])
+    return list(paths)
 
 # seaborn's "colorblind" palette, written out so that plotting does not import seaborn.
 _PALETTE: tuple[str, ...] = ("#0173b2", "#de8f05", "#029e73", "#d55e00", "#cc78bc", "#ca9161",
