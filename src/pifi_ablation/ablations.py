@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,8 +40,13 @@ class Ablations:
     provenance: Provenance
     coverage: Coverage | None = field(default=None, compare=False)
     layers: Layers = field(default_factory=Layers, compare=False)
+    # True only for tables a reader has checked against these schemas already
+    # (:func:`from_reading`: the reading lists every problem it found, and has none).
+    checked: InitVar[bool] = False
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, checked: bool) -> None:
+        if checked:
+            return
         for name in schema.TABLE_NAMES:
             schema.validate(getattr(self, name), name)
 
@@ -106,8 +111,9 @@ def from_reading(path: Path, reading: measured.Reading) -> Ablations:
         warnings=tuple(reading.warnings),
         notes=tuple(reading.notes.items()),
     )
+    # measured.read checked each table against its schema; any problem was raised above.
     return Ablations(**reading.tables, provenance=provenance, coverage=coverage(reading),
-                     layers=layers_from_reading(reading))
+                     layers=layers_from_reading(reading), checked=True)
 
 
 def load(source: str | PathLike[str] | None = None) -> Ablations:

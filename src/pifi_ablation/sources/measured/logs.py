@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import numpy as np
+import orjson
 
 from pifi_ablation import registry
 from pifi_ablation.errors import LayoutError, LogError, ResultsError
@@ -43,6 +45,7 @@ NOTHING_NO_ANCHOR = "stage 2 found nothing (L_Apply = -1, all head effects 0: no
 NOTHING_NO_PROBE = "stage 2 found nothing (L_Apply = -1, no head effects: no probe)"
 NOT_LOGGED = "neither max_head_effect nor head_effects logged"
 _NUMBER_TYPES = frozenset({int, float})
+_SIGNAL_FIELDS = operator.itemgetter("layer", "keyword_signal", "corr_signal")
 
 
 @dataclass(frozen=True)
@@ -101,12 +104,47 @@ class Run:
                 f"keyword_weight={self.keyword_weight:g}, lambda_scale={self.lambda_scale:g})")
 
 
+# orjson reads an integer beyond 64 bits as a float, where the json module keeps an int:
+# a log with a run of 19 digits or more outside a fraction goes to json.  Digits are
+# mapped to 0 first, so that a plain byte search finds the runs.
+_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_LONG_RUN = b"0" * 19
+
+
+def _may_hold_long_integer(data: bytes) -> bool:
+    digits = data.translate(_DIGITS_TO_ZERO)
+    at = digits.find(_LONG_RUN)
+    while at >= 0:
+        if at == 0 or digits[at - 1] != ord("."):
+            return True  # an integer part (or a string's digits): let json read it
+        end = at + len(_LONG_RUN)
+        while end < len(digits) and digits[end] == ord("0"):
+            end += 1
+        at = digits.find(_LONG_RUN, end)
+    return False
+
+
+def _loads(data: bytes) -> Any:
+    """``json.loads(data)``, the same object or the same error, in a third of the time.
+
+    orjson parses a log as json does whenever it parses it at all; it refuses what json
+    accepts beyond strict UTF-8 JSON (NaN, Infinity, a UTF-16 file, a lone surrogate),
+    and then json parses, or says what is wrong, as before.  Integers beyond 64 bits,
+    the one value the two read differently, go to json too."""
+    if not _may_hold_long_integer(data):
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(data)
+
+
 def decode(path: str, data: bytes) -> dict[str, Any] | LogError:
     """The JSON object of a log, or the error that says why there is none."""
     if not data.strip():
         return LogError(path, None, "the file is empty", "one JSON object per selection log")
     try:
-        obj = json.loads(data)
+        obj = _loads(data)
     except json.JSONDecodeError as err:
         # A complete log ends with its closing brace; a run killed while writing does not.
         truncated = not err.doc.rstrip().endswith("}")
@@ -282,8 +320,13 @@ def _probe(c: LogCheck, probe: Any, n: int | None) -> np.ndarray | None:
     if n is not None and len(probe) != n:
         c.fail("per_layer_probe_acc", f"has {len(probe)} values", what)
         return None
-    # NaN and infinities fail the comparison; null is a layer not probed (NaN in the array)
-    if not all(0.0 <= v <= 1.0 for v in probe if v is not None):
+    # NaN and infinities fail the comparison; null is a layer not probed (NaN in the array).
+    # Every layer probed, finite (min and max are then exact): two builtin passes, no loop.
+    if None in probe or not all(map(math.isfinite, probe)) or not probe:
+        in_range = all(0.0 <= v <= 1.0 for v in probe if v is not None)
+    else:
+        in_range = min(probe) >= 0.0 and max(probe) <= 1.0
+    if not in_range:
         c.fail("per_layer_probe_acc", "holds values that are not accuracies", what)
     return np.array(probe, dtype=float)  # null -> NaN
 
@@ -353,9 +396,7 @@ def _signals(c: LogCheck, obj: dict[str, Any], n: int | None) -> tuple[np.ndarra
         return empty, empty
     # One pass in comprehensions (every log goes through here); the slow loop only to name a bad entry.
     try:
-        layers = [e["layer"] for e in signals]
-        kw = [e["keyword_signal"] for e in signals]
-        corr = [e["corr_signal"] for e in signals]
+        layers, kw, corr = zip(*map(_SIGNAL_FIELDS, signals), strict=True)
         good = set(map(type, layers)) == {int} and set(map(type, kw)) | set(map(type, corr)) <= _NUMBER_TYPES
     except (KeyError, TypeError):
         good = False
@@ -372,7 +413,7 @@ def _signals(c: LogCheck, obj: dict[str, Any], n: int | None) -> tuple[np.ndarra
         c.fail(key, "holds NaN or infinite signals", "finite keyword_signal and corr_signal")
         return empty, empty
     kw_a, corr_a = np.array(kw, dtype=float), np.array(corr, dtype=float)
-    if layers == list(range(len(layers))):  # as upstream writes them: every layer, in order
+    if layers == tuple(range(len(layers))):  # as upstream writes them: every layer, in order
         return kw_a, corr_a
     order = np.argsort(layers, kind="stable")
     sorted_layers = np.asarray(layers)[order]

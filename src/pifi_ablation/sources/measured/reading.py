@@ -175,8 +175,9 @@ def _read_bytes(reading: Reading, rel: str, error: type[ResultsError], expected:
     if reading.memory is not None:
         return reading.memory[rel]
     try:
-        # No Path per file (every log comes here): plain strings are cheaper to join.
-        with open(os.path.join(reading.root, rel), "rb") as file:  # noqa: PTH118, PTH123
+        # No Path per file (every log comes here): plain strings are cheaper to join; and
+        # unbuffered, since the file is read whole at once.
+        with open(os.path.join(reading.root, rel), "rb", buffering=0) as file:  # noqa: PTH118, PTH123
             return file.read()
     except OSError as err:
         reading.problems.append(error(rel, None, f"cannot be read ({err.strerror})", expected))
