@@ -13,6 +13,7 @@ from matplotlib.patches import Rectangle
 import pifi_ablation
 from pifi_ablation import figures, style
 from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
+from pifi_ablation.registry import task_label
 from results_factory import write_results
 
 PANEL_TITLES = {
@@ -118,7 +119,7 @@ def test_every_task_is_named_under_the_gap_bars(demo, measured):
         fig = figures.make_figure(ablations, "task_sensitivity")
         names = [t.get_text() for t in fig.axes[1].get_xticklabels()]
         tasks = ablations.task_sensitivity["task"].unique()
-        assert names == [style.task_label(t) for t in tasks]
+        assert names == [task_label(t) for t in tasks]
 
 
 def test_task_figure_counts(demo):

@@ -7,20 +7,17 @@ import inspect
 from dataclasses import InitVar, dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from pifi_ablation import paths, schema
+from pifi_ablation.coverage import Coverage, coverage
 from pifi_ablation.errors import ResultsFolderError
 from pifi_ablation.layers import Layers
 from pifi_ablation.layers import from_reading as layers_from_reading
 from pifi_ablation.provenance import Provenance
 from pifi_ablation.sources import demo, demo_layers, measured
 from pifi_ablation.sources.measured import RESELECTION
-
-if TYPE_CHECKING:
-    from pifi_ablation.coverage import Coverage
 
 
 @dataclass(frozen=True)
@@ -97,8 +94,6 @@ def _measured(path: Path) -> Ablations:
 def from_reading(path: Path, reading: measured.Reading) -> Ablations:
     """The ablations of a results folder already read (:func:`measured.read`), for callers that
     also need what the reading holds beyond the tables (the release record: files and runs)."""
-    from pifi_ablation.coverage import coverage
-
     if reading.problems:
         raise ResultsFolderError(str(path), reading.problems)
     provenance = Provenance(

@@ -16,7 +16,7 @@ import pandas as pd
 from pifi_ablation import book, main_results, paths, signals
 from pifi_ablation.ablations import Ablations
 from pifi_ablation.findings import format_value
-from pifi_ablation.style import task_label
+from pifi_ablation.registry import task_label
 
 _CAPTIONS: dict[str, tuple[str, str]] = {
     "main_results": (

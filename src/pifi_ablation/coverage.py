@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from pifi_ablation import paths, registry
+from pifi_ablation.needs import NEEDS
 from pifi_ablation.sources.measured import DEFAULTS, Reading, describe_counts
 
 Cell = tuple[str, str, str, int]  # task, model, setting, seed
@@ -128,8 +129,6 @@ class Coverage:
         for a in self.ablations:
             lines.append(f"  {a.name}{settings_text(a)}: {len(a.present)} of {a.expected} cells have runs")
             if not a.present:
-                from pifi_ablation.nodata import NEEDS
-
                 lines.append(f"    no data yet: needs {NEEDS[a.name].en}; e.g. {NEEDS[a.name].command}")
             for (task, model), gone in a.missing().items():
                 cells = "; ".join(f"{s} seed {seed}" for s, seed in gone)

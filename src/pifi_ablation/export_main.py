@@ -17,7 +17,7 @@ from pifi_ablation.ablations import Ablations
 from pifi_ablation.figures import make_figure
 from pifi_ablation.figures_main import LAYER_FIGURE_NAMES, figure_data
 from pifi_ablation.latex import source_note, tex_escape
-from pifi_ablation.style import task_label
+from pifi_ablation.registry import task_label
 
 FORMATS = style.PRINT_FORMATS
 TABLE_FILE = "table_main_results.tex"

@@ -9,312 +9,37 @@ read off the data rather than off the simulation's hidden truth.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable, Sequence
-from contextvars import ContextVar
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator, NullLocator
 
 from pifi_ablation import stats, style
 from pifi_ablation.ablations import Ablations, keyword_weight_curve, keyword_weight_logged
-from pifi_ablation.metrics import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE
-from pifi_ablation.registry import MODEL_ORDER, TASK_TYPES
+from pifi_ablation.figure_layout import (
+    PHONE,
+    finish,
+    new_figure,
+    not_recorded,
+)
+from pifi_ablation.figures_main import LAYER_FIGURES
+from pifi_ablation.nodata import has_data
+from pifi_ablation.registry import (
+    DEFAULT_KEYWORD_WEIGHT,
+    DEFAULT_LAMBDA_SCALE,
+    MODEL_ORDER,
+    TASK_TYPES,
+    task_label,
+)
 
 FIGURE_NAMES: tuple[str, ...] = (
     "sample_size", "keyword_weight", "lambda_scale", "task_sensitivity", "model_size",
 )
-
-
-# The phone layout (make_figure(..., phone=True)): the same panels stacked one under
-# another, drawn for a phone's width, so their texts keep a readable size on a narrow screen.
-_PHONE: ContextVar[bool] = ContextVar("pifi_ablation_phone_layout", default=False)
-
-
-def _new_figure(n_panels: int) -> tuple[Figure, list[Axes]]:
-    # A bare Figure, not pyplot's: nothing is registered with a GUI or global
-    # state, so figures need no closing and pyplot is not imported to export.
-    # No layout engine: _finish lays the figure out once (see _lay_out).
-    phone = _PHONE.get()
-    width = style.PHONE_WIDTH_IN if phone else style.TEXT_WIDTH_IN
-    fig = Figure(figsize=(width, 2 * style.PANEL_HEIGHT_IN), layout=None)
-    FigureCanvasAgg(fig)  # a renderer to measure text with
-    axes = fig.subplots(n_panels, 1) if phone else fig.subplots(1, n_panels)
-    return fig, list(np.atleast_1d(axes))
-
-
-def _finish(fig: Figure, stamp: str | None, legend_handles: Sequence[Line2D] = ()) -> Figure:
-    legend = _fitted_legend(fig, list(legend_handles)) if legend_handles else None
-    note = None
-    if stamp:
-        # A measured source's stamp (folder, files, hash, notes) can outrun the figure: wrap it.
-        note = fig.supxlabel(stamp, x=0.995, ha="right", va="bottom", fontsize=style.MIN_FONT_PT,
-                             color="0.4")
-        _fit_width(note)
-    _lay_out(fig, legend, note)
-    return fig
-
-
-# Spacing of the layout, in points: from the page edge to the nearest text, from
-# one panel's texts to the next panel's, and between the panels and the legend
-# above or the stamp below.
-_EDGE_PT = 3.0
-_GAP_PT = 12.0
-_BAND_PT = 5.0
-# Where a panel's texts usually reach beyond its frame (inches: left, right,
-# bottom, top), to give the panels nearly their final size before measuring.
-_TYPICAL_REACH_IN = (0.45, 0.1, 0.45, 0.25)
-_MAX_MEASURES = 3
-
-
-@dataclass(frozen=True)
-class _Reach:
-    """How far (pixels) a panel's texts reach beyond its frame, as a function of its width.
-
-    ``fixed`` (left, right, bottom, top) is what does not move with the width: tick labels,
-    the y label, notes.  ``spans`` are the texts anchored to a fraction of the width (the
-    titles and the x label): (anchor as a fraction of the width, offset of the text's left
-    edge from the anchor, its width); a title wider than a narrow panel reaches out further
-    the narrower the panel gets.
-    """
-
-    fixed: tuple[float, float, float, float]
-    spans: tuple[tuple[float, float, float], ...] = ()
-
-    def at(self, width: float) -> tuple[float, float, float, float]:
-        left, right, bottom, top = self.fixed
-        for anchor, offset, extent in self.spans:
-            x0 = anchor * width + offset
-            left, right = max(left, -x0), max(right, x0 + extent - width)
-        return left, right, bottom, top
-
-
-def _lay_out(fig: Figure, legend: Legend | None, note: Text | None) -> None:
-    """Lay the panels out in a row, equal in size, the legend above them and the stamp below.
-
-    Every panel is ``style.PANEL_HEIGHT_IN`` tall and the figure as tall as its
-    legend, stamp and labels then need, so a long legend (a measured source's)
-    adds height instead of squashing the panels.  This is one measurement of the
-    panels' texts where matplotlib's constrained layout takes two (and solves a
-    general grid): the panels are first given their final height, so their
-    ticks, and so their texts' sizes, already are what they will be; the texts
-    whose reach depends on the panels' width are modelled (:class:`_Reach`), and
-    if placing the panels changes a tick anyway, the texts are measured again.
-    """
-    renderer = fig.canvas.get_renderer()
-    axes = fig.axes
-    edge = _EDGE_PT * fig.dpi / 72
-    top_band = edge + (legend.get_window_extent(renderer).height + _BAND_PT * fig.dpi / 72
-                       if legend else 0.0)
-    bottom_band = edge + (note.get_window_extent(renderer).height + _BAND_PT * fig.dpi / 72
-                          if note else 0.0)
-    guess = _Reach(tuple(inches * fig.dpi for inches in _TYPICAL_REACH_IN))
-    _place(fig, [guess] * len(axes), top_band, bottom_band)
-    for _ in range(_MAX_MEASURES):
-        ticks = [_tick_locations(ax) for ax in axes]
-        _place(fig, [_overhang(ax, renderer) for ax in axes], top_band, bottom_band)
-        if [_tick_locations(ax) for ax in axes] == ticks:
-            break
-    for ax in axes:
-        _thin_tick_labels(ax.xaxis, renderer)
-    height = fig.bbox.height
-    if legend:
-        legend.set_bbox_to_anchor((0.5, 1.0 - edge / height), transform=fig.transFigure)
-    if note:
-        note.set_y(edge / height)
-
-
-def _thin_tick_labels(axis, renderer) -> None:
-    """Blank each tick label that would touch the last one kept, left to right; the
-    ticks stay (settings close together, such as logged keyword weights beside the
-    grid's, would otherwise print over each other)."""
-    labels, locations = axis.get_majorticklabels(), axis.get_majorticklocs()
-    if len(labels) != len(locations):
-        return  # ticks beyond the view: an automatic locator, which spaces its labels itself
-    if any(label.get_rotation() for label in labels):
-        return  # slanted labels overlap in their boxes, not in their letters
-    kept, texts, changed = None, [], False
-    for label in labels:
-        box = label.get_window_extent(renderer)
-        if kept is not None and box.x0 < kept.x1 + 2.0:
-            texts.append("")
-            changed = True
-        else:
-            texts.append(label.get_text())
-            kept = box
-    if changed:
-        axis.set_ticks(locations, texts)
-
-
-def _anchored_texts(ax: Axes) -> list[tuple[Text, float]]:
-    """The panel's visible texts placed at a fraction of its width: titles, the x label."""
-    texts = [(ax.title, 0.5), (ax._left_title, 0.0), (ax._right_title, 1.0)]
-    if ax.axison and ax.xaxis.get_visible():
-        texts.append((ax.xaxis.label, ax.xaxis.label.get_position()[0]))
-    return [(text, anchor) for text, anchor in texts if text.get_visible() and text.get_text()]
-
-
-def _overhang(ax: Axes, renderer) -> _Reach:
-    """How far the panel's texts reach beyond its frame (see :class:`_Reach`).
-
-    Measured as a layout engine measures (``for_layout_only``): the titles and the x label count
-    for their height only, their width is modelled; the y label, which that leaves out, is
-    measured apart."""
-    frame = ax.get_window_extent(renderer)
-    reach = ax.get_tightbbox(renderer, for_layout_only=True)
-    left, right = max(frame.x0 - reach.x0, 0.0), max(reach.x1 - frame.x1, 0.0)
-    bottom, top = max(frame.y0 - reach.y0, 0.0), max(reach.y1 - frame.y1, 0.0)
-    label = ax.yaxis.label
-    if ax.axison and ax.yaxis.get_visible() and label.get_visible() and label.get_text():
-        box = label.get_window_extent(renderer)
-        bottom, top = max(bottom, frame.y0 - box.y0), max(top, box.y1 - frame.y1)
-    spans = []
-    for text, anchor in _anchored_texts(ax):
-        box = text.get_window_extent(renderer)
-        spans.append((anchor, box.x0 - (frame.x0 + anchor * frame.width), box.width))
-    return _Reach((left, right, bottom, top), tuple(spans))
-
-
-def _tick_locations(ax: Axes) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    return tuple(ax.xaxis.get_majorticklocs()), tuple(ax.yaxis.get_majorticklocs())
-
-
-def _widest(fits: Callable[[float], bool], limit: float) -> float:
-    """The largest panel width in [0, ``limit``] for which ``fits`` holds (bisection: the
-    room a layout needs grows with its panels' width, since a text can reach out at most as
-    much as the panel narrows)."""
-    low, high = 0.0, limit
-    if fits(high):
-        return high
-    for _ in range(40):
-        mid = (low + high) / 2
-        low, high = (mid, high) if fits(mid) else (low, mid)
-    return low
-
-
-def _place(fig: Figure, reach: list[_Reach], top_band: float, bottom_band: float) -> None:
-    """Size the figure and position the panels for texts reaching ``reach`` beyond them."""
-    if _PHONE.get():
-        _place_stacked(fig, reach, top_band, bottom_band)
-        return
-    dpi = fig.dpi
-    panel = style.PANEL_HEIGHT_IN * dpi
-    width_px = fig.bbox.width
-    edge, gap = _EDGE_PT * dpi / 72, _GAP_PT * dpi / 72
-
-    def needed(width: float) -> float:
-        at = [r.at(width) for r in reach]
-        return 2 * edge + len(at) * width + sum(a[0] + a[1] for a in at) + gap * (len(at) - 1)
-
-    width = _widest(lambda w: needed(w) <= width_px, width_px / len(reach))
-    at = [r.at(width) for r in reach]
-    bottom = bottom_band + max(a[2] for a in at)
-    top = top_band + max(a[3] for a in at)
-    fig.set_figheight((bottom + panel + top) / dpi, forward=False)
-    height_px = fig.bbox.height
-    left = edge + at[0][0]
-    for i, ax in enumerate(fig.axes):
-        ax.set_position((left / width_px, bottom / height_px, width / width_px, panel / height_px))
-        if i + 1 < len(at):
-            left += width + at[i][1] + gap + at[i + 1][0]
-
-
-def _place_stacked(fig: Figure, reach: list[_Reach], top_band: float, bottom_band: float) -> None:
-    """The phone layout: panels one under another, each the figure's width less its texts."""
-    dpi = fig.dpi
-    panel = style.PHONE_PANEL_HEIGHT_IN * dpi
-    edge, gap = _EDGE_PT * dpi / 72, _GAP_PT * dpi / 72
-    width_px = fig.bbox.width
-
-    def needed(width: float) -> float:
-        at = [r.at(width) for r in reach]
-        return 2 * edge + width + max(a[0] for a in at) + max(a[1] for a in at)
-
-    width = _widest(lambda w: needed(w) <= width_px, width_px)
-    at = [r.at(width) for r in reach]
-    gaps = [at[i][2] + gap + at[i + 1][3] for i in range(len(at) - 1)]
-    top = top_band + at[0][3]
-    bottom = bottom_band + at[-1][2]
-    fig.set_figheight((top + len(at) * panel + sum(gaps) + bottom) / dpi, forward=False)
-    height_px = fig.bbox.height
-    left = edge + max(a[0] for a in at)
-    y = height_px - top
-    for ax, after in zip(fig.axes, [*gaps, 0.0], strict=True):
-        y -= panel
-        ax.set_position((left / width_px, y / height_px, width / width_px, panel / height_px))
-        y -= after
-
-
-def _fit_width(text: Text) -> None:
-    """Wrap ``text`` at spaces until its widest line fits the figure's width."""
-    fig = text.get_figure(root=True)
-    renderer = fig.canvas.get_renderer()
-    limit = 0.98 * fig.bbox.width
-    raw = text.get_text()
-    chars = len(raw)
-    while (width := text.get_window_extent(renderer).width) > limit and chars > _MIN_LINE_CHARS:
-        longest = max(len(line) for line in text.get_text().split("\n"))
-        chars = max(_MIN_LINE_CHARS, min(chars - 1, int(longest * limit / width)))
-        text.set_text(textwrap.fill(raw, width=chars, break_on_hyphens=False))
-
-
-_MIN_LINE_CHARS = 20
-
-
-_MAX_LEGEND_COLUMNS = 8
-_LEGEND_STYLE: dict[str, float] = {"handlelength": 1.6, "handletextpad": 0.8, "columnspacing": 1.2,
-                                    "borderpad": 0.4}
-
-
-def _fitted_legend(fig: Figure, handles: list) -> Legend:
-    """A legend above the panels with as many columns as fit the figure's width
-    (_lay_out anchors its top to the top of the page)."""
-    renderer = fig.canvas.get_renderer()
-    limit = 0.98 * fig.bbox.width
-    ncols = _most_columns(fig, handles, limit)
-    while True:
-        legend = fig.legend(handles=_row_major(handles, ncols), loc="upper center",
-                            bbox_to_anchor=(0.5, 1.0), borderaxespad=0.0, ncols=ncols,
-                            frameon=False, **_LEGEND_STYLE)
-        if ncols == 1 or legend.get_window_extent(renderer).width <= limit:
-            return legend
-        legend.remove()
-        ncols -= 1
-
-
-def _most_columns(fig: Figure, handles: list, limit: float) -> int:
-    """The most columns whose labels and handles alone fit ``limit`` pixels: a legend
-    is never narrower, so building legends can start here rather than at the most."""
-    size = FontProperties(size=style.RC["legend.fontsize"])
-    renderer = fig.canvas.get_renderer()
-    em = size.get_size_in_points() * fig.dpi / 72
-    texts = [renderer.get_text_width_height_descent(h.get_label(), size, ismath=False)[0]
-             for h in handles]
-    entry = (_LEGEND_STYLE["handlelength"] + _LEGEND_STYLE["handletextpad"]) * em
-    for ncols in range(min(_MAX_LEGEND_COLUMNS, len(handles)), 1, -1):
-        rows = -(-len(handles) // ncols)
-        columns = [max(texts[c::ncols][:rows]) + entry for c in range(ncols)]
-        spacing = (ncols - 1) * _LEGEND_STYLE["columnspacing"] + 2 * _LEGEND_STYLE["borderpad"]
-        if sum(columns) + spacing * em <= limit:
-            return ncols
-    return 1
-
-
-def _row_major(handles: list, ncols: int) -> list:
-    """Reorder so that matplotlib's column-by-column legend reads row by row."""
-    rows = -(-len(handles) // ncols)
-    grid = [handles[r * ncols:(r + 1) * ncols] for r in range(rows)]
-    return [grid[r][c] for c in range(ncols) for r in range(rows) if c < len(grid[r])]
 
 
 def _band_handle(n_text: str) -> Patch:
@@ -336,7 +61,7 @@ def _n_text(summary: pd.DataFrame) -> str:
 
 
 def _task_handles(tasks: Sequence[str], marker: str = "o") -> list[Line2D]:
-    return [Line2D([], [], color=style.task_color(t), marker=marker, label=style.task_label(t))
+    return [Line2D([], [], color=style.task_color(t), marker=marker, label=task_label(t))
             for t in tasks]
 
 
@@ -371,24 +96,15 @@ def _per_task_lines(ax: Axes, table: pd.DataFrame, x: str, y: str) -> list[str]:
     for task in tasks:
         part = values[values["task"] == task].sort_values(x)
         ax.plot(part[x], part[y], marker="o", color=style.task_color(task),
-                label=style.task_label(task), linewidth=1.0, alpha=0.9)
+                label=task_label(task), linewidth=1.0, alpha=0.9)
     return tasks
-
-
-def _not_recorded(ax: Axes, what: str, why: str = "not recorded") -> None:
-    ax.text(0.5, 0.5, f"{what}\n{why}", ha="center", va="center",
-            transform=ax.transAxes, color="0.4")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():  # no empty frame: the panel holds a statement, not data
-        spine.set_visible(False)
 
 
 def sample_size_figure(table: pd.DataFrame, *, stamp: str | None = None) -> Figure:
     """(a) recovery per task vs n, with the mean and the recommended n; (b) signal quality,
     mean and 95% CI vs n; (c) selection time per n (mean, 95% CI)."""
     with style.paper_style():
-        fig, (a, b, c) = _new_figure(3)
+        fig, (a, b, c) = new_figure(3)
         sizes = sorted(int(s) for s in table["n_samples"].unique())
         recovery = stats.summarise(table, "n_samples", "recovery_rate")
         tasks = _per_task_lines(a, table, "n_samples", "recovery_rate")
@@ -412,7 +128,7 @@ def sample_size_figure(table: pd.DataFrame, *, stamp: str | None = None) -> Figu
 
         time = stats.summarise(table, "n_samples", "time_sec")
         if time["n"].sum() == 0:
-            _not_recorded(c, "Selection time", "not logged\n(no elapsed_sec\nin the logs)")
+            not_recorded(c, "Selection time", "not logged\n(no elapsed_sec\nin the logs)")
         else:
             pos = np.arange(len(time))
             err = np.vstack([time["mean"] - time["ci_low"], time["ci_high"] - time["mean"]])
@@ -428,14 +144,14 @@ def sample_size_figure(table: pd.DataFrame, *, stamp: str | None = None) -> Figu
                           label="Mean over tasks"),
                    _band_handle(_n_text(quality)),
                    Line2D([], [], **style.DEFAULT_LINE, label="Recommended n (a)")]
-        return _finish(fig, stamp, handles)
+        return finish(fig, stamp, handles)
 
 
 def _sweep_figure(table: pd.DataFrame, setting: str, default: float, axis_label: str,
                   left_value: str, left_label: str, left_title: str, right_title: str,
                   stamp: str | None, log: bool, logged: pd.DataFrame | None = None) -> Figure:
     with style.paper_style():
-        fig, (a, b) = _new_figure(2)
+        fig, (a, b) = new_figure(2)
         settings = sorted(float(s) for s in table[setting].unique())
         tasks = _per_task_lines(a, table, setting, left_value)
         if left_value == "recovery_rate":
@@ -477,7 +193,7 @@ def _sweep_figure(table: pd.DataFrame, setting: str, default: float, axis_label:
             b.plot(runs[setting], runs["mean"], zorder=6, **marker)
             handles.append(Line2D([], [], **marker,
                                   label=f"Logged runs, stages 1+2 (b; {_range(runs['runs'])} runs)"))
-        return _finish(fig, stamp, handles)
+        return finish(fig, stamp, handles)
 
 
 _GOLD = "#E6A800"
@@ -503,7 +219,7 @@ def task_sensitivity_figure(table: pd.DataFrame, *, stamp: str | None = None) ->
     """(a) sensitivity vs auto-last gap per task, Spearman rho; (b) auto-last and best-last
     gaps per task; (c) recovery per task, sorted, by task type."""
     with style.paper_style():
-        fig, (a, b, c) = _new_figure(3)
+        fig, (a, b, c) = new_figure(3)
         tasks = stats.per_task(table, ["task_type"], "sensitivity")
         for col in ("auto_last_gap", "best_last_gap", "recovery_rate"):
             tasks = tasks.merge(stats.per_task(table, ["task_type"], col), on=["task_type", "task"])
@@ -527,7 +243,7 @@ def task_sensitivity_figure(table: pd.DataFrame, *, stamp: str | None = None) ->
         width = 0.4
         b.bar(pos - width / 2, 100 * tasks["auto_last_gap"], width, color=_AUTO_GREY)
         b.bar(pos + width / 2, 100 * tasks["best_last_gap"], width, color=_BEST_GREY)
-        b.set_xticks(pos, [style.task_label(t) for t in tasks["task"]], rotation=45, ha="right",
+        b.set_xticks(pos, [task_label(t) for t in tasks["task"]], rotation=45, ha="right",
                      rotation_mode="anchor")
         b.set_ylabel("Gap (pp)")
         b.set_title("(b) Gaps by task")
@@ -537,7 +253,7 @@ def task_sensitivity_figure(table: pd.DataFrame, *, stamp: str | None = None) ->
         for i, (_, row) in enumerate(ranked.iterrows()):
             c.barh(i, 100 * row["recovery_rate"], edgecolor="0.2", linewidth=0.5,
                    **_TYPE_BAR[row["task_type"]])
-        c.set_yticks(np.arange(len(ranked)), [style.task_label(t) for t in ranked["task"]])
+        c.set_yticks(np.arange(len(ranked)), [task_label(t) for t in ranked["task"]])
         c.axvline(100, color="0.35", linestyle=":", linewidth=1.0)
         c.set_xlim(0, 110)
         c.set_xlabel("Recovery rate (%)")
@@ -553,7 +269,7 @@ def task_sensitivity_figure(table: pd.DataFrame, *, stamp: str | None = None) ->
                     Patch(facecolor=_BEST_GREY, label="Best − last (b)")]
         handles += [Patch(edgecolor="0.2", label=f"{t.capitalize()} (c)", **_TYPE_BAR[t])
                     for t in TASK_TYPES if t in set(tasks["task_type"])]
-        return _finish(fig, stamp, handles)
+        return finish(fig, stamp, handles)
 
 
 _AUTO_GREY = "0.3"
@@ -573,7 +289,7 @@ def model_size_figure(table: pd.DataFrame, *, stamp: str | None = None) -> Figur
     """(a) best-last gap per model (tasks as points, mean and 95% CI); (b) recovery per model;
     (c) normalised best-layer position per model (0 = first layer, 1 = last)."""
     with style.paper_style():
-        fig, (a, b, c) = _new_figure(3)
+        fig, (a, b, c) = new_figure(3)
         models = [m for m in MODEL_ORDER if m in set(table["model"])]
         models += sorted(set(table["model"]) - set(models))
         ticks = [_model_tick(m) for m in models]
@@ -643,7 +359,7 @@ def model_size_figure(table: pd.DataFrame, *, stamp: str | None = None) -> Figur
         handles += [Line2D([], [], color=style.MEAN_COLOR, marker="D", markersize=4,
                            label="Mean, 95% CI over tasks"),
                     Line2D([], [], color=_LAST_RED, linestyle="--", label="Last layer (c)")]
-        return _finish(fig, stamp, handles)
+        return finish(fig, stamp, handles)
 
 
 _LAST_RED = "#C0392B"
@@ -656,7 +372,7 @@ def paired_figure(ablations: Ablations, *, stamp: str | None = None) -> Figure:
     from pifi_ablation import verdicts
 
     with style.paper_style():
-        fig, axes = _new_figure(3)
+        fig, axes = new_figure(3)
         tasks: list[str] = []
         letters = ("(a)", "(b)", "(c)")
         for ax, sweep, letter in zip(axes, verdicts.SWEEPS, letters, strict=True):
@@ -667,7 +383,7 @@ def paired_figure(ablations: Ablations, *, stamp: str | None = None) -> Figure:
             ties = set(verdicts.best_ties(summary, sweep.setting))
             ax.set_title(f"{letter} {sweep.label.capitalize()} vs {sweep.default:g}")
             if not found:
-                _not_recorded(ax, sweep.label.capitalize(), "no runs away from\nthe default")
+                not_recorded(ax, sweep.label.capitalize(), "no runs away from\nthe default")
                 continue
             order = list(dict.fromkeys(curve["task"]))
             tasks += [t for t in order if t not in tasks]
@@ -697,7 +413,7 @@ def paired_figure(ablations: Ablations, *, stamp: str | None = None) -> Figure:
                            "λ": "Lambda scale (λ)"}[sweep.symbol])
             ax.grid(axis="x", visible=False)
         # Side by side the panels share the first one's label; stacked (phone), each has it.
-        for ax in axes if _PHONE.get() else axes[:1]:
+        for ax in axes if PHONE.get() else axes[:1]:
             ax.set_ylabel("Difference from default\n(pp of recovery)")
         handles = _task_handles(tasks)
         for h in handles:
@@ -707,7 +423,7 @@ def paired_figure(ablations: Ablations, *, stamp: str | None = None) -> Figure:
                     Line2D([], [], color=_GOLD, marker="*", markersize=9, linestyle="none",
                            markeredgecolor="0.15", label="Best mean"),
                     Line2D([], [], **style.DEFAULT_LINE, label="Default (no difference)")]
-        return _finish(fig, stamp, handles)
+        return finish(fig, stamp, handles)
 
 
 # Figures drawn from all the ablations at once, not from one table.
@@ -738,11 +454,11 @@ _PANELS: dict[str, tuple[str, ...]] = {
 def no_data_figure(name: str, *, stamp: str | None = None) -> Figure:
     """Figure ``name``'s panels, each saying that the data loaded holds no run for it."""
     with style.paper_style():
-        fig, axes = _new_figure(len(_PANELS[name]))
+        fig, axes = new_figure(len(_PANELS[name]))
         for ax, title in zip(axes, _PANELS[name], strict=True):
-            _not_recorded(ax, "No data yet", "(no usable run\nfor this ablation)")
+            not_recorded(ax, "No data yet", "(no usable run\nfor this ablation)")
             ax.set_title(title)
-        return _finish(fig, stamp)
+        return finish(fig, stamp)
 
 
 def make_figure(ablations: Ablations, name: str, *, phone: bool = False) -> Figure:
@@ -750,14 +466,10 @@ def make_figure(ablations: Ablations, name: str, *, phone: bool = False) -> Figu
 
     ``phone=True`` draws the phone layout: the panels stacked, at ``style.PHONE_WIDTH_IN``.
     """
-    # The main-results and selection-signals chapters' figures draw the per-layer data.
-    from pifi_ablation.figures_main import LAYER_FIGURES
-    from pifi_ablation.nodata import has_data
-
     if name not in FIGURES and name not in WHOLE_FIGURES and name not in LAYER_FIGURES:
         raise KeyError(f"unknown figure {name!r}; known: "
                        f"{', '.join([*EXPORTED_FIGURES, *LAYER_FIGURES])}")
-    token = _PHONE.set(phone)
+    token = PHONE.set(phone)
     try:
         if name in LAYER_FIGURES:
             return LAYER_FIGURES[name](ablations.layers, stamp=ablations.provenance.label(name))
@@ -767,4 +479,4 @@ def make_figure(ablations: Ablations, name: str, *, phone: bool = False) -> Figu
             return no_data_figure(name, stamp=ablations.provenance.label(name))
         return FIGURES[name](getattr(ablations, name), stamp=ablations.provenance.label(name))
     finally:
-        _PHONE.reset(token)
+        PHONE.reset(token)

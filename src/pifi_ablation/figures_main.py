@@ -19,9 +19,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, MaxNLocator
 
-from pifi_ablation import figures, main_results, signals, style
+from pifi_ablation import figure_layout, main_results, signals, style
 from pifi_ablation.layers import LayerRun, Layers
-from pifi_ablation.registry import MODEL_ORDER, TASKS
+from pifi_ablation.registry import MODEL_ORDER, TASKS, task_label
 
 LAYER_FIGURE_NAMES: tuple[str, ...] = ("main_results", "layer_curves", "selection_signals")
 
@@ -37,7 +37,7 @@ _HIT_COLOR, _WITHIN_COLOR = "0.3", "0.72"
 
 
 def _no_data(ax: Axes, what: str) -> None:
-    figures._not_recorded(ax, what, "no per-layer data")
+    figure_layout.not_recorded(ax, what, "no per-layer data")
 
 
 def _task_means(table: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -57,7 +57,7 @@ def main_results_figure(layers: Layers, *, stamp: str | None = None) -> Figure:
     accuracy of the last, auto-selected and best layers, tasks paired; (c) hit and within-±2
     shares of L_Abstract, L_Apply and the final layer; (d) where the best layers sit."""
     with style.paper_style():
-        fig, (a, b, c, d) = figures._new_figure(4)
+        fig, (a, b, c, d) = figure_layout.new_figure(4)
         grids, runs = main_results.grid_table(layers), main_results.run_table(layers)
         if grids.empty:
             for ax, what in zip((a, b, c, d), ("Last layer best", "Accuracy", "Signal agreement",
@@ -71,7 +71,7 @@ def main_results_figure(layers: Layers, *, stamp: str | None = None) -> Figure:
                    linewidth=0.5)
             share = main_results.share(grids, "last_optimal")
             a.axvline(100 * share.mean, color=style.MEAN_COLOR, linestyle="--", linewidth=1.0)
-            a.set_yticks(pos, [style.task_label(t) for t in tasks])
+            a.set_yticks(pos, [task_label(t) for t in tasks])
             a.set_ylim(len(tasks) - 0.5, -0.5)
             a.set_xlim(0, 105)
             a.xaxis.set_major_locator(FixedLocator([0, 50, 100]))
@@ -127,7 +127,7 @@ def main_results_figure(layers: Layers, *, stamp: str | None = None) -> Figure:
                    Patch(facecolor=_HIT_COLOR, label="Hit: a best layer (c)"),
                    Patch(facecolor=_WITHIN_COLOR, label="Within ±2 layers (c)"),
                    Line2D([], [], color=LAST_COLOR, linestyle="--", label="Last layer (d)")]
-        return figures._finish(fig, stamp, handles)
+        return figure_layout.finish(fig, stamp, handles)
 
 
 # Small multiples: inches.
@@ -160,7 +160,7 @@ def _curve(ax: Axes, acc: np.ndarray, runs: list[LayerRun]) -> None:
 def layer_curves_figure(layers: Layers, *, stamp: str | None = None) -> Figure:
     """One panel per (task, model): accuracy by plugged layer, the best layers (stars), the last
     (square) and the layers the selection chose over seeds (triangles)."""
-    phone = figures._PHONE.get()
+    phone = figure_layout.PHONE.get()
     grids = layers.grids()
     tasks = [t for t in TASKS if any(k[0] == t for k in grids)]
     models = [m for m in MODEL_ORDER if any(k[1] == m for k in grids)]
@@ -179,14 +179,14 @@ def layer_curves_figure(layers: Layers, *, stamp: str | None = None) -> Figure:
                           label="Last layer"),
                    Line2D([], [], linestyle="none", marker="^", markersize=4, color=AUTO_COLOR,
                           label="Selected (final layer, any seed)")]
-        legend = figures._fitted_legend(fig, handles)
+        legend = figure_layout.fitted_legend(fig, handles)
         renderer = fig.canvas.get_renderer()
         legend_h = legend.get_window_extent(renderer).height / fig.dpi
         note = None
         if stamp:
             note = fig.supxlabel(stamp, x=0.995, ha="right", va="bottom", fontsize=style.MIN_FONT_PT,
                                  color="0.4")
-            figures._fit_width(note)
+            figure_layout.fit_width(note)
         note_h = note.get_window_extent(renderer).height / fig.dpi if note else 0.0
         top = _CURVE_TOP + legend_h
         bottom = _CURVE_BOTTOM + note_h
@@ -207,13 +207,13 @@ def layer_curves_figure(layers: Layers, *, stamp: str | None = None) -> Figure:
             if (task, model) in grids:
                 _curve(ax, grids[(task, model)], by_cell[(task, model)])
             else:
-                figures._not_recorded(ax, "", "no complete grid")
+                figure_layout.not_recorded(ax, "", "no complete grid")
             # y given: no automatic title position, which measures every panel again at each draw.
-            ax.set_title(f"{style.task_label(task)} · {_model_tick(model)}", loc="left", pad=2, y=1.0)
+            ax.set_title(f"{task_label(task)} · {_model_tick(model)}", loc="left", pad=2, y=1.0)
         fig.supylabel("Accuracy (%)", x=0.005, ha="left", fontsize=style.RC["axes.labelsize"])
         fig.text(_CURVE_LEFT / width + (width - _CURVE_LEFT - _CURVE_RIGHT) / width / 2,
                  (note_h + 0.05) / height, "LLM layer plugged in", ha="center", va="bottom")
-        edge = figures._EDGE_PT / 72
+        edge = figure_layout.EDGE_PT / 72
         legend.set_bbox_to_anchor((0.5, 1.0 - edge / height), transform=fig.transFigure)
         if note:
             note.set_y(edge / height)
@@ -230,7 +230,7 @@ def selection_signals_figure(layers: Layers, *, stamp: str | None = None) -> Fig
     representative run: (b) accuracy and the PCL signals by layer (min-max scaled); (c) head
     effects, layer × head; (d) their layer-wise sums; (e) probe against test accuracy."""
     with style.paper_style():
-        fig, (a, b, c, d, e) = figures._new_figure(5)
+        fig, (a, b, c, d, e) = figure_layout.new_figure(5)
         run = signals.representative(layers)
         if run is None:
             for ax, what in zip((a, b, c, d, e), ("Signal ρ", "PCL signals", "Head effects", "Layer sums",
@@ -270,8 +270,8 @@ def selection_signals_figure(layers: Layers, *, stamp: str | None = None) -> Fig
 
             effects = run.head_effects
             if effects is None or run.stage2_missing or effects.size == 0:
-                figures._not_recorded(c, "Head effects", "stage 2 found\nnothing")
-                figures._not_recorded(d, "Layer sums", "stage 2 found\nnothing")
+                figure_layout.not_recorded(c, "Head effects", "stage 2 found\nnothing")
+                figure_layout.not_recorded(d, "Layer sums", "stage 2 found\nnothing")
             else:
                 # Quads, not an image: the printed figures stay vector (no bitmap in the PDFs).
                 rows, cols = effects.shape
@@ -288,7 +288,7 @@ def selection_signals_figure(layers: Layers, *, stamp: str | None = None) -> Fig
                 d.set_ylabel("Σ head effect (KL)")
                 d.grid(axis="x", visible=False)
             if run.probe_acc is None or np.isnan(run.probe_acc).all():
-                figures._not_recorded(e, "Probe accuracy", "not logged")
+                figure_layout.not_recorded(e, "Probe accuracy", "not logged")
             else:
                 e.plot(x, 100 * run.probe_acc, color=SIGNAL_COLORS["probe"], marker="o", markersize=2)
                 e.plot(x, 100 * run.acc, color=style.MEAN_COLOR, linewidth=1.2)
@@ -311,7 +311,7 @@ def selection_signals_figure(layers: Layers, *, stamp: str | None = None) -> Fig
                    Patch(facecolor=AUTO_COLOR, label="L_Apply (d)"),
                    Line2D([], [], color=SIGNAL_COLORS["probe"], marker="o", markersize=2,
                           label="Probe accuracy (e)")]
-        return figures._finish(fig, stamp, handles)
+        return figure_layout.finish(fig, stamp, handles)
 
 
 LAYER_FIGURES: dict[str, Callable[..., Figure]] = {

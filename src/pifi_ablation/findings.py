@@ -17,102 +17,27 @@ needs nothing more to be safe on a partial study.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-from typing import Literal
-
 import pandas as pd
 
 from pifi_ablation import stats
 from pifi_ablation.ablations import Ablations, keyword_weight_curve
-from pifi_ablation.metrics import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE
-from pifi_ablation.registry import MODEL_ORDER
-from pifi_ablation.style import task_label
+from pifi_ablation.finding import (
+    MISSING_TEXT,
+    NO_DATA,
+    TIME_NOT_LOGGED,
+    Finding,
+    Format,
+    format_value,
+    no_data,
+)
+from pifi_ablation.main_findings import layer_findings
+from pifi_ablation.registry import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE, MODEL_ORDER, task_label
+from pifi_ablation.verdicts import paired_findings
 
-Format = Literal["pct", "share", "pp", "int", "setting", "rho", "p", "name", "sec"]
-MISSING_TEXT = "n/a"  # an interval bound that is undefined (one task)
-NO_DATA = "[no data]"  # the text of a finding that the loaded data cannot give
-# Upstream's selection log has no elapsed_sec: where no run logged it, the time findings say so.
-TIME_NOT_LOGGED = "not logged"
-
-
-def format_value(value: float | int | str, fmt: Format) -> str:
-    """Format one value by its rule.
-
-    ``pct``: a fraction shown as a percentage with one decimal; ``share``: a
-    fraction fixed by a rule, as a percentage with no more digits than it has; ``pp``: an
-    accuracy difference in percentage points, one decimal, no unit (the prose
-    says "percentage points" / "%p"); ``setting``: a hyper-parameter as given.
-
-    >>> format_value(0.8534, "pct"), format_value(0.9, "share"), format_value(0.0213, "pp")
-    ('85.3%', '90%', '2.1')
-    >>> format_value(0.65, "setting")
-    '0.65'
-    """
-    if isinstance(value, str):
-        return value
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return MISSING_TEXT
-    if fmt == "pct":
-        return f"{100 * value:.1f}%"
-    if fmt == "share":
-        return f"{100 * value:g}%"
-    if fmt == "pp":
-        return f"{100 * value:.1f}"
-    if fmt == "int":
-        return f"{int(value):d}"
-    if fmt == "setting":
-        return f"{value:g}"
-    if fmt == "rho":
-        return f"{value:.2f}"
-    if fmt == "p":
-        return f"{value:.3f}" if value >= 0.001 else "< 0.001"
-    if fmt == "sec":
-        return f"{value:.1f}"
-    return str(value)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One quotable number (or name), with its interval and n where it is a mean."""
-
-    key: str
-    value: float | int | str
-    fmt: Format
-    description: str
-    ci: tuple[float, float] | None = None
-    n: int | None = None
-    missing: str = NO_DATA  # the text of an undefined value
-    # A computed phrase's Korean form: glued as ``{key}_ko``, never a LaTeX macro
-    # (the paper is compiled by pdfLaTeX, in English).
-    ko: str | None = None
-
-    @property
-    def defined(self) -> bool:
-        return not (isinstance(self.value, float) and math.isnan(self.value))
-
-    @property
-    def text(self) -> str:
-        return format_value(self.value, self.fmt) if self.defined else self.missing
-
-    @property
-    def ci_text(self) -> str:
-        if self.ci is None or not self.defined:
-            return self.missing
-        low, high = (format_value(v, self.fmt) for v in self.ci)
-        return f"[{low}, {high}]"
-
-    def __repr__(self) -> str:  # the text/plain that MyST-NB's glue pastes
-        return self.text
-
-    def __str__(self) -> str:
-        return self.text
-
-
-def no_data(key: str, fmt: Format, description: str, **fields: object) -> Finding:
-    """The finding ``key`` where the data loaded cannot give it: same key and macro, text
-    ``[no data]`` (``fields``: ``ci``, ``n``, ``missing`` as for :class:`Finding`)."""
-    return Finding(key, float("nan"), fmt, description, **fields)  # type: ignore[arg-type]
+# Also the names of the quotable value, for callers that import them from here.
+__all__ = ["MISSING_TEXT", "NO_DATA", "TIME_NOT_LOGGED", "Finding", "Format", "findings", "format_value",
+           "keyword_weight_findings", "lambda_scale_findings", "model_findings", "no_data",
+           "sample_size_findings", "task_findings"]
 
 
 def _int(value: float) -> int | float:
@@ -287,13 +212,6 @@ def findings(ablations: Ablations) -> dict[str, Finding]:
         + task_findings(ablations.task_sensitivity)
         + model_findings(ablations.model_size)
     )
-    from pifi_ablation.verdicts import paired_findings  # it builds on this module's Finding
-
-    found += paired_findings(ablations)
-
-    # The main-results and selection-signals chapters (per-layer data; imported here, as that
-    # module builds on this one).
-    from pifi_ablation.main_findings import layer_findings
-
-    found += layer_findings(ablations.layers)
+    found += paired_findings(ablations)  # the sweeps' paired comparisons with the default
+    found += layer_findings(ablations.layers)  # the main-results and selection-signals chapters
     return {f.key: f for f in found}

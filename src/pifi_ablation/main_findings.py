@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from pifi_ablation import main_results as mr
 from pifi_ablation import signals
-from pifi_ablation.findings import Finding, Format
+from pifi_ablation.finding import Finding, Format
 from pifi_ablation.layers import Layers
+from pifi_ablation.registry import task_label
 from pifi_ablation.stats import Estimate
-from pifi_ablation.style import task_label
 
 _SIGNAL_WORDS = {"abstract": "L_Abstract (stage 1)", "apply": "L_Apply (stage 2)", "final": "the final layer"}
 

@@ -12,9 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-DEFAULT_KEYWORD_WEIGHT = 0.65
-DEFAULT_LAMBDA_SCALE = 3.0
-DEFAULT_N_SAMPLES = 200
+from pifi_ablation.registry import DEFAULT_KEYWORD_WEIGHT
 
 
 def _grid(acc: ArrayLike) -> np.ndarray:

@@ -12,6 +12,11 @@ from typing import Literal
 
 TaskType = Literal["classification", "entailment"]
 
+# The selection's default settings (upstream's): every sweep is compared with its default.
+DEFAULT_N_SAMPLES = 200
+DEFAULT_KEYWORD_WEIGHT = 0.65
+DEFAULT_LAMBDA_SCALE = 3.0
+
 
 @dataclass(frozen=True)
 class ModelInfo:
@@ -64,6 +69,22 @@ TASKS: dict[str, TaskInfo] = {
 }
 TASK_ALIASES: dict[str, str] = {"tweet_sentiment": "tweet_sentiment_binary"}
 TASK_TYPES: tuple[TaskType, ...] = ("classification", "entailment")
+# How figures, tables and prose name a task.
+TASK_LABELS: dict[str, str] = {
+    "sst2": "SST-2",
+    "cola": "CoLA",
+    "imdb": "IMDb",
+    "tweet_offensive": "Tweet-Off",
+    "tweet_sentiment_binary": "Tweet-Sent",
+    "tweet_sentiment": "Tweet-Sent",
+    "snli": "SNLI",
+    "mnli": "MNLI",
+}
+
+
+def task_label(task: str) -> str:
+    """The printed name of a task (its registry name where it has none)."""
+    return TASK_LABELS.get(task, task)
 
 
 def canonical_task(name: str) -> str:

@@ -95,16 +95,6 @@ TASK_COLORS: dict[str, str] = {
     task: _PALETTE[i] for i, task in enumerate(TASKS)
 }
 TASK_COLORS.update({alias: TASK_COLORS[name] for alias, name in TASK_ALIASES.items()})
-TASK_LABELS: dict[str, str] = {
-    "sst2": "SST-2",
-    "cola": "CoLA",
-    "imdb": "IMDb",
-    "tweet_offensive": "Tweet-Off",
-    "tweet_sentiment_binary": "Tweet-Sent",
-    "tweet_sentiment": "Tweet-Sent",
-    "snli": "SNLI",
-    "mnli": "MNLI",
-}
 TYPE_COLORS: dict[str, str] = {
     "classification": _PALETTE[0],
     "entailment": _PALETTE[3],
@@ -119,10 +109,6 @@ BAND_ALPHA = 0.18
 
 def task_color(task: str) -> str:
     return TASK_COLORS.get(task, "#808080")
-
-
-def task_label(task: str) -> str:
-    return TASK_LABELS.get(task, task)
 
 
 @contextmanager

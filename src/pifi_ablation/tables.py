@@ -14,10 +14,8 @@ import pandas as pd
 
 from pifi_ablation import paired, stats
 from pifi_ablation.ablations import Ablations, keyword_weight_curve, keyword_weight_logged
-from pifi_ablation.findings import MISSING_TEXT, TIME_NOT_LOGGED, Format, format_value
-from pifi_ablation.metrics import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE
-from pifi_ablation.registry import MODEL_ORDER
-from pifi_ablation.style import task_label
+from pifi_ablation.finding import MISSING_TEXT, TIME_NOT_LOGGED, Format, format_value
+from pifi_ablation.registry import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE, MODEL_ORDER, task_label
 
 KO_LABELS: dict[str, str] = {
     "Selection samples (n)": "선택 샘플 수(n)",

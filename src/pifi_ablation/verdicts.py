@@ -26,9 +26,14 @@ import pandas as pd
 
 from pifi_ablation import paired, stats
 from pifi_ablation.ablations import Ablations, keyword_weight_curve, keyword_weight_logged
-from pifi_ablation.findings import Finding, format_value
-from pifi_ablation.metrics import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE, DEFAULT_N_SAMPLES
-from pifi_ablation.registry import MODEL_ORDER, MODELS
+from pifi_ablation.finding import Finding, format_value
+from pifi_ablation.registry import (
+    DEFAULT_KEYWORD_WEIGHT,
+    DEFAULT_LAMBDA_SCALE,
+    DEFAULT_N_SAMPLES,
+    MODEL_ORDER,
+    MODELS,
+)
 
 DEFAULT_IS_BEST = "the default is the best"
 RECOMMENDED_IS_BEST = "the recommended size is the best"

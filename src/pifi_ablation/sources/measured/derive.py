@@ -11,17 +11,19 @@ default runs' logged per-layer signals (stage 2 is not re-run).
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from pifi_ablation import registry, schema
 from pifi_ablation.errors import SchemaError
-from pifi_ablation.metrics import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE, DEFAULT_N_SAMPLES
+from pifi_ablation.registry import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE, DEFAULT_N_SAMPLES
 from pifi_ablation.sources.measured.checks import Notes
 from pifi_ablation.sources.measured.logs import Run
-from pifi_ablation.sources.measured.reading import Reading
+
+if TYPE_CHECKING:  # derive fills what reading.read found; reading imports derive
+    from pifi_ablation.sources.measured.reading import Reading
 
 # The seed notebook's keyword-weight grid: stage 1 is re-selected at each of
 # these from the logged per-layer signals (and at every logged keyword_weight).

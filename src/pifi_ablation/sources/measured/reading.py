@@ -25,6 +25,7 @@ from pifi_ablation import registry
 from pifi_ablation.errors import GridError, LayoutError, LogError, ResultsError, UsageError
 from pifi_ablation.sources.measured import names
 from pifi_ablation.sources.measured.checks import Notes
+from pifi_ablation.sources.measured.derive import derive
 from pifi_ablation.sources.measured.grids import Grid, layer_ranges, parse_grid
 from pifi_ablation.sources.measured.logs import LogNotes, Run, decode, parse_log
 from pifi_ablation.sources.measured.settings import SWEEP_COMMAND, SWEEP_FOLDER_EXAMPLE, folder_settings
@@ -92,8 +93,6 @@ def read(root: str | os.PathLike[str], slm: str = names.STUDY_SLM, *,
     (relative path -> bytes; ``root`` then only names it); ``tables=False`` reads runs and
     grids without deriving the five tables.
     """
-    from pifi_ablation.sources.measured.derive import derive
-
     root = Path(root)
     if files is None and not root.is_dir():
         raise UsageError(str(root), None, "is not a folder", "a results folder holding selection logs "

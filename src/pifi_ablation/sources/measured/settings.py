@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pifi_ablation.errors import LayoutError
-from pifi_ablation.metrics import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE, DEFAULT_N_SAMPLES
+from pifi_ablation.registry import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE, DEFAULT_N_SAMPLES
 
 SETTINGS: tuple[str, ...] = ("n_samples", "keyword_weight", "lambda_scale")
 DEFAULTS: dict[str, float] = {

@@ -1,0 +1,314 @@
+"""The layout engine of every figure: a bare matplotlib figure of panels, laid out in one
+measurement of its texts, with a legend above the panels and the source's stamp below.
+
+:func:`new_figure` makes the figure and its panels (side by side, or stacked in the phone
+layout while :data:`PHONE` is set); the figure functions of :mod:`pifi_ablation.figures` and
+:mod:`pifi_ablation.figures_main` draw into them and hand the figure to :func:`finish`.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
+
+from pifi_ablation import style
+
+# The phone layout (make_figure(..., phone=True)): the same panels stacked one under
+# another, drawn for a phone's width, so their texts keep a readable size on a narrow screen.
+PHONE: ContextVar[bool] = ContextVar("pifi_ablation_phone_layout", default=False)
+
+
+def new_figure(n_panels: int) -> tuple[Figure, list[Axes]]:
+    # A bare Figure, not pyplot's: nothing is registered with a GUI or global
+    # state, so figures need no closing and pyplot is not imported to export.
+    # No layout engine: finish lays the figure out once (see _lay_out).
+    phone = PHONE.get()
+    width = style.PHONE_WIDTH_IN if phone else style.TEXT_WIDTH_IN
+    fig = Figure(figsize=(width, 2 * style.PANEL_HEIGHT_IN), layout=None)
+    FigureCanvasAgg(fig)  # a renderer to measure text with
+    axes = fig.subplots(n_panels, 1) if phone else fig.subplots(1, n_panels)
+    return fig, list(np.atleast_1d(axes))
+
+
+def finish(fig: Figure, stamp: str | None, legend_handles: Sequence[Line2D] = ()) -> Figure:
+    legend = fitted_legend(fig, list(legend_handles)) if legend_handles else None
+    note = None
+    if stamp:
+        # A measured source's stamp (folder, files, hash, notes) can outrun the figure: wrap it.
+        note = fig.supxlabel(stamp, x=0.995, ha="right", va="bottom", fontsize=style.MIN_FONT_PT,
+                             color="0.4")
+        fit_width(note)
+    _lay_out(fig, legend, note)
+    return fig
+
+
+# Spacing of the layout, in points: from the page edge to the nearest text, from
+# one panel's texts to the next panel's, and between the panels and the legend
+# above or the stamp below.
+EDGE_PT = 3.0
+_GAP_PT = 12.0
+_BAND_PT = 5.0
+# Where a panel's texts usually reach beyond its frame (inches: left, right,
+# bottom, top), to give the panels nearly their final size before measuring.
+_TYPICAL_REACH_IN = (0.45, 0.1, 0.45, 0.25)
+_MAX_MEASURES = 3
+
+
+@dataclass(frozen=True)
+class _Reach:
+    """How far (pixels) a panel's texts reach beyond its frame, as a function of its width.
+
+    ``fixed`` (left, right, bottom, top) is what does not move with the width: tick labels,
+    the y label, notes.  ``spans`` are the texts anchored to a fraction of the width (the
+    titles and the x label): (anchor as a fraction of the width, offset of the text's left
+    edge from the anchor, its width); a title wider than a narrow panel reaches out further
+    the narrower the panel gets.
+    """
+
+    fixed: tuple[float, float, float, float]
+    spans: tuple[tuple[float, float, float], ...] = ()
+
+    def at(self, width: float) -> tuple[float, float, float, float]:
+        left, right, bottom, top = self.fixed
+        for anchor, offset, extent in self.spans:
+            x0 = anchor * width + offset
+            left, right = max(left, -x0), max(right, x0 + extent - width)
+        return left, right, bottom, top
+
+
+def _lay_out(fig: Figure, legend: Legend | None, note: Text | None) -> None:
+    """Lay the panels out in a row, equal in size, the legend above them and the stamp below.
+
+    Every panel is ``style.PANEL_HEIGHT_IN`` tall and the figure as tall as its
+    legend, stamp and labels then need, so a long legend (a measured source's)
+    adds height instead of squashing the panels.  This is one measurement of the
+    panels' texts where matplotlib's constrained layout takes two (and solves a
+    general grid): the panels are first given their final height, so their
+    ticks, and so their texts' sizes, already are what they will be; the texts
+    whose reach depends on the panels' width are modelled (:class:`_Reach`), and
+    if placing the panels changes a tick anyway, the texts are measured again.
+    """
+    renderer = fig.canvas.get_renderer()
+    axes = fig.axes
+    edge = EDGE_PT * fig.dpi / 72
+    top_band = edge + (legend.get_window_extent(renderer).height + _BAND_PT * fig.dpi / 72
+                       if legend else 0.0)
+    bottom_band = edge + (note.get_window_extent(renderer).height + _BAND_PT * fig.dpi / 72
+                          if note else 0.0)
+    guess = _Reach(tuple(inches * fig.dpi for inches in _TYPICAL_REACH_IN))
+    _place(fig, [guess] * len(axes), top_band, bottom_band)
+    for _ in range(_MAX_MEASURES):
+        ticks = [_tick_locations(ax) for ax in axes]
+        _place(fig, [_overhang(ax, renderer) for ax in axes], top_band, bottom_band)
+        if [_tick_locations(ax) for ax in axes] == ticks:
+            break
+    for ax in axes:
+        _thin_tick_labels(ax.xaxis, renderer)
+    height = fig.bbox.height
+    if legend:
+        legend.set_bbox_to_anchor((0.5, 1.0 - edge / height), transform=fig.transFigure)
+    if note:
+        note.set_y(edge / height)
+
+
+def _thin_tick_labels(axis, renderer) -> None:
+    """Blank each tick label that would touch the last one kept, left to right; the
+    ticks stay (settings close together, such as logged keyword weights beside the
+    grid's, would otherwise print over each other)."""
+    labels, locations = axis.get_majorticklabels(), axis.get_majorticklocs()
+    if len(labels) != len(locations):
+        return  # ticks beyond the view: an automatic locator, which spaces its labels itself
+    if any(label.get_rotation() for label in labels):
+        return  # slanted labels overlap in their boxes, not in their letters
+    kept, texts, changed = None, [], False
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        if kept is not None and box.x0 < kept.x1 + 2.0:
+            texts.append("")
+            changed = True
+        else:
+            texts.append(label.get_text())
+            kept = box
+    if changed:
+        axis.set_ticks(locations, texts)
+
+
+def _anchored_texts(ax: Axes) -> list[tuple[Text, float]]:
+    """The panel's visible texts placed at a fraction of its width: titles, the x label."""
+    texts = [(ax.title, 0.5), (ax._left_title, 0.0), (ax._right_title, 1.0)]
+    if ax.axison and ax.xaxis.get_visible():
+        texts.append((ax.xaxis.label, ax.xaxis.label.get_position()[0]))
+    return [(text, anchor) for text, anchor in texts if text.get_visible() and text.get_text()]
+
+
+def _overhang(ax: Axes, renderer) -> _Reach:
+    """How far the panel's texts reach beyond its frame (see :class:`_Reach`).
+
+    Measured as a layout engine measures (``for_layout_only``): the titles and the x label count
+    for their height only, their width is modelled; the y label, which that leaves out, is
+    measured apart."""
+    frame = ax.get_window_extent(renderer)
+    reach = ax.get_tightbbox(renderer, for_layout_only=True)
+    left, right = max(frame.x0 - reach.x0, 0.0), max(reach.x1 - frame.x1, 0.0)
+    bottom, top = max(frame.y0 - reach.y0, 0.0), max(reach.y1 - frame.y1, 0.0)
+    label = ax.yaxis.label
+    if ax.axison and ax.yaxis.get_visible() and label.get_visible() and label.get_text():
+        box = label.get_window_extent(renderer)
+        bottom, top = max(bottom, frame.y0 - box.y0), max(top, box.y1 - frame.y1)
+    spans = []
+    for text, anchor in _anchored_texts(ax):
+        box = text.get_window_extent(renderer)
+        spans.append((anchor, box.x0 - (frame.x0 + anchor * frame.width), box.width))
+    return _Reach((left, right, bottom, top), tuple(spans))
+
+
+def _tick_locations(ax: Axes) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    return tuple(ax.xaxis.get_majorticklocs()), tuple(ax.yaxis.get_majorticklocs())
+
+
+def _widest(fits: Callable[[float], bool], limit: float) -> float:
+    """The largest panel width in [0, ``limit``] for which ``fits`` holds (bisection: the
+    room a layout needs grows with its panels' width, since a text can reach out at most as
+    much as the panel narrows)."""
+    low, high = 0.0, limit
+    if fits(high):
+        return high
+    for _ in range(40):
+        mid = (low + high) / 2
+        low, high = (mid, high) if fits(mid) else (low, mid)
+    return low
+
+
+def _place(fig: Figure, reach: list[_Reach], top_band: float, bottom_band: float) -> None:
+    """Size the figure and position the panels for texts reaching ``reach`` beyond them."""
+    if PHONE.get():
+        _place_stacked(fig, reach, top_band, bottom_band)
+        return
+    dpi = fig.dpi
+    panel = style.PANEL_HEIGHT_IN * dpi
+    width_px = fig.bbox.width
+    edge, gap = EDGE_PT * dpi / 72, _GAP_PT * dpi / 72
+
+    def needed(width: float) -> float:
+        at = [r.at(width) for r in reach]
+        return 2 * edge + len(at) * width + sum(a[0] + a[1] for a in at) + gap * (len(at) - 1)
+
+    width = _widest(lambda w: needed(w) <= width_px, width_px / len(reach))
+    at = [r.at(width) for r in reach]
+    bottom = bottom_band + max(a[2] for a in at)
+    top = top_band + max(a[3] for a in at)
+    fig.set_figheight((bottom + panel + top) / dpi, forward=False)
+    height_px = fig.bbox.height
+    left = edge + at[0][0]
+    for i, ax in enumerate(fig.axes):
+        ax.set_position((left / width_px, bottom / height_px, width / width_px, panel / height_px))
+        if i + 1 < len(at):
+            left += width + at[i][1] + gap + at[i + 1][0]
+
+
+def _place_stacked(fig: Figure, reach: list[_Reach], top_band: float, bottom_band: float) -> None:
+    """The phone layout: panels one under another, each the figure's width less its texts."""
+    dpi = fig.dpi
+    panel = style.PHONE_PANEL_HEIGHT_IN * dpi
+    edge, gap = EDGE_PT * dpi / 72, _GAP_PT * dpi / 72
+    width_px = fig.bbox.width
+
+    def needed(width: float) -> float:
+        at = [r.at(width) for r in reach]
+        return 2 * edge + width + max(a[0] for a in at) + max(a[1] for a in at)
+
+    width = _widest(lambda w: needed(w) <= width_px, width_px)
+    at = [r.at(width) for r in reach]
+    gaps = [at[i][2] + gap + at[i + 1][3] for i in range(len(at) - 1)]
+    top = top_band + at[0][3]
+    bottom = bottom_band + at[-1][2]
+    fig.set_figheight((top + len(at) * panel + sum(gaps) + bottom) / dpi, forward=False)
+    height_px = fig.bbox.height
+    left = edge + max(a[0] for a in at)
+    y = height_px - top
+    for ax, after in zip(fig.axes, [*gaps, 0.0], strict=True):
+        y -= panel
+        ax.set_position((left / width_px, y / height_px, width / width_px, panel / height_px))
+        y -= after
+
+
+def fit_width(text: Text) -> None:
+    """Wrap ``text`` at spaces until its widest line fits the figure's width."""
+    fig = text.get_figure(root=True)
+    renderer = fig.canvas.get_renderer()
+    limit = 0.98 * fig.bbox.width
+    raw = text.get_text()
+    chars = len(raw)
+    while (width := text.get_window_extent(renderer).width) > limit and chars > _MIN_LINE_CHARS:
+        longest = max(len(line) for line in text.get_text().split("\n"))
+        chars = max(_MIN_LINE_CHARS, min(chars - 1, int(longest * limit / width)))
+        text.set_text(textwrap.fill(raw, width=chars, break_on_hyphens=False))
+
+
+_MIN_LINE_CHARS = 20
+
+
+_MAX_LEGEND_COLUMNS = 8
+_LEGEND_STYLE: dict[str, float] = {"handlelength": 1.6, "handletextpad": 0.8, "columnspacing": 1.2,
+                                    "borderpad": 0.4}
+
+
+def fitted_legend(fig: Figure, handles: list) -> Legend:
+    """A legend above the panels with as many columns as fit the figure's width
+    (_lay_out anchors its top to the top of the page)."""
+    renderer = fig.canvas.get_renderer()
+    limit = 0.98 * fig.bbox.width
+    ncols = _most_columns(fig, handles, limit)
+    while True:
+        legend = fig.legend(handles=_row_major(handles, ncols), loc="upper center",
+                            bbox_to_anchor=(0.5, 1.0), borderaxespad=0.0, ncols=ncols,
+                            frameon=False, **_LEGEND_STYLE)
+        if ncols == 1 or legend.get_window_extent(renderer).width <= limit:
+            return legend
+        legend.remove()
+        ncols -= 1
+
+
+def _most_columns(fig: Figure, handles: list, limit: float) -> int:
+    """The most columns whose labels and handles alone fit ``limit`` pixels: a legend
+    is never narrower, so building legends can start here rather than at the most."""
+    size = FontProperties(size=style.RC["legend.fontsize"])
+    renderer = fig.canvas.get_renderer()
+    em = size.get_size_in_points() * fig.dpi / 72
+    texts = [renderer.get_text_width_height_descent(h.get_label(), size, ismath=False)[0]
+             for h in handles]
+    entry = (_LEGEND_STYLE["handlelength"] + _LEGEND_STYLE["handletextpad"]) * em
+    for ncols in range(min(_MAX_LEGEND_COLUMNS, len(handles)), 1, -1):
+        rows = -(-len(handles) // ncols)
+        columns = [max(texts[c::ncols][:rows]) + entry for c in range(ncols)]
+        spacing = (ncols - 1) * _LEGEND_STYLE["columnspacing"] + 2 * _LEGEND_STYLE["borderpad"]
+        if sum(columns) + spacing * em <= limit:
+            return ncols
+    return 1
+
+
+def _row_major(handles: list, ncols: int) -> list:
+    """Reorder so that matplotlib's column-by-column legend reads row by row."""
+    rows = -(-len(handles) // ncols)
+    grid = [handles[r * ncols:(r + 1) * ncols] for r in range(rows)]
+    return [grid[r][c] for c in range(ncols) for r in range(rows) if c < len(grid[r])]
+
+
+def not_recorded(ax: Axes, what: str, why: str = "not recorded") -> None:
+    ax.text(0.5, 0.5, f"{what}\n{why}", ha="center", va="center",
+            transform=ax.transAxes, color="0.4")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():  # no empty frame: the panel holds a statement, not data
+        spine.set_visible(False)
