@@ -1,8 +1,8 @@
 """What a chapter's setup cell calls: load the data once, glue the findings, show the notice.
 
 Chapters hold prose and short cells; this module holds the plumbing, so the
-cells stay one line each.  All HTML built here escapes every string that came
-from data.
+cells stay one line each.  The HTML blocks come from the templates of
+:mod:`pifi_ablation.markup`, which escape every string that came from data.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from pifi_ablation import korean, paths, schema
 from pifi_ablation.ablations import Ablations, load
 from pifi_ablation.coverage import AblationCoverage, Coverage, settings_text
 from pifi_ablation.findings import Finding, findings
+from pifi_ablation.markup import html as as_html
+from pifi_ablation.markup import macro, render
 from pifi_ablation.provenance import Provenance
 from pifi_ablation.tables import KO_LABELS, SummaryTable, summary_table
 
@@ -49,7 +51,7 @@ class Html:
 
 def bilingual(en: str, ko: str, tag: str = "div") -> str:
     """HTML holding both languages; the language switch shows one.  Arguments are HTML."""
-    return f'<{tag} class="lang-en" lang="en">{en}</{tag}><{tag} class="lang-ko" lang="ko">{ko}</{tag}>'
+    return str(macro("_blocks.html", "bilingual")(as_html(en), as_html(ko), tag))
 
 
 def notice_html(provenance: Provenance) -> str:
@@ -75,14 +77,14 @@ def notice_html(provenance: Provenance) -> str:
               f"경고 {len(provenance.warnings)}건.",
               _listed_html(provenance, "ko"))
         kind = "note"
+    return notice_block(kind, provenance.kind, en, ko)
 
-    def one(head: str, more: str) -> str:
-        if not more:
-            return f'<p class="admonition-title">{head}</p>'
-        return f'<details><summary class="admonition-title">{head}</summary>{more}</details>'
 
-    return (f'<div class="admonition {kind} pifi-data-notice" data-source="{provenance.kind}">'
-            f"{bilingual(one(*en), one(*ko))}</div>")
+def notice_block(kind: str, source: str, en: tuple[str, str], ko: tuple[str, str]) -> str:
+    """A data notice (admonition ``kind``): per language its head and the details folded under
+    it (HTML; no details, no fold)."""
+    return render("notice.html", kind=kind, source=source, en_head=as_html(en[0]), en_more=as_html(en[1]),
+                  ko_head=as_html(ko[0]), ko_more=as_html(ko[1]))
 
 
 def korean_html(text: str) -> str:
@@ -97,10 +99,13 @@ def _listed_html(provenance: Provenance, lang: str = "en") -> str:
     if not (provenance.assumptions or provenance.warnings):
         return ""
     assumed, warning = ("assumed", "warning") if lang == "en" else ("가정", "경고")
-    say = html.escape if lang == "en" else korean_html
-    items = [f"<li><strong>{assumed}</strong>: {say(a)}</li>" for a in provenance.assumptions]
-    items += [f"<li><strong>{warning}</strong>: {say(w)}</li>" for w in provenance.warnings]
-    return f'<ul class="pifi-assumptions">{"".join(items)}</ul>'
+
+    def say(text: str) -> str:
+        return text if lang == "en" else as_html(korean_html(text))
+
+    items = ([(assumed, say(a)) for a in provenance.assumptions]
+             + [(warning, say(w)) for w in provenance.warnings])
+    return render("listed.html", items=items)
 
 
 def source_html(provenance: Provenance) -> str:
@@ -138,23 +143,29 @@ def table_html(table: SummaryTable, provenance: Provenance) -> str:
                       f"{len(provenance.files)}개, 내용 해시 {provenance.short_hash}"
                       + (f"; {korean_html(note)}" if note else "") + ".")
 
-    def one(frame, label: str, caption: str, source: str) -> str:
-        body = frame.to_html(index=False, escape=True, border=0, classes=["pifi-table"])
-        if frame.empty:  # an ablation without data: say so under the column heads
-            said = "No data yet." if label.startswith("Table") else "아직 데이터가 없다."
-            body += f'<p class="pifi-table-empty">{said}</p>'
-
-        return (f'<p class="pifi-table-caption"><strong>{label}</strong> {html.escape(caption)} '
-                f'<em>{source}</em></p><div class="pifi-table-scroll">{body}</div>')
-
     # Numbered in book order (the main-results and selection-signals chapters' tables first); a
     # sweep's paired comparison takes its table's number with a "b".
     number = f"{BOOK_TABLES.index(base) + 1}{'b' if base != table.name else ''}"
-    en = one(table.frame, f"Table {number}.", table.caption_en, source_en)
-    ko = one(table.korean(), f"표 {number}.", table.caption_ko, source_ko)
-    # The slot where the HTML build links the table's CSV (book/_ext/figure_data.py).
-    slot = f'<span class="pifi-table-data" data-table="{table.name}"></span>'
-    return f'<div class="pifi-table-block" id="table-{table.name}">{bilingual(en, ko)}{slot}</div>'
+    # An ablation without data says so under the column heads.
+    return table_block(table.name, table.frame, table.korean(), number, (table.caption_en, table.caption_ko),
+                       (source_en, source_ko), empty=("No data yet.", "아직 데이터가 없다."))
+
+
+def table_block(name: str, frame: pd.DataFrame, frame_ko: pd.DataFrame, number: str,
+                captions: tuple[str, str], sources: tuple[str, str],
+                empty: tuple[str, str] | None = None, na_rep: str = "NaN") -> str:
+    """A numbered table in both languages (``frame``, and ``frame_ko`` with Korean heads), each
+    with its caption and its source (HTML), and the slot of its CSV link; ``empty`` is what each
+    language says under the heads of a table without rows."""
+    def one(f: pd.DataFrame, label: str, caption: str, source: str, said: str | None) -> dict:
+        body = f.to_html(index=False, escape=True, border=0, classes=["pifi-table"], na_rep=na_rep)
+        return {"label": label, "caption": caption, "source": as_html(source), "body": as_html(body),
+                "empty": said if f.empty else None}
+
+    said = empty or (None, None)
+    return render("table_block.html", name=name,
+                  en=one(frame, f"Table {number}.", captions[0], sources[0], said[0]),
+                  ko=one(frame_ko, f"표 {number}.", captions[1], sources[1], said[1]))
 
 
 # Every numbered table of the book, in book order (pifi_ablation.book_main writes the first four).
@@ -373,8 +384,7 @@ def no_data_html(ablations: Ablations, name: str) -> str:
           f"<code>{esc(need.command)}</code>를 실행한 뒤 같은 데이터셋과 모델에 대해 {esc(GRID_KO)}을 "
           f"실행하면 만들어진다.{esc(pending_ko)} 이 장의 그림, 표, 결과는 그런 실행을 읽으면 "
           "채워지며, 빠진 셀은 재현성 장에 나열되어 있다.</p>")
-    return (f'<div class="admonition note pifi-no-data" data-ablation="{esc(name)}">'
-            f"{bilingual(en, ko)}</div>")
+    return render("no_data.html", ablation=name, en=as_html(en), ko=as_html(ko))
 
 
 def missing_summary_html(ablations: Ablations) -> str:
@@ -391,9 +401,8 @@ def missing_summary_html(ablations: Ablations) -> str:
               + ". Their findings are not quoted here; each chapter says which runs would produce them.")
         ko = ("아직 데이터가 없는 절제 실험: " + ", ".join(ABLATION_TITLES[n][1] for n in missing)
               + ". 그 결과는 여기에 인용하지 않으며, 각 장에 어떤 실행이 필요한지 적혀 있다.")
-    return (f'<div class="admonition note pifi-no-data" data-ablation="summary">'
-            f"{bilingual(f'<p>{html.escape(en + pending_en)}</p>', f'<p>{html.escape(ko + pending_ko)}</p>')}"
-            "</div>")
+    return render("no_data.html", ablation="summary", en=as_html(f"<p>{html.escape(en + pending_en)}</p>"),
+                  ko=as_html(f"<p>{html.escape(ko + pending_ko)}</p>"))
 
 
 def stated_p(finding: Finding) -> str:
@@ -586,32 +595,20 @@ def provenance_html(ablations: Ablations) -> str:
                               "<br>".join(korean_html(w) for w in p.warnings))),
     ]
     nothing = ("none", "없음")
-
-    def value(cell: str | tuple[str, str], lang: int) -> str:
-        return cell[lang] if isinstance(cell, tuple) else cell
-
-    def record(lang: int) -> str:
-        body = "".join(f"<tr><th>{r[lang]}</th><td>{value(r[2], lang) or nothing[lang]}</td></tr>"
-                       for r in rows)
-        return (f'<div class="pifi-table-scroll"><table class="pifi-table pifi-provenance">{body}'
-                "</table></div>")
-
     content = ablations.tables()
     settings = {"sample_size": "n_samples", "keyword_weight": "keyword_weight",
                 "lambda_scale": "lambda_scale", "task_sensitivity": "task_type", "model_size": "model"}
-    head_en = "<tr><th>Table</th><th>Rows</th><th>Tasks</th><th>Settings</th></tr>"
-    head_ko = "<tr><th>표</th><th>행 수</th><th>태스크 수</th><th>설정</th></tr>"
 
-    def holdings(head: str, words: dict[str, str]) -> str:
-        body = "".join(
-            f"<tr><td><code>{name}</code></td><td>{len(df)}</td><td>{df['task'].nunique()}</td>"
-            f"<td>{esc(_settings_text(df[settings[name]].map(lambda v: words.get(v, v))))}</td></tr>"
-            for name, df in content.items()
-        )
-        return (f'<div class="pifi-table-scroll"><table class="pifi-table pifi-holdings">{head}{body}'
-                "</table></div>")
+    def one(lang: int, heads: tuple[str, ...], words: dict[str, str]) -> str:
+        record = [(r[lang], as_html((r[2][lang] if isinstance(r[2], tuple) else r[2]) or nothing[lang]))
+                  for r in rows]
+        tables = [(name, len(df), df["task"].nunique(),
+                   _settings_text(df[settings[name]].map(lambda v: words.get(v, v))))
+                  for name, df in content.items()]
+        return render("provenance.html", rows=record, heads=heads, tables=tables)
 
-    return bilingual(record(0) + holdings(head_en, {}), record(1) + holdings(head_ko, KO_LABELS))
+    return bilingual(one(0, ("Table", "Rows", "Tasks", "Settings"), {}),
+                     one(1, ("표", "행 수", "태스크 수", "설정"), KO_LABELS))
 
 
 def environment_html() -> str:
@@ -621,11 +618,9 @@ def environment_html() -> str:
 
     names = ["pifi-ablation", "numpy", "pandas", "scipy", "matplotlib", "jupyter-book",
              "myst-nb", "sphinx"]
-    body = "".join(f"<tr><td>{n}</td><td>{version(n)}</td></tr>" for n in names)
-    body = f"<tr><td>python</td><td>{platform.python_version()}</td></tr>" + body
-    table = f'<div class="pifi-table-scroll"><table class="pifi-table">{{head}}{body}</table></div>'
-    return bilingual(table.format(head="<tr><th>Package</th><th>Version</th></tr>"),
-                     table.format(head="<tr><th>패키지</th><th>버전</th></tr>"))
+    versions = [("python", platform.python_version())] + [(n, version(n)) for n in names]
+    return bilingual(render("environment.html", heads=("Package", "Version"), versions=versions),
+                     render("environment.html", heads=("패키지", "버전"), versions=versions))
 
 
 def show_provenance(page: Page) -> Html:
@@ -646,13 +641,8 @@ _SHOWN_PER_PAIR = 6  # missing cells listed per (task, model) in the coverage ta
 def coverage_report_html(report: Coverage) -> str:
     """The coverage report in both languages (every string from the folder escaped)."""
     esc = html.escape
-    en = [f"<p>Results folder <code>{esc(report.location)}</code>: {esc(report.summary)}.</p>"]
-    ko = [f"<p>결과 폴더 <code>{esc(report.location)}</code>: {korean_html(report.summary)}.</p>"]
-    for a in report.ablations:
-        en.append(f"<p><strong><code>{esc(a.name)}</code></strong>{esc(settings_text(a))}: "
-                  f"{len(a.present)} of {a.expected} cells have runs.</p>{_coverage_table(a, 'en')}")
-        ko.append(f"<p><strong><code>{esc(a.name)}</code></strong>{esc(korean.settings(a))}: "
-                  f"셀 {a.expected}개 중 {len(a.present)}개에 실행이 있다.</p>{_coverage_table(a, 'ko')}")
+    folder = (f"Results folder <code>{esc(report.location)}</code>: {esc(report.summary)}.",
+              f"결과 폴더 <code>{esc(report.location)}</code>: {korean_html(report.summary)}.")
     sections = (
         ("Pending runs (their grid is missing, in progress or unusable; left out of the tables)",
          "대기 중인 실행(그리드가 없거나 진행 중이거나 쓸 수 없음; 표에서 제외)",
@@ -663,25 +653,23 @@ def coverage_report_html(report: Coverage) -> str:
         ("Grid files", "그리드 파일", [g.text() for g in report.grids],
          [korean.grid_state(g) for g in report.grids]),
     )
-    for title_en, title_ko, items_en, items_ko in sections:
-        if not items_en:
-            continue
-        head = '<details class="pifi-coverage-list"><summary>'
-        for out, title, items, count in ((en, title_en, items_en, f"({len(items_en)})"),
-                                         (ko, title_ko, items_ko, f"({len(items_ko)}건)")):
-            listed = "".join(f"<li>{esc(item)}</li>" for item in items)
-            out.append(f"{head}{title} {count}</summary><ul>{listed}</ul></details>")
-    return f'<div class="pifi-coverage">{bilingual("".join(en), "".join(ko))}</div>'
+    lists = ([(f"{en} ({len(items_en)})", items_en) for en, _, items_en, _ in sections if items_en],
+             [(f"{ko} ({len(items_ko)}건)", items_ko) for _, ko, items_en, items_ko in sections if items_en])
+    en = render("coverage.html", folder=as_html(folder[0]), lists=lists[0],
+                ablations=[_coverage_grid(a, "en") for a in report.ablations])
+    ko = render("coverage.html", folder=as_html(folder[1]), lists=lists[1],
+                ablations=[_coverage_grid(a, "ko") for a in report.ablations])
+    return render("wrapped.html", cls="pifi-coverage", en=as_html(en), ko=as_html(ko))
 
 
-def _coverage_table(a: AblationCoverage, lang: str) -> str:
-    esc = html.escape
+def _coverage_grid(a: AblationCoverage, lang: str) -> dict:
+    """One ablation's line and grid of the coverage report: per task and model, the cells with
+    runs, and the first missing ones listed."""
     seed_word = "seed" if lang == "en" else "시드"
     words = {} if lang == "en" else {"re-selection": "다시 선택", "default": "기본값"}
     missing = a.missing()
-    head = "".join(f"<th>{esc(m)}</th>" for m in a.models)
-    rows = []
     per_pair = len(a.settings) * len(a.seeds)
+    rows = []
     for task in a.tasks:
         cells = []
         for model in a.models:
@@ -691,11 +679,12 @@ def _coverage_table(a: AblationCoverage, lang: str) -> str:
             if len(gone) > _SHOWN_PER_PAIR:
                 listed += f"; +{len(gone) - _SHOWN_PER_PAIR}"
             status = "complete" if not gone else ("empty" if len(gone) == per_pair else "partial")
-            detail = f"<br><small>{esc(listed)}</small>" if gone else ""
-            cells.append(f'<td class="pifi-cov-{status}">{a.count(task, model)}/{per_pair}{detail}</td>')
-        rows.append(f"<tr><th>{esc(task)}</th>{''.join(cells)}</tr>")
-    return (f'<div class="pifi-table-scroll"><table class="pifi-table pifi-coverage-grid">'
-            f"<tr><th></th>{head}</tr>{''.join(rows)}</table></div>")
+            cells.append((status, f"{a.count(task, model)}/{per_pair}", listed if gone else ""))
+        rows.append((task, cells))
+    counted = (f"{len(a.present)} of {a.expected} cells have runs." if lang == "en"
+               else f"셀 {a.expected}개 중 {len(a.present)}개에 실행이 있다.")
+    return {"name": a.name, "settings": settings_text(a) if lang == "en" else korean.settings(a),
+            "counted": counted, "models": a.models, "rows": rows}
 
 
 def show_coverage(page: Page) -> Html:

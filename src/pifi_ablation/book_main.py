@@ -16,6 +16,8 @@ import pandas as pd
 from pifi_ablation import book, main_results, paths, signals
 from pifi_ablation.ablations import Ablations
 from pifi_ablation.findings import format_value
+from pifi_ablation.markup import html as as_html
+from pifi_ablation.markup import render
 from pifi_ablation.registry import task_label
 
 _CAPTIONS: dict[str, tuple[str, str]] = {
@@ -73,12 +75,7 @@ def notice_html(ablations: Ablations) -> str:
           "생성하고 결과 폴더와 같은 코드로 읽는 시뮬레이션이다. 절제 실험(ablation)의 시연 데이터(이 연구의 "
           "출발점인 초기 노트북(seed notebook)의 예시 수치이며, 절제 실험 장들은 그 수치를 그대로 보여 "
           "준다)와는 별개이며, 방법에 대한 어떤 주장도 뒷받침하지 않는다.</p>")
-
-    def one(head: str, more: str) -> str:
-        return f'<details><summary class="admonition-title">{head}</summary>{more}</details>'
-
-    return (f'<div class="admonition warning pifi-data-notice" data-source="demo">'
-            f"{book.bilingual(one(*en), one(*ko))}</div>")
+    return book.notice_block("warning", "demo", en, ko)
 
 
 def setup_page(source: str | None = None) -> book.Page:
@@ -177,18 +174,9 @@ def table_html(ablations: Ablations, name: str) -> str:
     source_ko = ("예시용 시뮬레이션(시연 데이터)이며 측정값이 아니다." if p.is_demo
                  else f"측정 데이터: {html.escape(p.location or '')}, 파일 {len(p.files)}개, 내용 해시 "
                       f"{p.short_hash}.")
-    number = book.BOOK_TABLES.index(name) + 1
-
-    def one(f: pd.DataFrame, label: str, caption: str, source: str) -> str:
-        body = f.to_html(index=False, escape=True, border=0, classes=["pifi-table"], na_rep="")
-        return (f'<p class="pifi-table-caption"><strong>{label}</strong> {html.escape(caption)} '
-                f'<em>{source}</em></p><div class="pifi-table-scroll">{body}</div>')
-
-    en = one(frame, f"Table {number}.", caption_en, source_en)
-    ko = one(_korean(frame), f"표 {number}.", caption_ko, source_ko)
-    # The slot where the HTML build links the table's CSV (book/_ext/figure_data.py).
-    slot = f'<span class="pifi-table-data" data-table="{name}"></span>'
-    return f'<div class="pifi-table-block" id="table-{name}">{book.bilingual(en, ko)}{slot}</div>'
+    number = str(book.BOOK_TABLES.index(name) + 1)
+    return book.table_block(name, frame, _korean(frame), number, (caption_en, caption_ko),
+                            (source_en, source_ko), na_rep="")
 
 
 def show_table(page: book.Page, name: str) -> book.Html:
@@ -200,14 +188,13 @@ def pending_note(ablations: Ablations) -> book.Html:
     pending = ablations.layers.pending
     if not pending:
         return book.Html("")
-    items_en = "".join(f"<li>{html.escape(p.task)} / {html.escape(p.model)} / seed {p.seed}: "
-                       f"{html.escape(p.reason)}</li>" for p in pending)
-    items_ko = "".join(f"<li>{html.escape(p.task)} / {html.escape(p.model)} / 시드 {p.seed}: "
-                       f"{book.korean_html(p.reason)}</li>" for p in pending)
-    en = (f'<details class="pifi-coverage-list"><summary>Pending runs, left out until their grid is '
-          f"complete ({len(pending)})</summary><ul>{items_en}</ul></details>")
-    ko = (f'<details class="pifi-coverage-list"><summary>그리드가 완성될 때까지 제외된 대기 중인 실행'
-          f"({len(pending)}건)</summary><ul>{items_ko}</ul></details>")
+    items_en = [f"{p.task} / {p.model} / seed {p.seed}: {p.reason}" for p in pending]
+    items_ko = [as_html(f"{html.escape(p.task)} / {html.escape(p.model)} / 시드 {p.seed}: "
+                        f"{book.korean_html(p.reason)}") for p in pending]
+    en = render("pending.html", title=f"Pending runs, left out until their grid is complete ({len(pending)})",
+                items=items_en)
+    ko = render("pending.html", title=f"그리드가 완성될 때까지 제외된 대기 중인 실행({len(pending)}건)",
+                items=items_ko)
     return book.Html(book.bilingual(en, ko))
 
 

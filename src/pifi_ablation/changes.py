@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from pifi_ablation import paths
-from pifi_ablation.book import Html, bilingual
+from pifi_ablation.book import Html
 from pifi_ablation.diff import FLAGS, Diff, Side, diff_records, read_archive
+from pifi_ablation.markup import html as as_html
+from pifi_ablation.markup import render
 from pifi_ablation.release import load_source, record
 
 
@@ -50,7 +52,8 @@ def release_line_html(d: Diff) -> str:
           f"{_released(old, 'en')}: see the chapter <em>Changes since the previous release</em>.")
     ko = (f"이 부록은 {_released(new, 'ko')}이며, {_released(old, 'ko')} 이후 결과 {n}개가 바뀌었다. "
           "‘이전 릴리스 이후 바뀐 점’ 장을 참고한다.")
-    return f'<div class="pifi-release-line">{bilingual(f"<p>{en}</p>", f"<p>{ko}</p>")}</div>'
+    return render("wrapped.html", cls="pifi-release-line", en=as_html(f"<p>{en}</p>"),
+                  ko=as_html(f"<p>{ko}</p>"))
 
 
 def show_release_line() -> Html | None:
@@ -64,38 +67,28 @@ def changes_html(d: Diff) -> str:
     r = d.runs
     name = html.escape(Path(d.old.spec).name)
     flagged = len(d.flagged)
-    en = [f"<p>This build's data compared with the release record of {_released(d.old.record, 'en')} "
+    en = (f"This build's data compared with the release record of {_released(d.old.record, 'en')} "
           f"(archive <code>{name}</code>). Runs: {len(r.added)} added, {len(r.removed)} removed, "
           f"{len(r.changed)} changed (a file's content differs). Findings: {len(d.findings)} changed, "
-          f"{flagged} flagged; flagged rows come first.</p>"]
-    ko = [f"<p>이 빌드의 데이터를 {_released(d.old.record, 'ko')}의 릴리스 기록(아카이브 "
+          f"{flagged} flagged; flagged rows come first.")
+    ko = (f"이 빌드의 데이터를 {_released(d.old.record, 'ko')}의 릴리스 기록(아카이브 "
           f"<code>{name}</code>)과 비교한다. 실행: 추가 {len(r.added)}개, 삭제 {len(r.removed)}개, 변경 "
           f"{len(r.changed)}개(파일 내용이 다름). 결과: 변경 {len(d.findings)}개, 표시된 것 {flagged}개이며 "
-          "표시된 행이 먼저 온다.</p>"]
-    if not d.findings:
-        en.append("<p>No finding changed.</p>")
-        ko.append("<p>바뀐 결과는 없다.</p>")
-    else:
-        en.append(_table(d, "en"))
-        ko.append(_table(d, "ko"))
-    return f'<div class="pifi-changes">{bilingual("".join(en), "".join(ko))}</div>'
+          "표시된 행이 먼저 온다.")
+    return render("wrapped.html", cls="pifi-changes",
+                  en=as_html(render("changes.html", intro=as_html(en), unchanged="No finding changed.",
+                                    heads=("Finding", "Previous", "Now", "Flags"), rows=_rows(d, "en"))),
+                  ko=as_html(render("changes.html", intro=as_html(ko), unchanged="바뀐 결과는 없다.",
+                                    heads=("결과", "이전", "현재", "표시"), rows=_rows(d, "ko"))))
 
 
-def _table(d: Diff, lang: str) -> str:
-    heads = (("Finding", "Previous", "Now", "Flags") if lang == "en" else ("결과", "이전", "현재", "표시"))
-    rows = []
-    for c in d.findings:
-        old, new = (_cell(r, lang) for r in (c.old, c.new))
-        what = f'<code lang="en">{html.escape(c.key)}</code>'
-        if lang == "en":
-            what += f"<br>{html.escape(c.description)}"
-        marks = "; ".join(FLAGS[f][0 if lang == "en" else 1] for f in c.flags)
-        cls = ' class="pifi-flagged"' if set(c.flags) - {"added", "removed"} else ""
-        rows.append(f"<tr{cls}><td>{what}</td><td>{old}</td><td>{new}</td>"
-                    f"<td>{html.escape(marks)}</td></tr>")
-    head = "".join(f"<th>{h}</th>" for h in heads)
-    return (f'<div class="pifi-table-scroll"><table class="pifi-table pifi-changes-table">'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+def _rows(d: Diff, lang: str) -> list[tuple]:
+    """The changed findings' rows: flagged (beyond added or removed), key, description (English
+    only), previous and current values (HTML), flags."""
+    return [(bool(set(c.flags) - {"added", "removed"}), c.key, c.description if lang == "en" else None,
+             as_html(_cell(c.old, lang)), as_html(_cell(c.new, lang)),
+             "; ".join(FLAGS[f][0 if lang == "en" else 1] for f in c.flags))
+            for c in d.findings]
 
 
 def _cell(r: Any, lang: str) -> str:

@@ -10,13 +10,14 @@ table and shows the figure's rows in a folded table for readers who cannot read 
 from __future__ import annotations
 
 import html
-import re
 from pathlib import Path
 
 import pandas as pd
 
 from pifi_ablation import schema
 from pifi_ablation.ablations import Ablations
+from pifi_ablation.markup import html as as_html
+from pifi_ablation.markup import render
 from pifi_ablation.tables import PAIRED_TABLES, paired_table, summary_table
 
 DATA_FOLDER = "data"
@@ -168,12 +169,9 @@ def figure_data_html(ablations: Ablations, name: str, number: str, href: str) ->
     body = rows.to_html(index=False, border=0, classes=["pifi-table"],
                         float_format=lambda v: f"{v:.4g}", na_rep="–")
     body = _bilingual_heads(body, list(rows.columns))
-    # The caption names the table for screen readers; the scrolling box is a named region.
-    body = re.sub(r"(<table\b[^>]*>)", lambda m: f"{m.group(1)}<caption>{_spans(words)}</caption>", body,
-                  count=1)
-    region = html.escape(words["en"], quote=True)
-    return (f'<div class="pifi-figure-data" id="data-{name.replace("_", "-")}">'
-            f'<p>{csv_link_html(href, words)}</p>'
-            f'<details><summary>{_spans(words)}</summary>'
-            f'<div class="pifi-table-scroll" role="region" aria-label="{region}" data-label-en="{region}" '
-            f'data-label-ko="{html.escape(words["ko"], quote=True)}">{body}</div></details></div>')
+    # The caption names the table for screen readers (after the opening tag pandas writes);
+    # the scrolling box is a named region.
+    opening, rest = body.split(">", 1)
+    body = f"{opening}><caption>{_spans(words)}</caption>{rest}"
+    return render("figure_data.html", anchor=name.replace("_", "-"), link=as_html(csv_link_html(href, words)),
+                  words_html=as_html(_spans(words)), words=words, table=as_html(body))
