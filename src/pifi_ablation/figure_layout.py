@@ -2,7 +2,7 @@
 measurement of its texts, with a legend above the panels and the source's stamp below.
 
 :func:`new_figure` makes the figure and its panels (side by side, or stacked in the phone
-layout while :data:`PHONE` is set); the figure functions of :mod:`pifi_ablation.figures` and
+layout: ``phone=True``); the figure functions of :mod:`pifi_ablation.figures` and
 :mod:`pifi_ablation.figures_main` draw into them and hand the figure to :func:`finish`.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,16 +23,14 @@ from matplotlib.text import Text
 
 from pifi_ablation import style
 
-# The phone layout (make_figure(..., phone=True)): the same panels stacked one under
-# another, drawn for a phone's width, so their texts keep a readable size on a narrow screen.
-PHONE: ContextVar[bool] = ContextVar("pifi_ablation_phone_layout", default=False)
 
-
-def new_figure(n_panels: int) -> tuple[Figure, list[Axes]]:
+def new_figure(n_panels: int, phone: bool = False) -> tuple[Figure, list[Axes]]:
+    """A figure of ``n_panels`` panels side by side, at the paper's text width; ``phone``: the
+    phone layout, the same panels stacked one under another at a phone's width, so that their
+    texts keep a readable size on a narrow screen."""
     # A bare Figure, not pyplot's: nothing is registered with a GUI or global
     # state, so figures need no closing and pyplot is not imported to export.
     # No layout engine: finish lays the figure out once (see _lay_out).
-    phone = PHONE.get()
     width = style.PHONE_WIDTH_IN if phone else style.TEXT_WIDTH_IN
     fig = Figure(figsize=(width, 2 * style.PANEL_HEIGHT_IN), layout=None)
     FigureCanvasAgg(fig)  # a renderer to measure text with
@@ -41,7 +38,10 @@ def new_figure(n_panels: int) -> tuple[Figure, list[Axes]]:
     return fig, list(np.atleast_1d(axes))
 
 
-def finish(fig: Figure, stamp: str | None, legend_handles: Sequence[Line2D] = ()) -> Figure:
+def finish(fig: Figure, stamp: str | None, legend_handles: Sequence[Line2D] = (), *,
+           phone: bool = False) -> Figure:
+    """Add the legend above the panels and the stamp below, and lay the figure out (``phone``: as
+    :func:`new_figure` made it)."""
     legend = fitted_legend(fig, list(legend_handles)) if legend_handles else None
     note = None
     if stamp:
@@ -49,7 +49,7 @@ def finish(fig: Figure, stamp: str | None, legend_handles: Sequence[Line2D] = ()
         note = fig.supxlabel(stamp, x=0.995, ha="right", va="bottom", fontsize=style.MIN_FONT_PT,
                              color="0.4")
         fit_width(note)
-    _lay_out(fig, legend, note)
+    _lay_out(fig, legend, note, phone)
     return fig
 
 
@@ -87,7 +87,7 @@ class _Reach:
         return left, right, bottom, top
 
 
-def _lay_out(fig: Figure, legend: Legend | None, note: Text | None) -> None:
+def _lay_out(fig: Figure, legend: Legend | None, note: Text | None, phone: bool) -> None:
     """Lay the panels out in a row, equal in size, the legend above them and the stamp below.
 
     Every panel is ``style.PANEL_HEIGHT_IN`` tall and the figure as tall as its
@@ -107,10 +107,10 @@ def _lay_out(fig: Figure, legend: Legend | None, note: Text | None) -> None:
     bottom_band = edge + (note.get_window_extent(renderer).height + _BAND_PT * fig.dpi / 72
                           if note else 0.0)
     guess = _Reach(tuple(inches * fig.dpi for inches in _TYPICAL_REACH_IN))
-    _place(fig, [guess] * len(axes), top_band, bottom_band)
+    _place(fig, [guess] * len(axes), top_band, bottom_band, phone)
     for _ in range(_MAX_MEASURES):
         ticks = [_tick_locations(ax) for ax in axes]
-        _place(fig, [_overhang(ax, renderer) for ax in axes], top_band, bottom_band)
+        _place(fig, [_overhang(ax, renderer) for ax in axes], top_band, bottom_band, phone)
         if [_tick_locations(ax) for ax in axes] == ticks:
             break
     for ax in axes:
@@ -190,9 +190,9 @@ def _widest(fits: Callable[[float], bool], limit: float) -> float:
     return low
 
 
-def _place(fig: Figure, reach: list[_Reach], top_band: float, bottom_band: float) -> None:
+def _place(fig: Figure, reach: list[_Reach], top_band: float, bottom_band: float, phone: bool) -> None:
     """Size the figure and position the panels for texts reaching ``reach`` beyond them."""
-    if PHONE.get():
+    if phone:
         _place_stacked(fig, reach, top_band, bottom_band)
         return
     dpi = fig.dpi

@@ -22,7 +22,6 @@ from matplotlib.ticker import FixedLocator, NullLocator
 from pifi_ablation import stats, style
 from pifi_ablation.ablations import Ablations, keyword_weight_curve, keyword_weight_logged
 from pifi_ablation.figure_layout import (
-    PHONE,
     finish,
     new_figure,
     not_recorded,
@@ -100,11 +99,12 @@ def _per_task_lines(ax: Axes, table: pd.DataFrame, x: str, y: str) -> list[str]:
     return tasks
 
 
-def sample_size_figure(table: pd.DataFrame, *, stamp: str | None = None) -> Figure:
+def sample_size_figure(table: pd.DataFrame, *, stamp: str | None = None,
+                       phone: bool = False) -> Figure:
     """(a) recovery per task vs n, with the mean and the recommended n; (b) signal quality,
     mean and 95% CI vs n; (c) selection time per n (mean, 95% CI)."""
     with style.paper_style():
-        fig, (a, b, c) = new_figure(3)
+        fig, (a, b, c) = new_figure(3, phone)
         sizes = sorted(int(s) for s in table["n_samples"].unique())
         recovery = stats.summarise(table, "n_samples", "recovery_rate")
         tasks = _per_task_lines(a, table, "n_samples", "recovery_rate")
@@ -144,14 +144,15 @@ def sample_size_figure(table: pd.DataFrame, *, stamp: str | None = None) -> Figu
                           label="Mean over tasks"),
                    _band_handle(_n_text(quality)),
                    Line2D([], [], **style.DEFAULT_LINE, label="Recommended n (a)")]
-        return finish(fig, stamp, handles)
+        return finish(fig, stamp, handles, phone=phone)
 
 
 def _sweep_figure(table: pd.DataFrame, setting: str, default: float, axis_label: str,
                   left_value: str, left_label: str, left_title: str, right_title: str,
-                  stamp: str | None, log: bool, logged: pd.DataFrame | None = None) -> Figure:
+                  stamp: str | None, log: bool, logged: pd.DataFrame | None = None,
+                  phone: bool = False) -> Figure:
     with style.paper_style():
-        fig, (a, b) = new_figure(2)
+        fig, (a, b) = new_figure(2, phone)
         settings = sorted(float(s) for s in table[setting].unique())
         tasks = _per_task_lines(a, table, setting, left_value)
         if left_value == "recovery_rate":
@@ -193,33 +194,37 @@ def _sweep_figure(table: pd.DataFrame, setting: str, default: float, axis_label:
             b.plot(runs[setting], runs["mean"], zorder=6, **marker)
             handles.append(Line2D([], [], **marker,
                                   label=f"Logged runs, stages 1+2 (b; {_range(runs['runs'])} runs)"))
-        return finish(fig, stamp, handles)
+        return finish(fig, stamp, handles, phone=phone)
 
 
 _GOLD = "#E6A800"
 
 
-def keyword_weight_figure(table: pd.DataFrame, *, stamp: str | None = None) -> Figure:
+def keyword_weight_figure(table: pd.DataFrame, *, stamp: str | None = None,
+                          phone: bool = False) -> Figure:
     """(a) recovery per task vs keyword weight, each task's best marked; (b) mean recovery
     with 95% CI, the best mean and the default.  Measured data: the curve is the stage-1
     re-selection; logged keyword_weight runs (stages 1 and 2) are marked apart in (b)."""
     return _sweep_figure(keyword_weight_curve(table), "keyword_weight", DEFAULT_KEYWORD_WEIGHT,
                          "Keyword weight (α)", "recovery_rate", "Recovery rate", "(a) Recovery per task",
-                         "(b) Mean over tasks", stamp, log=False, logged=keyword_weight_logged(table))
+                         "(b) Mean over tasks", stamp, log=False, logged=keyword_weight_logged(table),
+                         phone=phone)
 
 
-def lambda_scale_figure(table: pd.DataFrame, *, stamp: str | None = None) -> Figure:
+def lambda_scale_figure(table: pd.DataFrame, *, stamp: str | None = None,
+                        phone: bool = False) -> Figure:
     """(a) max head effect per task vs lambda; (b) mean recovery with 95% CI vs lambda."""
     return _sweep_figure(table, "lambda_scale", DEFAULT_LAMBDA_SCALE, "Lambda scale (λ, log axis)",
                          "max_head_effect", "Max head effect (KL)", "(a) Head-effect magnitude",
-                         "(b) Selection quality", stamp, log=True)
+                         "(b) Selection quality", stamp, log=True, phone=phone)
 
 
-def task_sensitivity_figure(table: pd.DataFrame, *, stamp: str | None = None) -> Figure:
+def task_sensitivity_figure(table: pd.DataFrame, *, stamp: str | None = None,
+                            phone: bool = False) -> Figure:
     """(a) sensitivity vs auto-last gap per task, Spearman rho; (b) auto-last and best-last
     gaps per task; (c) recovery per task, sorted, by task type."""
     with style.paper_style():
-        fig, (a, b, c) = new_figure(3)
+        fig, (a, b, c) = new_figure(3, phone)
         tasks = stats.per_task(table, ["task_type"], "sensitivity")
         for col in ("auto_last_gap", "best_last_gap", "recovery_rate"):
             tasks = tasks.merge(stats.per_task(table, ["task_type"], col), on=["task_type", "task"])
@@ -269,7 +274,7 @@ def task_sensitivity_figure(table: pd.DataFrame, *, stamp: str | None = None) ->
                     Patch(facecolor=_BEST_GREY, label="Best − last (b)")]
         handles += [Patch(edgecolor="0.2", label=f"{t.capitalize()} (c)", **_TYPE_BAR[t])
                     for t in TASK_TYPES if t in set(tasks["task_type"])]
-        return finish(fig, stamp, handles)
+        return finish(fig, stamp, handles, phone=phone)
 
 
 _AUTO_GREY = "0.3"
@@ -285,11 +290,12 @@ def _model_tick(model: str) -> str:
     return model.split("-", 1)[1] if model.startswith("Qwen2-") else model
 
 
-def model_size_figure(table: pd.DataFrame, *, stamp: str | None = None) -> Figure:
+def model_size_figure(table: pd.DataFrame, *, stamp: str | None = None,
+                      phone: bool = False) -> Figure:
     """(a) best-last gap per model (tasks as points, mean and 95% CI); (b) recovery per model;
     (c) normalised best-layer position per model (0 = first layer, 1 = last)."""
     with style.paper_style():
-        fig, (a, b, c) = new_figure(3)
+        fig, (a, b, c) = new_figure(3, phone)
         models = [m for m in MODEL_ORDER if m in set(table["model"])]
         models += sorted(set(table["model"]) - set(models))
         ticks = [_model_tick(m) for m in models]
@@ -359,20 +365,21 @@ def model_size_figure(table: pd.DataFrame, *, stamp: str | None = None) -> Figur
         handles += [Line2D([], [], color=style.MEAN_COLOR, marker="D", markersize=4,
                            label="Mean, 95% CI over tasks"),
                     Line2D([], [], color=_LAST_RED, linestyle="--", label="Last layer (c)")]
-        return finish(fig, stamp, handles)
+        return finish(fig, stamp, handles, phone=phone)
 
 
 _LAST_RED = "#C0392B"
 
 
-def paired_figure(ablations: Ablations, *, stamp: str | None = None) -> Figure:
+def paired_figure(ablations: Ablations, *, stamp: str | None = None,
+                  phone: bool = False) -> Figure:
     """Per-task differences from the default for every setting of the three sweeps: (a) sample
     size, (b) keyword weight (stage-1 re-selection), (c) lambda scale.  A dot per task, the mean
     difference with its 95% t-interval over tasks, zero (the default) dashed, the best mean starred."""
     from pifi_ablation import verdicts
 
     with style.paper_style():
-        fig, axes = new_figure(3)
+        fig, axes = new_figure(3, phone)
         tasks: list[str] = []
         letters = ("(a)", "(b)", "(c)")
         for ax, sweep, letter in zip(axes, verdicts.SWEEPS, letters, strict=True):
@@ -413,7 +420,7 @@ def paired_figure(ablations: Ablations, *, stamp: str | None = None) -> Figure:
                            "λ": "Lambda scale (λ)"}[sweep.symbol])
             ax.grid(axis="x", visible=False)
         # Side by side the panels share the first one's label; stacked (phone), each has it.
-        for ax in axes if PHONE.get() else axes[:1]:
+        for ax in axes if phone else axes[:1]:
             ax.set_ylabel("Difference from default\n(pp of recovery)")
         handles = _task_handles(tasks)
         for h in handles:
@@ -423,7 +430,7 @@ def paired_figure(ablations: Ablations, *, stamp: str | None = None) -> Figure:
                     Line2D([], [], color=_GOLD, marker="*", markersize=9, linestyle="none",
                            markeredgecolor="0.15", label="Best mean"),
                     Line2D([], [], **style.DEFAULT_LINE, label="Default (no difference)")]
-        return finish(fig, stamp, handles)
+        return finish(fig, stamp, handles, phone=phone)
 
 
 # Figures drawn from all the ablations at once, not from one table.
@@ -451,14 +458,15 @@ _PANELS: dict[str, tuple[str, ...]] = {
 }
 
 
-def no_data_figure(name: str, *, stamp: str | None = None) -> Figure:
+def no_data_figure(name: str, *, stamp: str | None = None,
+                   phone: bool = False) -> Figure:
     """Figure ``name``'s panels, each saying that the data loaded holds no run for it."""
     with style.paper_style():
-        fig, axes = new_figure(len(_PANELS[name]))
+        fig, axes = new_figure(len(_PANELS[name]), phone)
         for ax, title in zip(axes, _PANELS[name], strict=True):
             not_recorded(ax, "No data yet", "(no usable run\nfor this ablation)")
             ax.set_title(title)
-        return finish(fig, stamp)
+        return finish(fig, stamp, phone=phone)
 
 
 def make_figure(ablations: Ablations, name: str, *, phone: bool = False) -> Figure:
@@ -469,14 +477,10 @@ def make_figure(ablations: Ablations, name: str, *, phone: bool = False) -> Figu
     if name not in FIGURES and name not in WHOLE_FIGURES and name not in LAYER_FIGURES:
         raise KeyError(f"unknown figure {name!r}; known: "
                        f"{', '.join([*EXPORTED_FIGURES, *LAYER_FIGURES])}")
-    token = PHONE.set(phone)
-    try:
-        if name in LAYER_FIGURES:
-            return LAYER_FIGURES[name](ablations.layers, stamp=ablations.provenance.label(name))
-        if name in WHOLE_FIGURES:
-            return WHOLE_FIGURES[name](ablations, stamp=ablations.provenance.label())
-        if not has_data(ablations, name):
-            return no_data_figure(name, stamp=ablations.provenance.label(name))
-        return FIGURES[name](getattr(ablations, name), stamp=ablations.provenance.label(name))
-    finally:
-        PHONE.reset(token)
+    if name in LAYER_FIGURES:
+        return LAYER_FIGURES[name](ablations.layers, stamp=ablations.provenance.label(name), phone=phone)
+    if name in WHOLE_FIGURES:
+        return WHOLE_FIGURES[name](ablations, stamp=ablations.provenance.label(), phone=phone)
+    if not has_data(ablations, name):
+        return no_data_figure(name, stamp=ablations.provenance.label(name), phone=phone)
+    return FIGURES[name](getattr(ablations, name), stamp=ablations.provenance.label(name), phone=phone)

@@ -52,12 +52,12 @@ def _mean_ci(ax: Axes, x: float, share: main_results.Share, scale: float) -> Non
     ax.errorbar(x, scale * share.mean, yerr=[[low], [high]], **kw)
 
 
-def main_results_figure(layers: Layers, *, stamp: str | None = None) -> Figure:
+def main_results_figure(layers: Layers, *, stamp: str | None = None, phone: bool = False) -> Figure:
     """(a) share of grids whose last layer is best, per task, with the mean over tasks; (b)
     accuracy of the last, auto-selected and best layers, tasks paired; (c) hit and within-±2
     shares of L_Abstract, L_Apply and the final layer; (d) where the best layers sit."""
     with style.paper_style():
-        fig, (a, b, c, d) = figure_layout.new_figure(4)
+        fig, (a, b, c, d) = figure_layout.new_figure(4, phone)
         grids, runs = main_results.grid_table(layers), main_results.run_table(layers)
         if grids.empty:
             for ax, what in zip((a, b, c, d), ("Last layer best", "Accuracy", "Signal agreement",
@@ -127,7 +127,7 @@ def main_results_figure(layers: Layers, *, stamp: str | None = None) -> Figure:
                    Patch(facecolor=_HIT_COLOR, label="Hit: a best layer (c)"),
                    Patch(facecolor=_WITHIN_COLOR, label="Within ±2 layers (c)"),
                    Line2D([], [], color=LAST_COLOR, linestyle="--", label="Last layer (d)")]
-        return figure_layout.finish(fig, stamp, handles)
+        return figure_layout.finish(fig, stamp, handles, phone=phone)
 
 
 # Small multiples: inches.
@@ -157,10 +157,9 @@ def _curve(ax: Axes, acc: np.ndarray, runs: list[LayerRun]) -> None:
     ax.grid(False)  # 21 panels: grid lines would cost a tenth of the export's time for little
 
 
-def layer_curves_figure(layers: Layers, *, stamp: str | None = None) -> Figure:
+def layer_curves_figure(layers: Layers, *, stamp: str | None = None, phone: bool = False) -> Figure:
     """One panel per (task, model): accuracy by plugged layer, the best layers (stars), the last
     (square) and the layers the selection chose over seeds (triangles)."""
-    phone = figure_layout.PHONE.get()
     grids = layers.grids()
     tasks = [t for t in TASKS if any(k[0] == t for k in grids)]
     models = [m for m in MODEL_ORDER if any(k[1] == m for k in grids)]
@@ -225,12 +224,13 @@ def _normalised(x: np.ndarray) -> np.ndarray:
     return np.zeros_like(x) if span == 0 else (x - np.nanmin(x)) / span
 
 
-def selection_signals_figure(layers: Layers, *, stamp: str | None = None) -> Figure:
+def selection_signals_figure(layers: Layers, *, stamp: str | None = None,
+                             phone: bool = False) -> Figure:
     """(a) Spearman ρ over layers of accuracy with each signal, tasks and mean over tasks; for the
     representative run: (b) accuracy and the PCL signals by layer (min-max scaled); (c) head
     effects, layer × head; (d) their layer-wise sums; (e) probe against test accuracy."""
     with style.paper_style():
-        fig, (a, b, c, d, e) = figure_layout.new_figure(5)
+        fig, (a, b, c, d, e) = figure_layout.new_figure(5, phone)
         run = signals.representative(layers)
         if run is None:
             for ax, what in zip((a, b, c, d, e), ("Signal ρ", "PCL signals", "Head effects", "Layer sums",
@@ -311,7 +311,7 @@ def selection_signals_figure(layers: Layers, *, stamp: str | None = None) -> Fig
                    Patch(facecolor=AUTO_COLOR, label="L_Apply (d)"),
                    Line2D([], [], color=SIGNAL_COLORS["probe"], marker="o", markersize=2,
                           label="Probe accuracy (e)")]
-        return figure_layout.finish(fig, stamp, handles)
+        return figure_layout.finish(fig, stamp, handles, phone=phone)
 
 
 LAYER_FIGURES: dict[str, Callable[..., Figure]] = {
