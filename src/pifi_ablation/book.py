@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from pifi_ablation import korean, paths, schema
+from pifi_ablation import korean, paths, schema, study
 from pifi_ablation.ablations import Ablations, load
 from pifi_ablation.coverage import AblationCoverage, Coverage, settings_text
 from pifi_ablation.findings import Finding, findings
@@ -323,13 +323,7 @@ def save_phone_layout(ablations: Ablations, name: str) -> None:
         partial.replace(path)
 
 
-ABLATION_TITLES: dict[str, tuple[str, str]] = {
-    "sample_size": ("Sample size", "샘플 수"),
-    "keyword_weight": ("Keyword weight", "키워드 가중치"),
-    "lambda_scale": ("Lambda scale", "람다 스케일"),
-    "task_sensitivity": ("Task characteristics", "태스크 특성"),
-    "model_size": ("Model size", "모델 크기"),
-}
+ABLATION_TITLES: dict[str, tuple[str, str]] = {a.name: a.title for a in study.ABLATIONS}
 
 
 def data_tags(source: str | None = None) -> set[str]:
@@ -596,8 +590,7 @@ def provenance_html(ablations: Ablations) -> str:
     ]
     nothing = ("none", "없음")
     content = ablations.tables()
-    settings = {"sample_size": "n_samples", "keyword_weight": "keyword_weight",
-                "lambda_scale": "lambda_scale", "task_sensitivity": "task_type", "model_size": "model"}
+    settings = {a.name: a.setting for a in study.ABLATIONS}
 
     def one(lang: int, heads: tuple[str, ...], words: dict[str, str]) -> str:
         record = [(r[lang], as_html((r[2][lang] if isinstance(r[2], tuple) else r[2]) or nothing[lang]))

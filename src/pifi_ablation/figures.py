@@ -19,7 +19,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, NullLocator
 
-from pifi_ablation import stats, style
+from pifi_ablation import stats, study, style
 from pifi_ablation.ablations import Ablations, keyword_weight_curve, keyword_weight_logged
 from pifi_ablation.figure_layout import (
     finish,
@@ -36,9 +36,7 @@ from pifi_ablation.registry import (
     task_label,
 )
 
-FIGURE_NAMES: tuple[str, ...] = (
-    "sample_size", "keyword_weight", "lambda_scale", "task_sensitivity", "model_size",
-)
+FIGURE_NAMES: tuple[str, ...] = study.NAMES
 
 
 def _band_handle(n_text: str) -> Patch:
@@ -416,8 +414,7 @@ def paired_figure(ablations: Ablations, *, stamp: str | None = None,
             ax.axhline(0.0, **style.DEFAULT_LINE)
             ax.set_xticks(range(len(found)), [f"{c.value:g}" for c in found])
             ax.set_xlim(-0.55, len(found) - 0.4)
-            ax.set_xlabel({"n": "Selection samples (n)", "α": "Keyword weight (α)",
-                           "λ": "Lambda scale (λ)"}[sweep.symbol])
+            ax.set_xlabel(sweep.axis)
             ax.grid(axis="x", visible=False)
         # Side by side the panels share the first one's label; stacked (phone), each has it.
         for ax in axes if phone else axes[:1]:
@@ -447,23 +444,13 @@ FIGURES: dict[str, Callable[..., Figure]] = {
 }
 
 
-# Each figure's panel titles, for the figure of an ablation without data: the same panels, each
-# saying that there is no data yet (the chapter says what would produce it).
-_PANELS: dict[str, tuple[str, ...]] = {
-    "sample_size": ("(a) Recovery", "(b) Signal quality", "(c) Selection overhead"),
-    "keyword_weight": ("(a) Recovery per task", "(b) Mean over tasks"),
-    "lambda_scale": ("(a) Head-effect magnitude", "(b) Selection quality"),
-    "task_sensitivity": ("(a) Sensitivity vs gain", "(b) Gaps by task", "(c) Recovery by task"),
-    "model_size": ("(a) Selection potential", "(b) Selection effectiveness", "(c) Best-layer position"),
-}
-
-
 def no_data_figure(name: str, *, stamp: str | None = None,
                    phone: bool = False) -> Figure:
     """Figure ``name``'s panels, each saying that the data loaded holds no run for it."""
     with style.paper_style():
-        fig, axes = new_figure(len(_PANELS[name]), phone)
-        for ax, title in zip(axes, _PANELS[name], strict=True):
+        panels = study.BY_NAME[name].panels
+        fig, axes = new_figure(len(panels), phone)
+        for ax, title in zip(axes, panels, strict=True):
             not_recorded(ax, "No data yet", "(no usable run\nfor this ablation)")
             ax.set_title(title)
         return finish(fig, stamp, phone=phone)

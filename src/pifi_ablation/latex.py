@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 import textwrap
 
+from pifi_ablation import study
 from pifi_ablation.findings import NO_DATA, Finding
 from pifi_ablation.provenance import Provenance
 from pifi_ablation.tables import SummaryTable
 
 MACRO_PREFIX = "pifi"
 # Key prefixes spelled out, so macro names read as words.
-_PREFIX_WORDS = {"ss": "SampleSize", "kw": "KeywordWeight", "lam": "Lambda"}
+_PREFIX_WORDS = {a.prefix: a.macro_word for a in study.SWEEPS}
 _DIGITS = ["Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine"]
 # Characters that need escaping in LaTeX text, and the Unicode our labels use.
 _TEX_SPECIAL = {

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pifi_ablation import paired, stats
+from pifi_ablation import paired, stats, study
 from pifi_ablation.ablations import Ablations, keyword_weight_curve, keyword_weight_logged
 from pifi_ablation.finding import MISSING_TEXT, TIME_NOT_LOGGED, Format, format_value
 from pifi_ablation.registry import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE, MODEL_ORDER, task_label
@@ -200,16 +200,19 @@ def model_table(table: pd.DataFrame) -> SummaryTable:
     )
 
 
+# Each ablation's chapter table (pifi_ablation.study names them).
+SUMMARY_TABLES = {
+    "sample_size": sample_size_table,
+    "keyword_weight": keyword_weight_table,
+    "lambda_scale": lambda_scale_table,
+    "task_sensitivity": task_table,
+    "model_size": model_table,
+}
+
+
 def summary_table(ablations: Ablations, name: str) -> SummaryTable:
     """The chapter table of ablation ``name``."""
-    builders = {
-        "sample_size": sample_size_table,
-        "keyword_weight": keyword_weight_table,
-        "lambda_scale": lambda_scale_table,
-        "task_sensitivity": task_table,
-        "model_size": model_table,
-    }
-    return builders[name](getattr(ablations, name))
+    return SUMMARY_TABLES[name](getattr(ablations, name))
 
 
 # Paired comparisons with the default (pifi_ablation.verdicts): one table per sweep.
@@ -249,8 +252,8 @@ def _paired_cells(c: paired.Comparison, note: str) -> dict[str, str]:
     }
 
 
-# The sweeps, each with a paired comparison with its default (verdicts.SWEEPS, in their order).
-PAIRED_TABLES: tuple[str, ...] = ("sample_size", "keyword_weight", "lambda_scale")
+# The sweeps, each with a paired comparison with its default (in the study's order).
+PAIRED_TABLES: tuple[str, ...] = tuple(a.name for a in study.SWEEPS)
 
 
 def paired_table(ablations: Ablations, name: str) -> SummaryTable:
@@ -261,8 +264,7 @@ def paired_table(ablations: Ablations, name: str) -> SummaryTable:
     from pifi_ablation import verdicts
 
     sweep = verdicts.SWEEP_BY_NAME[name]
-    label = {"sample_size": "Selection samples (n)", "keyword_weight": "Keyword weight (α)",
-             "lambda_scale": "Lambda scale (λ)"}[name]
+    label = sweep.axis
     curve = verdicts.sweep_table(ablations, sweep)
     summary = (stats.summarise(curve, sweep.setting, "recovery_rate") if not curve.empty
                else pd.DataFrame(columns=[sweep.setting, "mean"]))

@@ -29,38 +29,18 @@ from pifi_ablation.ablations import Ablations, keyword_weight_curve, keyword_wei
 from pifi_ablation.finding import Finding, format_value
 from pifi_ablation.registry import (
     DEFAULT_KEYWORD_WEIGHT,
-    DEFAULT_LAMBDA_SCALE,
     DEFAULT_N_SAMPLES,
     MODEL_ORDER,
     MODELS,
 )
+from pifi_ablation.study import SWEEPS, Ablation
 
 DEFAULT_IS_BEST = "the default is the best"
 RECOMMENDED_IS_BEST = "the recommended size is the best"
 
 
-@dataclass(frozen=True)
-class Sweep:
-    """A sweep ablation as the paired comparison sees it."""
-
-    prefix: str
-    name: str  # the ablation's table
-    setting: str  # its setting column
-    default: float
-    symbol: str  # how a setting is named in a sentence: "α = 0.65"
-    label: str
-    label_ko: str
-
-    def named(self, value: float) -> str:
-        return f"{self.symbol} = {value:g}"
-
-
-SWEEPS: tuple[Sweep, ...] = (
-    Sweep("ss", "sample_size", "n_samples", float(DEFAULT_N_SAMPLES), "n", "sample size", "샘플 수"),
-    Sweep("kw", "keyword_weight", "keyword_weight", DEFAULT_KEYWORD_WEIGHT, "α", "keyword weight",
-          "키워드 가중치"),
-    Sweep("lam", "lambda_scale", "lambda_scale", DEFAULT_LAMBDA_SCALE, "λ", "lambda scale", "람다 스케일"),
-)
+# The sweeps, as the paired comparison sees them: the study's declarations (pifi_ablation.study).
+Sweep = Ablation
 SWEEP_BY_NAME: dict[str, Sweep] = {s.name: s for s in SWEEPS}
 
 

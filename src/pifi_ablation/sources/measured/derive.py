@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from pifi_ablation import registry, schema
+from pifi_ablation import registry, schema, study
 from pifi_ablation.errors import SchemaError
 from pifi_ablation.registry import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE, DEFAULT_N_SAMPLES
 from pifi_ablation.sources.measured.checks import Notes
@@ -93,8 +93,7 @@ def in_sweep(run: Run, setting: str, cells: dict[str, set[tuple[str, str, int]]]
 
 def derive(reading: Reading) -> None:
     """Fill ``reading.tables`` from its usable runs."""
-    cols: dict[str, dict[str, list]] = {name: defaultdict(list) for name in (
-        "sample_size", "keyword_weight", "lambda_scale", "task_sensitivity", "model_size")}
+    cols: dict[str, dict[str, list]] = {name: defaultdict(list) for name in study.NAMES}
     flat, no_effect, no_time, reselection_mismatch, unshown = (Notes() for _ in range(5))
     cells = sweep_cells(reading.runs)
     by_grid: dict[tuple[str, str], list[Run]] = defaultdict(list)

@@ -1,0 +1,71 @@
+"""The study's five ablations, each declared once: the one place that lists them.
+
+A declaration holds what every layer needs to know of an ablation and would otherwise spell out
+itself: its name (the table, the chapter, the figure), its kind (a sweep over one setting of the
+selection, or a comparison over tasks or over models), the glue-key prefix of its findings and
+the LaTeX spelling of that prefix, its title in both languages, the column its table varies
+and, for a sweep, the default setting and how prose and axes name a setting.  The layers
+iterate :data:`ABLATIONS` (in the chapters' order) or look one up in :data:`BY_NAME`; what
+each layer does with an ablation (its derivation, figure, table, findings) stays in that layer,
+keyed by the name, and ``tests/test_study.py`` checks that every layer covers every ablation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pifi_ablation.registry import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE, DEFAULT_N_SAMPLES
+
+Kind = Literal["sweep", "per_task", "per_model"]
+
+
+@dataclass(frozen=True)
+class Ablation:
+    """One ablation of the study (see the module's docstring)."""
+
+    name: str
+    kind: Kind
+    prefix: str  # of its findings' glue keys and macros: ss_best -> \pifiSampleSizeBest
+    title: tuple[str, str]  # the chapter's subject, in English and Korean
+    setting: str  # the column its table varies
+    panels: tuple[str, ...]  # its figure's panel titles (the figure without data repeats them)
+    # A sweep's: the default setting, how a sentence names a setting ("α = 0.65"), the setting
+    # in words (English, Korean), the axis label of the setting, and the macros' prefix word.
+    default: float = float("nan")
+    symbol: str = ""
+    label: str = ""
+    label_ko: str = ""
+    axis: str = ""
+    macro_word: str = ""
+
+    @property
+    def is_sweep(self) -> bool:
+        return self.kind == "sweep"
+
+    def named(self, value: float) -> str:
+        """A setting of a sweep as a sentence names it: "α = 0.65"."""
+        return f"{self.symbol} = {value:g}"
+
+
+ABLATIONS: tuple[Ablation, ...] = (
+    Ablation("sample_size", "sweep", "ss", ("Sample size", "샘플 수"), "n_samples",
+             ("(a) Recovery", "(b) Signal quality", "(c) Selection overhead"),
+             default=float(DEFAULT_N_SAMPLES), symbol="n", label="sample size", label_ko="샘플 수",
+             axis="Selection samples (n)", macro_word="SampleSize"),
+    Ablation("keyword_weight", "sweep", "kw", ("Keyword weight", "키워드 가중치"), "keyword_weight",
+             ("(a) Recovery per task", "(b) Mean over tasks"),
+             default=DEFAULT_KEYWORD_WEIGHT, symbol="α", label="keyword weight", label_ko="키워드 가중치",
+             axis="Keyword weight (α)", macro_word="KeywordWeight"),
+    Ablation("lambda_scale", "sweep", "lam", ("Lambda scale", "람다 스케일"), "lambda_scale",
+             ("(a) Head-effect magnitude", "(b) Selection quality"),
+             default=DEFAULT_LAMBDA_SCALE, symbol="λ", label="lambda scale", label_ko="람다 스케일",
+             axis="Lambda scale (λ)", macro_word="Lambda"),
+    Ablation("task_sensitivity", "per_task", "task", ("Task characteristics", "태스크 특성"), "task_type",
+             ("(a) Sensitivity vs gain", "(b) Gaps by task", "(c) Recovery by task")),
+    Ablation("model_size", "per_model", "model", ("Model size", "모델 크기"), "model",
+             ("(a) Selection potential", "(b) Selection effectiveness", "(c) Best-layer position")),
+)
+NAMES: tuple[str, ...] = tuple(a.name for a in ABLATIONS)
+BY_NAME: dict[str, Ablation] = {a.name: a for a in ABLATIONS}
+SWEEPS: tuple[Ablation, ...] = tuple(a for a in ABLATIONS if a.is_sweep)
