@@ -10,13 +10,13 @@ stay vector; equations are MathJax's SVG paths; fonts are embedded by Chromium a
 TrueType (DejaVu Sans; NanumGothic for Hangul, since Chromium prints CFF fonts such as
 the screen's Noto Sans CJK as Type 3).
 
-What the book's pages do not have is added here, in the page before it is printed:
-a title page (the authors and the repository, left out in anonymous mode; data source, content
-hash, the demonstration notice), a table of contents
-with page numbers, table numbers, and the print style of ``pdf_print.css``, which
-removes the UI.  Page numbers of the contents come from a first printing: Chromium's
-outline (the PDF bookmarks) says where each heading landed.  The PDFs carry no
-timestamp: the same build gives the same bytes.
+What the book's pages do not have is added here, in the page before it is printed
+(``make_pdf_page.js`` is what runs there): a title page (the authors and the repository, left
+out in anonymous mode; data source, content hash, the demonstration notice), a table of
+contents with page numbers, and the print style of ``pdf_print.css``, which removes the UI.
+Tables keep the numbers the book gives them.  Page numbers of the contents come from a first
+printing: Chromium's outline (the PDF bookmarks) says where each heading landed.  The PDFs
+carry no timestamp: the same build gives the same bytes.
 
     .venv/bin/python scripts/make_pdf.py [_build/singlehtml] [_build/pdf]
 """

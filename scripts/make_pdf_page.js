@@ -4,8 +4,8 @@
 window.pifiPdf = (function () {
   "use strict";
 
-  // Adds the title page, the contents (page numbers still "00") and table numbers; returns the
-  // shown headings in order, those in the contents with their entry.
+  // Adds the title page and the contents (page numbers still "00"); returns the shown headings in
+  // order, those in the contents with their entry.
   function prepare({lang, title, words, credits}) {
     const visible = el => el && el.getClientRects().length > 0;
     const text = el => el.innerText.replace(/\s+/g, " ").trim();
@@ -20,17 +20,8 @@ window.pifiPdf = (function () {
       const parts = s.textContent.split(" · ");
       if (parts.length === 2) { s.textContent = lang === "ko" ? parts[1] : parts[0]; }
     }
-    // Tables are numbered in document order, as Sphinx numbers the figures; a chapter's paired
-    // comparison follows its first table as "b", as the HTML pages number it.
-    let n = 0;
-    for (const block of article.querySelectorAll(".pifi-table-block")) {
-      const paired = block.id.endsWith("_paired");
-      if (!paired) { n += 1; }
-      for (const label of block.querySelectorAll(".pifi-table-caption > strong")) {
-        const ko = label.closest(".lang-ko") !== null;
-        label.textContent = (ko ? "표" : "Table") + " " + n + (paired ? "b" : "") + ".";
-      }
-    }
+    // The tables keep the numbers the book gives them (pifi_ablation.book.BOOK_TABLES, "Table 5b."
+    // for a chapter's paired comparison): the PDF numbers them as the HTML pages do.
 
     // Title page: the book's title, the data source as the reproducibility chapter records it,
     // and the notice every page carries (for demo data, that it is a simulation).
