@@ -27,15 +27,16 @@ import argparse
 import sys
 from pathlib import Path
 
+import chromium
 import yaml
 from pdf_finish import finish, heading_pages
 from playwright.sync_api import Browser, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--font-render-hinting=none",
-                 "--disable-dev-shm-usage"]
+# Printing's own browser settings (chromium.py has everyone's): glyphs placed without hinting, as
+# the PDF draws them, and shared memory in files rather than /dev/shm, which Docker keeps at
+# 64 MB (CI raises it, but printing the whole book should not depend on that).
+PRINT_ARGS = ("--font-render-hinting=none", "--disable-dev-shm-usage")
 LANGUAGES = ("en", "ko")
 PRINT_CSS = Path(__file__).with_name("pdf_print.css")
 # What runs in the loaded page (the title page, the contents and their page numbers).
@@ -138,14 +139,13 @@ def render(browser: Browser, url: str, lang: str, title: str) -> bytes:
 
 def make(site: Path, out: Path) -> list[Path]:
     """Print ``site`` (a single-page build) to ``out/appendix-{lang}.pdf``."""
-    if not CHROMIUM.is_file():
-        raise SystemExit("Debian's chromium is needed (make setup installs it)")
+    chromium.executable()  # before anything is written
     url = print_page(site).resolve().as_uri()
     names = titles()
     out.mkdir(parents=True, exist_ok=True)
     written = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = chromium.launch(p, PRINT_ARGS)
         try:
             for lang in LANGUAGES:
                 pdf = finish(render(browser, url, lang, names[lang]), lang, names[lang])
@@ -162,7 +162,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("site", nargs="?", type=Path, default=ROOT / "_build" / "singlehtml")
     parser.add_argument("out", nargs="?", type=Path, default=ROOT / "_build" / "pdf")
     args = parser.parse_args(argv)
-    for path in make(args.site, args.out):
+    try:
+        written = make(args.site, args.out)
+    except chromium.ChromiumMissing as error:
+        raise SystemExit(str(error)) from None
+    for path in written:
         print(path)
     return 0
 
