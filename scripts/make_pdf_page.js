@@ -20,8 +20,8 @@ window.pifiPdf = (function () {
       const parts = s.textContent.split(" · ");
       if (parts.length === 2) { s.textContent = lang === "ko" ? parts[1] : parts[0]; }
     }
-    // The tables keep the numbers the book gives them (pifi_ablation.book.BOOK_TABLES, "Table 5b."
-    // for a chapter's paired comparison): the PDF numbers them as the HTML pages do.
+    // Tables are not numbered here: they carry the book's numbers (pifi_ablation.book.BOOK_TABLES,
+    // "Table 5b." for a chapter's paired comparison), so the PDF numbers them as the HTML does.
 
     // Title page: the book's title, the data source as the reproducibility chapter records it,
     // and the notice every page carries (for demo data, that it is a simulation).
