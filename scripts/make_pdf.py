@@ -10,13 +10,13 @@ stay vector; equations are MathJax's SVG paths; fonts are embedded by Chromium a
 TrueType (DejaVu Sans; NanumGothic for Hangul, since Chromium prints CFF fonts such as
 the screen's Noto Sans CJK as Type 3).
 
-What the book's pages do not have is added here, in the page before it is printed:
-a title page (the authors and the repository, left out in anonymous mode; data source, content
-hash, the demonstration notice), a table of contents
-with page numbers, table numbers, and the print style of ``pdf_print.css``, which
-removes the UI.  Page numbers of the contents come from a first printing: Chromium's
-outline (the PDF bookmarks) says where each heading landed.  The PDFs carry no
-timestamp: the same build gives the same bytes.
+What the book's pages do not have is added here, in the page before it is printed
+(``make_pdf_page.js`` is what runs there): a title page (the authors and the repository, left
+out in anonymous mode; data source, content hash, the demonstration notice), a table of
+contents with page numbers, and the print style of ``pdf_print.css``, which removes the UI.
+Tables keep the numbers the book gives them.  Page numbers of the contents come from a first
+printing: Chromium's outline (the PDF bookmarks) says where each heading landed.  The PDFs
+carry no timestamp: the same build gives the same bytes (``pdf_finish.py``).
 
     .venv/bin/python scripts/make_pdf.py [_build/singlehtml] [_build/pdf]
 """
@@ -24,24 +24,23 @@ timestamp: the same build gives the same bytes.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import io
-import re
 import sys
 from pathlib import Path
 
+import chromium
 import yaml
+from pdf_finish import finish, heading_pages
 from playwright.sync_api import Browser, sync_playwright
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, NameObject, TextStringObject
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--font-render-hinting=none",
-                 "--disable-dev-shm-usage"]
+# Printing's own browser settings (chromium.py has everyone's): glyphs placed without hinting, as
+# the PDF draws them, and shared memory in files rather than /dev/shm, which Docker keeps at
+# 64 MB (CI raises it, but printing the whole book should not depend on that).
+PRINT_ARGS = ("--font-render-hinting=none", "--disable-dev-shm-usage")
 LANGUAGES = ("en", "ko")
 PRINT_CSS = Path(__file__).with_name("pdf_print.css")
+# What runs in the loaded page (the title page, the contents and their page numbers).
+PAGE_JS = Path(__file__).with_name("make_pdf_page.js")
 PRINT_PAGE = "appendix-print.html"
 
 WORDS = {
@@ -55,116 +54,6 @@ WORDS = {
 
 FOOTER = ('<div style="width:100%;text-align:center;font-size:8pt;color:#444;'
           'font-family:\'DejaVu Sans\',sans-serif;"><span class="pageNumber"></span></div>')
-
-# Runs in the loaded page: adds the title page, the contents (page numbers still "00") and
-# table numbers; returns the shown headings in order, those in the contents with their entry.
-PREPARE_JS = r"""
-({lang, title, words, credits}) => {
-  const visible = el => el && el.getClientRects().length > 0;
-  const text = el => el.innerText.replace(/\s+/g, " ").trim();
-  const article = document.querySelector("article.bd-article");
-  const intro = article.querySelector(":scope > section");
-  const chapters = [intro, ...article.querySelectorAll('span[id^="document-"] + section')];
-
-  // Measured sources fold their assumptions; print them open, with the summary in one language.
-  for (const d of article.querySelectorAll("details.pifi-assumptions")) {
-    d.open = true;
-    const s = d.querySelector("summary");
-    const parts = s.textContent.split(" · ");
-    if (parts.length === 2) { s.textContent = lang === "ko" ? parts[1] : parts[0]; }
-  }
-  // Tables are numbered in document order, as Sphinx numbers the figures; a chapter's paired
-  // comparison follows its first table as "b", as the HTML pages number it.
-  let n = 0;
-  for (const block of article.querySelectorAll(".pifi-table-block")) {
-    const paired = block.id.endsWith("_paired");
-    if (!paired) { n += 1; }
-    for (const label of block.querySelectorAll(".pifi-table-caption > strong")) {
-      const ko = label.closest(".lang-ko") !== null;
-      label.textContent = (ko ? "표" : "Table") + " " + n + (paired ? "b" : "") + ".";
-    }
-  }
-
-  // Title page: the book's title, the data source as the reproducibility chapter records it,
-  // and the notice every page carries (for demo data, that it is a simulation).
-  const page = document.createElement("section");
-  page.id = "pifi-title-page";
-  page.innerHTML = '<h1></h1><p class="pifi-subtitle"></p>';
-  page.querySelector("h1").textContent = title;
-  page.querySelector("p").textContent = words.subtitle;
-  for (const line of credits) {
-    const p = document.createElement("p");
-    p.className = "pifi-credits";
-    p.textContent = line;
-    page.appendChild(p);
-  }
-  const record = [...article.querySelectorAll("table.pifi-provenance")].find(visible);
-  if (!record) { throw new Error("no provenance table in the reproducibility chapter"); }
-  const table = document.createElement("table");
-  table.className = "pifi-title-source";
-  for (const row of [...record.querySelectorAll("tr")].slice(0, 4)) {
-    table.appendChild(row.cloneNode(true));
-  }
-  page.appendChild(table);
-  const notice = [...article.querySelectorAll(".pifi-data-notice")][0];
-  if (!notice) { throw new Error("no data notice in the book"); }
-  page.appendChild(notice.cloneNode(true));
-
-  // Contents: every chapter and its sections.
-  const nav = document.createElement("nav");
-  nav.id = "pifi-pdf-toc";
-  nav.innerHTML = "<h2></h2><ol></ol>";
-  nav.querySelector("h2").textContent = words.contents;
-  // Section ids repeat across chapters in a single page ("findings"): the contents link
-  // to anchors of their own.
-  let count = 0;
-  const entry = (list, heading) => {
-    const anchor = "pifi-toc-" + count;
-    heading.dataset.toc = String(count);
-    heading.id = heading.id || anchor;
-    const li = document.createElement("li");
-    li.innerHTML = '<a class="toc-line"><span class="toc-title"></span><span class="toc-dots"></span>' +
-                   '<span class="toc-page">00</span></a>';
-    li.querySelector("a").href = "#" + heading.id;
-    li.querySelector(".toc-title").textContent = text(heading);
-    li.querySelector(".toc-page").dataset.toc = String(count);
-    list.appendChild(li);
-    count += 1;
-    return li;
-  };
-  // The introduction's title is an h1 and its sections h2, the other chapters' one level
-  // lower: classes give every chapter the same look.
-  const top = nav.querySelector("ol");
-  for (const chapter of chapters) {
-    const heading = chapter.querySelector(":scope > h1, :scope > h2");
-    heading.classList.add("pifi-chapter-title");
-    const li = entry(top, heading);
-    const sub = document.createElement("ol");
-    for (const s of chapter.querySelectorAll(":scope > section")) {
-      const head = s.querySelector(":scope > h2, :scope > h3");
-      if (head && visible(head)) {
-        head.classList.add("pifi-section-title");
-        entry(sub, head);
-      }
-    }
-    if (sub.children.length) { li.appendChild(sub); }
-  }
-  article.insertBefore(nav, article.firstChild);
-  article.insertBefore(page, nav);
-  document.title = title;
-  // Chromium's outline has one bookmark per shown heading, in this order.
-  return [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")].filter(visible)
-    .map(h => ({title: text(h), toc: h.dataset.toc === undefined ? null : Number(h.dataset.toc)}));
-}
-"""
-
-FILL_JS = r"""
-pages => {
-  for (const span of document.querySelectorAll("#pifi-pdf-toc .toc-page")) {
-    span.textContent = String(pages[Number(span.dataset.toc)]);
-  }
-}
-"""
 
 
 def titles() -> dict[str, str]:
@@ -211,40 +100,6 @@ def print_page(site: Path) -> Path:
     return target
 
 
-def _outline(reader: PdfReader) -> list[tuple[str, int]]:
-    """Every bookmark of the PDF in document order: (title, 1-based page)."""
-    found: list[tuple[str, int]] = []
-
-    def walk(items) -> None:
-        for item in items:
-            if isinstance(item, list):
-                walk(item)
-            else:
-                title = " ".join(str(item.title).split())
-                found.append((title, reader.get_destination_page_number(item) + 1))
-
-    walk(reader.outline)
-    return found
-
-
-def heading_pages(pdf: bytes, headings: list[dict]) -> list[int]:
-    """The page of each contents entry, read from the printed PDF's outline.
-
-    ``headings`` are the page's shown headings in order, as the outline has them; those
-    in the contents carry their entry's number.
-    """
-    outline = _outline(PdfReader(io.BytesIO(pdf)))
-    if len(outline) != len(headings):
-        raise RuntimeError(f"the outline has {len(outline)} bookmarks for {len(headings)} headings")
-    pages: dict[int, int] = {}
-    for (title, page), heading in zip(outline, headings, strict=True):
-        if not title.startswith(heading["title"]):
-            raise RuntimeError(f"bookmark {title!r} stands where heading {heading['title']!r} is")
-        if heading["toc"] is not None:
-            pages[heading["toc"]] = page
-    return [pages[i] for i in range(len(pages))]
-
-
 def _print(page) -> bytes:
     return page.pdf(format="A4", print_background=True, prefer_css_page_size=True, outline=True,
                     tagged=True, display_header_footer=True, header_template="<span></span>",
@@ -254,6 +109,7 @@ def _print(page) -> bytes:
 def render(browser: Browser, url: str, lang: str, title: str) -> bytes:
     """Print the page in ``lang``: prepare it, print once for page numbers, fill them, print."""
     context = browser.new_context(viewport={"width": 1000, "height": 1400})
+    context.add_init_script(path=str(PAGE_JS))
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -262,12 +118,12 @@ def render(browser: Browser, url: str, lang: str, title: str) -> bytes:
     page.evaluate("() => MathJax.startup.promise")
     page.add_style_tag(content=PRINT_CSS.read_text(encoding="utf-8"))
     page.emulate_media(media="print")
-    headings = page.evaluate(PREPARE_JS, {"lang": lang, "title": title, "words": WORDS[lang],
-                                          "credits": credits(lang)})
+    headings = page.evaluate("args => pifiPdf.prepare(args)",
+                             {"lang": lang, "title": title, "words": WORDS[lang], "credits": credits(lang)})
     page.evaluate("() => document.fonts.ready")
     pages = heading_pages(_print(page), headings)
     for _ in range(3):  # the numbers fill the same space, so one round normally settles them
-        page.evaluate(FILL_JS, pages)
+        page.evaluate("pages => pifiPdf.fill(pages)", pages)
         pdf = _print(page)
         printed = heading_pages(pdf, headings)
         if printed == pages:
@@ -281,117 +137,15 @@ def render(browser: Browser, url: str, lang: str, title: str) -> bytes:
     return pdf
 
 
-# A ToUnicode entry "<glyph> <00xx>" that names a control character (below U+0020).
-_CONTROL_TARGET = re.compile(rb"(?m)^(<[0-9A-Fa-f]{4}>[ \t]*)<00[01][0-9A-Fa-f]>[ \t]*$")
-
-
-def _mend_spaces(writer: PdfWriter) -> None:
-    """Let the space of NanumGothic read as a space.
-
-    NanumGothic draws U+0000-U+001F and the space with one glyph; Chromium's text map
-    names the first of them, U+0001, so the Korean PDF's spaces would copy and search
-    as control characters.  Control characters are never printed, so the glyph is the space.
-    """
-    for page in writer.pages:
-        for font in (page["/Resources"].get("/Font") or {}).values():
-            to_unicode = font.get_object().get("/ToUnicode")
-            if to_unicode is None:
-                continue
-            stream = to_unicode.get_object()
-            data = stream.get_data()
-            mended = _CONTROL_TARGET.sub(rb"\1<0020>", data)
-            if mended != data:
-                stream.set_data(mended)
-
-
-def _renumber_node_ids(writer: PdfWriter) -> None:
-    """Name the structure elements in document order.
-
-    Chromium names each tagged element after its DOM node (``node00000267``), and DOM
-    numbering changes from one printing to the next.  The names are renumbered in the
-    order of the structure tree, wherever they stand: the elements' ``/ID``, the table
-    cells' ``/Headers`` and the id tree, which is rebuilt sorted.
-    """
-    tree = writer.root_object.get("/StructTreeRoot")
-    if tree is None:
-        return
-    tree = tree.get_object()
-    names: dict[str, str] = {}
-    elements: list[tuple[dict, object]] = []
-    stack: list[object] = [tree.get("/K")]
-    while stack:  # depth first, in document order
-        ref = stack.pop()
-        item = ref.get_object() if hasattr(ref, "get_object") else ref
-        if isinstance(item, list):
-            stack.extend(reversed(item))
-        elif isinstance(item, dict) and item.get("/Type") == "/StructElem":
-            elements.append((item, ref))
-            if "/ID" in item:
-                names[str(item["/ID"])] = f"pifi{len(names):06d}"
-            if "/K" in item:
-                stack.append(item["/K"])
-    id_tree = []
-    for element, ref in elements:
-        if "/ID" in element:
-            element[NameObject("/ID")] = TextStringObject(names[str(element["/ID"])])
-            id_tree.append((str(element["/ID"]), ref))
-        attributes = element.get("/A")
-        attributes = attributes.get_object() if attributes is not None else []
-        for attribute in attributes if isinstance(attributes, list) else [attributes]:
-            attribute = attribute.get_object()
-            if isinstance(attribute, dict) and "/Headers" in attribute:
-                attribute[NameObject("/Headers")] = ArrayObject(
-                    TextStringObject(names.get(str(h), str(h))) for h in attribute["/Headers"])
-    if "/IDTree" in tree:
-        pairs = ArrayObject()
-        for name, ref in sorted(id_tree, key=lambda pair: pair[0]):
-            pairs.extend([TextStringObject(name), ref])
-        tree[NameObject("/IDTree")] = DictionaryObject({NameObject("/Names"): pairs})
-
-
-def _drop_unreferenced(writer: PdfWriter) -> None:
-    """Drop the objects nothing refers to any more (the old id tree), down to its leaves:
-    pypdf drops one level per pass."""
-    while True:
-        live = sum(obj is not None for obj in writer._objects)
-        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
-        if sum(obj is not None for obj in writer._objects) == live:
-            return
-
-
-def finish(pdf: bytes, lang: str, title: str) -> bytes:
-    """The PDF with fixed metadata (title and language, no dates, an id from its content),
-    structure ids in document order, and spaces that read as spaces."""
-    reader = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter(clone_from=reader)
-    _mend_spaces(writer)
-    _renumber_node_ids(writer)
-    _drop_unreferenced(writer)
-    writer.metadata = None
-    writer.add_metadata({"/Title": title, "/Creator": "pifi-ablation make pdf"})
-    writer.root_object[NameObject("/Lang")] = TextStringObject(lang)
-    # Chromium's file id and dates change with every printing: the id is the digest of the
-    # file written without one.
-    writer._ID = ArrayObject([ByteStringObject(bytes(16)), ByteStringObject(bytes(16))])
-    draft = io.BytesIO()
-    writer.write(draft)
-    digest = hashlib.md5(draft.getvalue(), usedforsecurity=False).digest()
-    writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 def make(site: Path, out: Path) -> list[Path]:
     """Print ``site`` (a single-page build) to ``out/appendix-{lang}.pdf``."""
-    if not CHROMIUM.is_file():
-        raise SystemExit("Debian's chromium is needed (make setup installs it)")
+    chromium.executable()  # before anything is written
     url = print_page(site).resolve().as_uri()
     names = titles()
     out.mkdir(parents=True, exist_ok=True)
     written = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = chromium.launch(p, PRINT_ARGS)
         try:
             for lang in LANGUAGES:
                 pdf = finish(render(browser, url, lang, names[lang]), lang, names[lang])
@@ -408,7 +162,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("site", nargs="?", type=Path, default=ROOT / "_build" / "singlehtml")
     parser.add_argument("out", nargs="?", type=Path, default=ROOT / "_build" / "pdf")
     args = parser.parse_args(argv)
-    for path in make(args.site, args.out):
+    try:
+        written = make(args.site, args.out)
+    except chromium.ChromiumMissing as error:
+        raise SystemExit(str(error)) from None
+    for path in written:
         print(path)
     return 0
 

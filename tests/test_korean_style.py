@@ -16,6 +16,10 @@ GUIDE = ROOT / "book" / "korean-style.md"
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 # Python files whose Korean strings a reader sees (pages, captions, tables, messages, the PDF).
 SOURCES = [*sorted((ROOT / "src" / "pifi_ablation").glob("*.py")), ROOT / "scripts" / "make_pdf.py"]
+# JavaScript whose strings end up in a printed page (scripts/make_pdf_page.js writes into the PDF).
+SCRIPTS = sorted((ROOT / "scripts").glob("*.js"))
+# A JavaScript string literal: double, single or back quotes, with backslash escapes.
+JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'|`((?:[^`\\]|\\.)*)`')
 
 
 def _formal_endings(text: str) -> list[str]:
@@ -35,11 +39,17 @@ def _py_korean(text: str) -> list[str]:
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and HANGUL.search(node.value)]
 
 
+def _js_korean(text: str) -> list[str]:
+    return [literal for match in JS_STRING.finditer(text) for literal in match.groups()
+            if literal and HANGUL.search(literal)]
+
+
 def korean_texts() -> dict[str, list[str]]:
     """Every Korean text of the book and the package, by file."""
     found = {p.relative_to(ROOT).as_posix(): _md_korean(p.read_text(encoding="utf-8"))
              for p in sorted((ROOT / "book").glob("*.md")) if p != GUIDE}
     found |= {p.relative_to(ROOT).as_posix(): _py_korean(p.read_text(encoding="utf-8")) for p in SOURCES}
+    found |= {p.relative_to(ROOT).as_posix(): _js_korean(p.read_text(encoding="utf-8")) for p in SCRIPTS}
     title = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
     found["_config.yml"] = [title.split(" · ")[1]]
     return {path: texts for path, texts in found.items() if texts}
@@ -68,6 +78,7 @@ def test_every_korean_source_is_found():
     for expected in ("book/intro.md", "book/method.md", "src/pifi_ablation/korean.py",
                      "src/pifi_ablation/book.py", "src/pifi_ablation/tables.py", "scripts/make_pdf.py"):
         assert found.get(expected), expected
+    assert ROOT / "scripts" / "make_pdf_page.js" in SCRIPTS  # the page script of the PDFs is read
 
 
 @pytest.mark.parametrize("path", sorted(korean_texts()))
@@ -98,3 +109,5 @@ def test_the_checks_catch_what_they_look_for():
     assert _formal_endings("이것은 아니다. 선택한다.") == []
     assert "ablation" in _prose("샘플 수 ablation")
     assert "ablation" not in _prose("절제 실험(ablation)과 `pifi_ablation`")
+    script = """label.textContent = (ko ? "표 \\"1\\"" : 'Table') + `${n}번 표입니다` + ' ';"""
+    assert _js_korean(script) == ['표 \\"1\\"', "${n}번 표입니다"]

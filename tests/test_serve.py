@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import shutil
@@ -21,9 +22,10 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 NOT_COPIED = shutil.ignore_patterns(".venv", "_build", ".git", "results", ".pytest_cache", ".ruff_cache",
                                     "__pycache__", "*.egg-info")
-CHROMIUM = Path("/usr/bin/chromium")  # Debian's, as in test_browser.py
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 PATIENCE = 900  # seconds to wait for a build; generous for a shared CI machine
+# Debian's Chromium, started as make_pdf and test_browser.py start it (scripts/chromium.py).
+sys.path.insert(0, str(ROOT / "scripts"))
+chromium = importlib.import_module("chromium")
 
 pytestmark = pytest.mark.book
 
@@ -68,7 +70,7 @@ def test_a_changed_chapter_is_rebuilt_and_the_browser_reloads(project, tmp_path)
 
         marker = f"Marker {uuid.uuid4().hex}."
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            browser = chromium.launch(p)
             page = browser.new_page()
             page.goto(url, wait_until="load")
             assert marker not in page.inner_text("body")
