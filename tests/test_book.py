@@ -18,9 +18,9 @@ from bs4 import BeautifulSoup, Tag
 
 import pifi_ablation
 from book_build import CHAPTERS, build_book
-from pifi_ablation.book import BOOK_TABLES, default_comparison, glue_texts
 from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
 from pifi_ablation.findings import Finding, findings
+from pifi_ablation.pages import BOOK_TABLES, default_comparison, glue_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = {"sample_size": "fig-sample-size", "keyword_weight": "fig-keyword-weight",
@@ -330,7 +330,7 @@ def test_p_values_are_stated_with_their_relation(pages, chapter):
 
 
 def test_a_small_p_is_glued_with_its_relation():
-    from pifi_ablation.book import stated_p
+    from pifi_ablation.pages import stated_p
     found = findings(pifi_ablation.load("demo"))
     found["main_auto_vs_last_diff_p"] = Finding("main_auto_vs_last_diff_p", 1e-6, "p", "")
     tiny = glue_texts(found, demo=True)

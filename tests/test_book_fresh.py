@@ -13,8 +13,8 @@ from bs4 import BeautifulSoup
 
 import pifi_ablation
 from book_build import CHAPTERS, build_book, failure_report
-from pifi_ablation.book import glue_texts
 from pifi_ablation.findings import findings
+from pifi_ablation.pages import glue_texts
 from results_factory import write_grid, write_results
 from test_book import ROOT
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from pifi_ablation.book import BOOK_TABLES
+from pifi_ablation.pages import BOOK_TABLES
 from test_book import figure_markup_problems
 
 pytestmark = pytest.mark.book

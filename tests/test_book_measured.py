@@ -14,8 +14,8 @@ from bs4 import BeautifulSoup
 
 import pifi_ablation
 from book_build import CHAPTERS, build_book, failure_report
-from pifi_ablation.book import default_comparison, glue_texts
 from pifi_ablation.findings import findings
+from pifi_ablation.pages import default_comparison, glue_texts
 from test_book import FIGURES, GLUE_ROLE, PHRASES, ROOT, figure_markup_problems
 from upstream_factory import write_upstream_results
 

@@ -58,7 +58,7 @@ def test_the_page_gets_the_data_once(demo):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book" / "_ext"))
     from figure_data import with_data
 
-    from pifi_ablation.book import BOOK_TABLES
+    from pifi_ablation.pages import BOOK_TABLES
 
     page = ('<figure class="align-default" id="fig-model-size"><img src="x.png" />'
             '<figcaption><p><span class="caption-number">Figure 5 </span></p></figcaption></figure>'

@@ -116,6 +116,6 @@ def test_committed_per_layer_outputs_are_current(demo, tmp_path):
 @pytest.mark.parametrize("name", LAYER_FIGURE_NAMES)
 def test_printed_figures_are_vector(demo, name):
     """The PDFs of the appendix print the SVG: no embedded bitmap (the heatmap is quads)."""
-    from pifi_ablation.book import figure_svg
+    from pifi_ablation.pages import figure_svg
 
     assert "<image" not in figure_svg(figures.make_figure(demo, name))

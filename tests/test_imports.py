@@ -28,7 +28,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                             "main_findings", "main_results", "signals"})),
     ("presentation", frozenset({"style", "markup", "figure_layout", "figures", "figures_main", "figures_ko",
                                 "tables", "latex", "korean"})),
-    ("edges", frozenset({"", "__main__", "book", "book_main", "data", "export", "export_main",
+    ("edges", frozenset({"", "__main__", "pages", "pages_main", "data", "export", "export_main",
                          "release", "diff", "check_paper", "changes"})),
 )
 LEVEL = {module: level for level, (_, modules) in enumerate(LAYERS) for module in modules}

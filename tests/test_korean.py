@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from pifi_ablation import korean
-from pifi_ablation.book import coverage_report_html, korean_html
 from pifi_ablation.coverage import coverage
+from pifi_ablation.pages import coverage_report_html, korean_html
 from pifi_ablation.sources import measured
 from results_factory import grid_accuracy, make_log, write_grid, write_json, write_results
 from upstream_factory import write_upstream_results

@@ -76,7 +76,7 @@ def test_the_glossary_is_read():
 def test_every_korean_source_is_found():
     found = korean_texts()
     for expected in ("book/intro.md", "book/method.md", "src/pifi_ablation/korean.py",
-                     "src/pifi_ablation/book.py", "src/pifi_ablation/tables.py", "scripts/make_pdf.py"):
+                     "src/pifi_ablation/pages.py", "src/pifi_ablation/tables.py", "scripts/make_pdf.py"):
         assert found.get(expected), expected
     assert ROOT / "scripts" / "make_pdf_page.js" in SCRIPTS  # the page script of the PDFs is read
 

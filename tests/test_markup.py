@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import pifi_ablation
-from pifi_ablation import book, markup
+from pifi_ablation import markup, pages
 
 SRC = Path(pifi_ablation.__file__).parent
 BLOCK_TAGS = re.compile(r"<(table|div|ul|details)\b")
@@ -57,12 +57,12 @@ def test_values_are_escaped_and_html_is_pasted_as_it_is():
 
 
 def test_a_templates_layout_does_not_reach_the_page(demo):
-    blocks = [book.notice_html(demo.provenance), book.provenance_html(demo), book.environment_html(),
-              book.no_data_html(demo, "sample_size")]
+    blocks = [pages.notice_html(demo.provenance), pages.provenance_html(demo), pages.environment_html(),
+              pages.no_data_html(demo, "sample_size")]
     for block in blocks:
         assert "\n" not in block and "  <" not in block and ">  " not in block
 
 
 def test_bilingual_pairs_the_two_languages():
-    assert book.bilingual("<i>a</i>", "가", tag="span") == (
+    assert pages.bilingual("<i>a</i>", "가", tag="span") == (
         '<span class="lang-en" lang="en"><i>a</i></span><span class="lang-ko" lang="ko">가</span>')

@@ -13,8 +13,8 @@ from scipy import stats as sps
 
 import pifi_ablation
 from pifi_ablation import paths
-from pifi_ablation.book import coverage_html, notice_html, provenance_html
 from pifi_ablation.figures import make_figure
+from pifi_ablation.pages import coverage_html, notice_html, provenance_html
 from pifi_ablation.sources import measured
 from pifi_ablation.tables import summary_table
 from results_factory import (

@@ -18,11 +18,11 @@ import pytest
 import pifi_ablation
 from exported import exported_files, files_under
 from pifi_ablation import korean
-from pifi_ablation.book import default_comparison
 from pifi_ablation.coverage import coverage
 from pifi_ablation.export import export_all
 from pifi_ablation.findings import NO_DATA, findings
 from pifi_ablation.latex import macros_tex
+from pifi_ablation.pages import default_comparison
 from pifi_ablation.registry import MODEL_ORDER, MODELS, TASKS
 from pifi_ablation.sources import measured
 from upstream_factory import grid_line, write_study, write_upstream_results

@@ -17,8 +17,8 @@ from pypdf.generic import IndirectObject
 
 import pifi_ablation
 from book_build import CHAPTERS, build_book, failure_report
-from pifi_ablation.book import BOOK_TABLES
 from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
+from pifi_ablation.pages import BOOK_TABLES
 from results_factory import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -302,8 +302,8 @@ def test_the_printed_figures_are_deterministic_vector_svg(demo):
     """What the PDFs print: SVG with every glyph a path (no font needed), no date, same bytes."""
     import xml.etree.ElementTree as ET
 
-    from pifi_ablation.book import FigureImages, figure_png, figure_svg
     from pifi_ablation.figures import make_figure
+    from pifi_ablation.pages import FigureImages, figure_png, figure_svg
 
     fig = make_figure(demo, "sample_size")
     svg = figure_svg(fig)

@@ -220,6 +220,6 @@ def test_coverage_report_needs_no_presentation(reading):
     tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    assert not {"pifi_ablation.book", "html", "pifi_ablation.figures"} & imported, imported
+    assert not {"pifi_ablation.pages", "html", "pifi_ablation.figures"} & imported, imported
     report = coverage(reading)
     assert len(report.pending) == 2 and len(report.skipped) == 2

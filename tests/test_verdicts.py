@@ -168,7 +168,7 @@ def test_demo_findings_agree_with_scipy(demo):
 
 def test_korean_verdicts_are_glue_only(demo):
     from pifi_ablation import latex
-    from pifi_ablation.book import glue_texts
+    from pifi_ablation.pages import glue_texts
 
     found = findings(demo)
     texts = glue_texts(found, demo=True)

@@ -35,7 +35,7 @@ def _tags(app: Sphinx) -> list[str]:
             return list(saved["tags"])
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    from pifi_ablation.book import data_tags
+    from pifi_ablation.pages import data_tags
 
     tags = sorted(data_tags())
     kept.parent.mkdir(parents=True, exist_ok=True)

@@ -32,7 +32,7 @@ def with_data(page: str, ablations: Ablations, root: str) -> str:
     """``page`` with the data under each figure and the CSV link under each table; ``root``
     is the data folder relative to the page."""
     from pifi_ablation import data
-    from pifi_ablation.book import BOOK_TABLES
+    from pifi_ablation.pages import BOOK_TABLES
 
     def figure(match: re.Match[str]) -> str:
         name = match.group(1).replace("-", "_")
@@ -48,7 +48,7 @@ def with_data(page: str, ablations: Ablations, root: str) -> str:
         base = name.removesuffix("_paired")
         if base not in BOOK_TABLES:
             return ""
-        # numbered as pifi_ablation.book numbers them: book order, a paired table with a "b"
+        # numbered as pifi_ablation.pages numbers them: book order, a paired table with a "b"
         number = f"{BOOK_TABLES.index(base) + 1}{'b' if base != name else ''}"
         label = {"en": f"Table {number}", "ko": f"표 {number}"}
         link = data.csv_link_html(f"{root}/{data.table_csv_name(name)}", label)
@@ -57,7 +57,7 @@ def with_data(page: str, ablations: Ablations, root: str) -> str:
     return _captioned(_TABLE_SLOT.sub(table, _FIGURE.sub(figure, page)))
 
 
-# A chapter table as pifi_ablation.book and book_main write it: a caption paragraph, then the
+# A chapter table as pifi_ablation.pages and pages_main write it: a caption paragraph, then the
 # scrolling box with the table.
 _CAPTIONED = re.compile(r'<div class="pifi-table-block" id="(table-[a-z_]+)">|'
                         r'<p class="pifi-table-caption">'

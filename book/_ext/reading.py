@@ -14,7 +14,7 @@ switch puts the Korean caption there in Korean) instead of its file path, and
 is a link to the image at full size.  On a phone the figure is served in its
 phone layout (``make_figure(..., phone=True)``: the panels stacked, drawn for
 that width) through a ``<picture>`` source.  The page's kernel draws it beside the figure
-(``pifi_ablation.book.save_phone_layout``, into a folder of the build named by
+(``pifi_ablation.pages.save_phone_layout``, into a folder of the build named by
 ``$PIFI_ABLATION_PHONE_DIR``), where the data and matplotlib are already loaded and the
 pages run on all cores; a phone layout no page drew is drawn here, from the same data source.
 """
@@ -80,7 +80,7 @@ def _collect_phone_layouts(app: Sphinx) -> None:
 
     folder = _phone_dir(app)
     folder.mkdir(parents=True, exist_ok=True)
-    # pifi_ablation.book.PHONE_DIR_ENV, named here so that a rebuild with nothing to execute
+    # pifi_ablation.pages.PHONE_DIR_ENV, named here so that a rebuild with nothing to execute
     # does not import the package (and pandas) for it
     os.environ["PIFI_ABLATION_PHONE_DIR"] = str(folder)
 
@@ -93,10 +93,10 @@ def _phone_images(outdir: Path, drawn: Path, vector: bool = False) -> dict[str, 
     the Korean desktop version as SVG (the single page that ``make pdf`` prints), else PNG."""
     from pifi_ablation import paths
     from pifi_ablation.ablations import load
-    from pifi_ablation.book import figure_png, figure_svg
     from pifi_ablation.figures import EXPORTED_FIGURES, make_figure
     from pifi_ablation.figures_ko import make_figure_ko
     from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
+    from pifi_ablation.pages import figure_png, figure_svg
 
     ablations = None
     (outdir / "_images").mkdir(exist_ok=True)

@@ -28,10 +28,10 @@ def _preload() -> None:
 
     # Whatever fails here is left to the page's kernel, which reports it as without the zygote.
     with contextlib.suppress(Exception):
-        from pifi_ablation import book, book_main, figures, paths  # noqa: F401
+        from pifi_ablation import figures, pages, pages_main, paths  # noqa: F401
 
-        book._load(paths.default_source())  # the pages' cache of the loaded data
-        book._findings(paths.default_source())  # and of the findings every page glues
+        pages._load(paths.default_source())  # the pages' cache of the loaded data
+        pages._findings(paths.default_source())  # and of the findings every page glues
 
 
 def _kernel(request: dict, listener: socket.socket, clients: dict) -> None:

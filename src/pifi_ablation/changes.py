@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from pifi_ablation import paths
-from pifi_ablation.book import Html
 from pifi_ablation.diff import FLAGS, Diff, Side, diff_records, read_archive
 from pifi_ablation.markup import html as as_html
 from pifi_ablation.markup import render
+from pifi_ablation.pages import Html
 from pifi_ablation.release import load_source, record
 
 

@@ -9,7 +9,7 @@ the default runs); logged keyword_weight runs, where present, are cells too.
 Beside the cells the report lists what a real folder holds besides finished runs:
 runs *pending* their grid search, files *skipped* as outside the study, and each grid
 file's state (complete, in progress, unusable; layers tested more than once).  This module
-is analysis: the report's HTML is built by :mod:`pifi_ablation.book`.
+is analysis: the report's HTML is built by :mod:`pifi_ablation.pages`.
 """
 
 from __future__ import annotations

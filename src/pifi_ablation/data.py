@@ -85,7 +85,7 @@ def data_files(ablations: Ablations) -> dict[str, str]:
 
 def main_tables(ablations: Ablations) -> dict[str, pd.DataFrame]:
     """The main-results and selection-signals chapters' tables as printed (English)."""
-    from pifi_ablation.book_main import _FRAMES
+    from pifi_ablation.pages_main import _FRAMES
 
     return {name: make(ablations) for name, make in _FRAMES.items()}
 

@@ -6,7 +6,7 @@ search has not started.  Every subset of the ablations renders: an ablation with
 its findings (``[no data]``, see :mod:`pifi_ablation.findings`), figure and table, and its
 chapter says, in both languages, what is missing and the upstream command that produces it.
 This module decides which ablations lack data; :mod:`pifi_ablation.needs` holds what each needs, in
-words, and :mod:`pifi_ablation.book` the HTML.
+words, and :mod:`pifi_ablation.pages` the HTML.
 """
 
 from __future__ import annotations

@@ -159,7 +159,7 @@ def coverage_counts(src: Source) -> dict[str, Any]:
 
 def glued_texts(ablations: Ablations, found: Mapping[str, Finding]) -> dict[str, str]:
     """What the book glues (every finding's text and the computed phrases, with ``_ko`` twins)."""
-    from pifi_ablation.book import glue_texts
+    from pifi_ablation.pages import glue_texts
 
     return glue_texts(dict(found), ablations.provenance.is_demo)
 

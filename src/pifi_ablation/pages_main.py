@@ -4,7 +4,7 @@ data notice, and their tables in both languages.
 The setup glues every finding (as every chapter's does) and shows the data notice; on demo
 data the notice says that these chapters' per-layer data are a simulation of their own,
 independent of the ablations' demonstration.  Tables are numbered in book order
-(:data:`pifi_ablation.book.BOOK_TABLES`).
+(:data:`pifi_ablation.pages.BOOK_TABLES`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import html
 
 import pandas as pd
 
-from pifi_ablation import book, main_results, paths, signals
+from pifi_ablation import main_results, pages, paths, signals
 from pifi_ablation.ablations import Ablations
 from pifi_ablation.findings import format_value
 from pifi_ablation.markup import html as as_html
@@ -63,7 +63,7 @@ def notice_html(ablations: Ablations) -> str:
     """The data notice of the per-layer chapters; on demo data it names their own simulation."""
     p = ablations.provenance
     if not p.is_demo:
-        return book.notice_html(p)
+        return pages.notice_html(p)
     en = ("<strong>Demonstration data, not measurements.</strong>",
           "<p>The per-layer data on this page (grids and selection logs) are a simulation that this "
           "package writes in upstream's file formats and reads with the same code as a results folder. "
@@ -75,21 +75,21 @@ def notice_html(ablations: Ablations) -> str:
           "생성하고 결과 폴더와 같은 코드로 읽는 시뮬레이션이다. 절제 실험(ablation)의 시연 데이터(이 연구의 "
           "출발점인 초기 노트북(seed notebook)의 예시 수치이며, 절제 실험 장들은 그 수치를 그대로 보여 "
           "준다)와는 별개이며, 방법에 대한 어떤 주장도 뒷받침하지 않는다.</p>")
-    return book.notice_block("warning", "demo", en, ko)
+    return pages.notice_block("warning", "demo", en, ko)
 
 
-def setup_page(source: str | None = None) -> book.Page:
-    """As :func:`pifi_ablation.book.setup_page`, with the per-layer chapters' data notice."""
+def setup_page(source: str | None = None) -> pages.Page:
+    """As :func:`pifi_ablation.pages.setup_page`, with the per-layer chapters' data notice."""
     from IPython.display import display
 
     source = source or paths.default_source()
-    ablations = book._load(source)
-    page = book.Page(ablations, dict(book._findings(source)))
-    book.glue_findings(page.found, ablations.provenance.is_demo)
-    book.glue_phrases(page.found)
-    book.glue_source(ablations.provenance)
-    book.glue_time_caption(page.found)
-    display(book.Html(notice_html(ablations)))
+    ablations = pages._load(source)
+    page = pages.Page(ablations, dict(pages._findings(source)))
+    pages.glue_findings(page.findings, ablations.provenance.is_demo)
+    pages.glue_phrases(page.findings)
+    pages.glue_source(ablations.provenance)
+    pages.glue_time_caption(page.findings)
+    display(pages.Html(notice_html(ablations)))
     return page
 
 
@@ -174,27 +174,27 @@ def table_html(ablations: Ablations, name: str) -> str:
     source_ko = ("예시용 시뮬레이션(시연 데이터)이며 측정값이 아니다." if p.is_demo
                  else f"측정 데이터: {html.escape(p.location or '')}, 파일 {len(p.files)}개, 내용 해시 "
                       f"{p.short_hash}.")
-    number = str(book.BOOK_TABLES.index(name) + 1)
-    return book.table_block(name, frame, _korean(frame), number, (caption_en, caption_ko),
+    number = str(pages.BOOK_TABLES.index(name) + 1)
+    return pages.table_block(name, frame, _korean(frame), number, (caption_en, caption_ko),
                             (source_en, source_ko), na_rep="")
 
 
-def show_table(page: book.Page, name: str) -> book.Html:
-    return book.Html(table_html(page.ablations, name))
+def show_table(page: pages.Page, name: str) -> pages.Html:
+    return pages.Html(table_html(page.ablations, name))
 
 
-def pending_note(ablations: Ablations) -> book.Html:
+def pending_note(ablations: Ablations) -> pages.Html:
     """The pending runs of the per-layer population, listed (nothing when there are none)."""
     pending = ablations.layers.pending
     if not pending:
-        return book.Html("")
+        return pages.Html("")
     items_en = [f"{p.task} / {p.model} / seed {p.seed}: {p.reason}" for p in pending]
     items_ko = [as_html(f"{html.escape(p.task)} / {html.escape(p.model)} / 시드 {p.seed}: "
-                        f"{book.korean_html(p.reason)}") for p in pending]
+                        f"{pages.korean_html(p.reason)}") for p in pending]
     en = render("pending.html", title=f"Pending runs, left out until their grid is complete ({len(pending)})",
                 items=items_en)
     ko = render("pending.html", title=f"그리드가 완성될 때까지 제외된 대기 중인 실행({len(pending)}건)",
                 items=items_ko)
-    return book.Html(book.bilingual(en, ko))
+    return pages.Html(pages.bilingual(en, ko))
 
 

@@ -168,7 +168,7 @@ def table_block(name: str, frame: pd.DataFrame, frame_ko: pd.DataFrame, number: 
                   ko=one(frame_ko, f"표 {number}.", captions[1], sources[1], said[1]))
 
 
-# Every numbered table of the book, in book order (pifi_ablation.book_main writes the first four).
+# Every numbered table of the book, in book order (pifi_ablation.pages_main writes the first four).
 BOOK_TABLES: tuple[str, ...] = ("main_results", "main_results_tasks", "signals_tasks", "signals_matrix",
                                 *schema.TABLE_NAMES)
 
@@ -251,7 +251,7 @@ class Page:
     """A chapter's handle on the data: the tables, the findings, figures and tables to show."""
 
     ablations: Ablations
-    found: dict[str, Finding] = field(default_factory=dict)
+    findings: dict[str, Finding] = field(default_factory=dict)  # every finding, by glue key
 
     def figure(self, name: str) -> Figure:
         from pifi_ablation.figures import make_figure
@@ -553,10 +553,10 @@ def setup_page(source: str | None = None) -> Page:
     source = source or paths.default_source()
     ablations = _load(source)
     page = Page(ablations, dict(_findings(source)))
-    glue_findings(page.found, ablations.provenance.is_demo)
-    glue_phrases(page.found)
+    glue_findings(page.findings, ablations.provenance.is_demo)
+    glue_phrases(page.findings)
     glue_source(ablations.provenance)
-    glue_time_caption(page.found)
+    glue_time_caption(page.findings)
     display(Html(notice_html(ablations.provenance)))
     return page
 
