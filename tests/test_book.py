@@ -276,10 +276,32 @@ def test_method_cites_pifi_and_qwen2(pages):
     assert len(_article(pages["method"]).find_all("a", href=re.compile(r"#id\d|kim2025|yang2024"))) >= 2
 
 
+# The book's own scripts, in the order they must load: accessibility's fixes before the
+# switch puts the theme's words into the language shown; the switch before the theme's words
+# and the search, which call what it defines; the theme's words before the search, likewise.
+BOOK_SCRIPTS = ("accessibility.js", "language.js", "theme_words.js", "search_ko.js")
+
+
+def _script_names(soup: BeautifulSoup) -> list[str]:
+    return [tag["src"].rsplit("/", 1)[-1].split("?")[0] for tag in soup.find_all("script", src=True)]
+
+
 def test_language_switch_is_loaded_on_every_page(html_dir, pages):
-    for soup in pages.values():
-        assert soup.find("script", src=re.compile(r"language\.js"))
-    assert (html_dir / "_static" / "language.js").is_file()
+    search = BeautifulSoup((html_dir / "search.html").read_text(encoding="utf-8"), "html.parser")
+    for soup in [*pages.values(), search]:
+        names = _script_names(soup)
+        assert [name for name in names if name in BOOK_SCRIPTS] == list(BOOK_SCRIPTS)
+        # In the head, neither deferred nor async: the language is named before the body is drawn.
+        for name in BOOK_SCRIPTS:
+            tag = soup.find("script", src=re.compile(rf"_static/{re.escape(name)}\b"))
+            assert tag.find_parent("head") is not None
+            assert not tag.has_attr("defer") and not tag.has_attr("async")
+    # Sphinx's search tools come after the search's adaptation, which must register its
+    # DOMContentLoaded handler before theirs starts the search.
+    names = _script_names(search)
+    assert names.index("search_ko.js") < names.index("searchtools.js")
+    for name in BOOK_SCRIPTS:
+        assert (html_dir / "_static" / name).is_file()
     assert (html_dir / "_static" / "mathjax" / "startup.js").is_file()
 
 

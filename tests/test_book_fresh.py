@@ -16,7 +16,7 @@ from book_build import CHAPTERS, build_book, failure_report
 from pifi_ablation.findings import findings
 from pifi_ablation.pages import glue_texts
 from results_factory import write_grid, write_results
-from test_book import ROOT
+from test_book import BOOK_SCRIPTS, ROOT
 
 pytestmark = pytest.mark.book
 EXECUTED = re.compile(r"Executed notebook")
@@ -77,12 +77,15 @@ def test_an_edited_static_file_or_extension_rebuilds_the_book(tmp_path):
     finally:
         sys.path.pop(0)
     shutil.copytree(ROOT / "book", tmp_path / "book")
-    before = fingerprint(tmp_path)
-    assert fingerprint(tmp_path) == before
-    script = tmp_path / "book" / "_static" / "language.js"
-    script.write_text(script.read_text(encoding="utf-8") + "\n// edited\n", encoding="utf-8")
-    edited = fingerprint(tmp_path)
-    assert edited != before
-    extension = tmp_path / "book" / "_ext" / "reading.py"
-    extension.write_text(extension.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
-    assert fingerprint(tmp_path) not in (before, edited)
+    seen = {fingerprint(tmp_path)}
+    assert fingerprint(tmp_path) in seen
+    # Each of the book's scripts and its stylesheet, then an extension: every edit is a new
+    # fingerprint, different from all before it.
+    edits = [*(tmp_path / "book" / "_static" / name for name in (*BOOK_SCRIPTS, "language.css")),
+             tmp_path / "book" / "_ext" / "reading.py"]
+    for path in edits:
+        comment = "# edited" if path.suffix == ".py" else "/* edited */"
+        path.write_text(path.read_text(encoding="utf-8") + f"\n{comment}\n", encoding="utf-8")
+        edited = fingerprint(tmp_path)
+        assert edited not in seen, path.name
+        seen.add(edited)

@@ -7,6 +7,10 @@ Jupyter Book 1 theme stack that print errors in the browser console are
 mended here: inline scripts registered twice (``THEBE_JS_URL`` declared twice)
 and an empty default colour mode.  So is one that screen readers trip on: the
 reference list is a ``role="list"`` whose entries are not list items.
+
+*Its static file* (``book/_static/accessibility.js``): the theme's markup mended for screen
+readers and keyboards (a button's name holds the words it shows, the sidebar is a named
+landmark, a block that scrolls sideways can be reached with the keyboard).
 """
 
 from __future__ import annotations
@@ -104,6 +108,10 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict[str, object]:
     if not _source().is_file():
         raise RuntimeError(f"MathJax not found at {_source()}; install requirements.txt")
+    # After the theme's and the extensions' scripts (priority 500), just before the language
+    # switch (language.js, 800, bilingual.py): its fixes are in place when the switch puts the
+    # theme's words, the sidebar's new name among them, into the language shown.
+    app.add_js_file("accessibility.js", priority=790)
     app.connect("config-inited", _configure)
     app.connect("html-page-context", _mathjax_only_where_math, priority=900)
     app.connect("build-finished", _finish)

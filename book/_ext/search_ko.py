@@ -6,6 +6,10 @@ word carries its particles and endings (회복률은, 회복률이, 회복하는
 every Hangul word, each of its prefixes of two syllables or more: 회복률은 is found by
 회복, 회복률 and 회복률은.  The query side needs nothing new (Sphinx's JavaScript leaves
 Hangul as typed).
+
+*Its static file* (``book/_static/search_ko.js``): the search page in the language shown,
+Sphinx's messages in Korean and excerpts cut around the words as typed, from the text of
+the language shown.
 """
 
 from __future__ import annotations
@@ -40,5 +44,8 @@ def _configure(app: Sphinx, config: Config) -> None:
 
 def setup(app: Sphinx) -> dict[str, object]:
     search.languages[LANGUAGE] = SearchEnglishKorean
+    # After the language switch (language.js, 800) and the theme's words (theme_words.js,
+    # 810), whose functions it calls (bilingual.py).
+    app.add_js_file("search_ko.js", priority=820)
     app.connect("config-inited", _configure)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
