@@ -6,7 +6,7 @@ sphinx-autobuild (pinned) does the watching, serving and reloading; what it runs
 change is ``jupyter-book build``, exactly as ``make book`` does (warnings reported as
 errors, the page kept going), because a Jupyter Book 1 project has no ``conf.py`` for
 sphinx-build to read.  The book's own freshness rules apply unchanged
-(``book/_ext/fresh_and_fast.py``): a changed chapter re-executes that chapter, a change to
+(``book/_ext/rebuild_fingerprint.py``): a changed chapter re-executes that chapter, a change to
 the package's code or to the data source re-executes every page, and nothing else runs
 twice.  Watched: the whole project (chapters, ``_config.yml``, ``_toc.yml``, ``src/``,
 ``results/``) and the folder ``PIFI_ABLATION_SOURCE`` names, if it is elsewhere.  The

@@ -73,7 +73,7 @@ def test_an_edited_static_file_or_extension_rebuilds_the_book(tmp_path):
     never reach the built book: the book's static files and extensions are fingerprinted."""
     sys.path.insert(0, str(ROOT / "book" / "_ext"))
     try:
-        from fresh_and_fast import fingerprint
+        from rebuild_fingerprint import fingerprint
     finally:
         sys.path.pop(0)
     shutil.copytree(ROOT / "book", tmp_path / "book")
@@ -82,7 +82,7 @@ def test_an_edited_static_file_or_extension_rebuilds_the_book(tmp_path):
     # Each of the book's scripts and its stylesheet, then an extension: every edit is a new
     # fingerprint, different from all before it.
     edits = [*(tmp_path / "book" / "_static" / name for name in (*BOOK_SCRIPTS, "language.css")),
-             tmp_path / "book" / "_ext" / "reading.py"]
+             tmp_path / "book" / "_ext" / "page_layout.py"]
     for path in edits:
         comment = "# edited" if path.suffix == ".py" else "/* edited */"
         path.write_text(path.read_text(encoding="utf-8") + f"\n{comment}\n", encoding="utf-8")

@@ -90,7 +90,7 @@ def test_a_missing_or_old_archive_stops_the_build_with_a_message(tmp_path, monke
 
 
 def test_the_fingerprint_covers_the_previous_release(tmp_path, monkeypatch):
-    fingerprint = _ext("fresh_and_fast").fingerprint
+    fingerprint = _ext("rebuild_fingerprint").fingerprint
     monkeypatch.delenv(paths.PREVIOUS_ENV, raising=False)
     monkeypatch.setenv(paths.SOURCE_ENV, "demo")
     without = fingerprint(ROOT)

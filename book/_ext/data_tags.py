@@ -8,7 +8,7 @@ setup cell shows, in their place, what is missing and the command that produces 
 from the same source the pages execute against (``paths.default_source``).
 
 They are kept in the build's doctree folder with the fingerprint of code and data
-(``fresh_and_fast``) they were computed for, so a rebuild with nothing changed neither imports
+(``rebuild_fingerprint``) they were computed for, so a rebuild with nothing changed neither imports
 pandas nor loads the data to find them again.
 """
 
@@ -25,7 +25,7 @@ PREFIX = "pifi_data_"
 
 
 def _tags(app: Sphinx) -> list[str]:
-    from fresh_and_fast import app_fingerprint  # the sibling extension (book/_ext)
+    from rebuild_fingerprint import app_fingerprint  # the sibling extension (book/_ext)
 
     kept = Path(app.doctreedir) / "pifi_data_tags.json"
     current = app_fingerprint(app)

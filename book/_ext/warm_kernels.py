@@ -91,7 +91,7 @@ def _after_reading(app: Sphinx, env: BuildEnvironment) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, object]:
-    # After fresh_and_fast (priority 500), which decides which pages are out of date.
+    # After rebuild_fingerprint (priority 500), which decides which pages are out of date.
     app.connect("env-before-read-docs", _start, priority=900)
     app.connect("env-updated", _after_reading)
     app.connect("build-finished", _finished)

@@ -295,14 +295,14 @@ class Page:
         save_phone_layout(self.ablations, name)
 
 
-# Where a build collects the figures' phone layouts (set by book/_ext/reading.py).
+# Where a build collects the figures' phone layouts (set by book/_ext/page_layout.py).
 PHONE_DIR_ENV = "PIFI_ABLATION_PHONE_DIR"
 
 
 def save_phone_layout(ablations: Ablations, name: str) -> None:
     """Draw figure ``name``'s phone layout into ``$PIFI_ABLATION_PHONE_DIR`` as ``{name}.png``,
     while the page's kernel has the data and matplotlib loaded (the build then serves it,
-    ``book/_ext/reading.py``, instead of drawing it again after the build, in one process).
+    ``book/_ext/page_layout.py``, instead of drawing it again after the build, in one process).
     Nothing happens outside a build that set the variable."""
     import os
     from pathlib import Path
