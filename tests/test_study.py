@@ -10,7 +10,6 @@ import yaml
 
 from pifi_ablation import figures, latex, schema, study, tables
 from pifi_ablation.findings import findings
-from pifi_ablation.needs import NEEDS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,7 +30,7 @@ def test_a_sweep_declares_its_default_and_how_it_is_named():
 def test_every_layer_covers_every_ablation(demo):
     names = list(study.NAMES)
     assert list(schema.TABLE_NAMES) == names
-    assert list(NEEDS) == names
+    assert list(study.NEEDS) == names
     assert list(figures.FIGURES) == names and list(figures.FIGURE_NAMES) == names
     assert list(tables.SUMMARY_TABLES) == names
     assert list(tables.PAIRED_TABLES) == [a.name for a in study.SWEEPS]

@@ -18,8 +18,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from pifi_ablation import paths, registry
-from pifi_ablation.needs import NEEDS
 from pifi_ablation.sources.measured import DEFAULTS, Reading, describe_counts
+from pifi_ablation.study import NEEDS
 
 Cell = tuple[str, str, str, int]  # task, model, setting, seed
 RESELECTED = "re-selection"

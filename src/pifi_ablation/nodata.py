@@ -5,7 +5,7 @@ A lab's results folder passes through many states: default runs only (upstream's
 search has not started.  Every subset of the ablations renders: an ablation without data keeps
 its findings (``[no data]``, see :mod:`pifi_ablation.findings`), figure and table, and its
 chapter says, in both languages, what is missing and the upstream command that produces it.
-This module decides which ablations lack data; :mod:`pifi_ablation.needs` holds what each needs, in
+This module decides which ablations lack data; :mod:`pifi_ablation.study` holds what each needs, in
 words, and :mod:`pifi_ablation.pages` the HTML.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pifi_ablation.ablations import Ablations, keyword_weight_curve
-from pifi_ablation.needs import GRID, GRID_KO, NEEDS, SELECTION, Need
+from pifi_ablation.study import GRID, GRID_KO, NEEDS, SELECTION, Need
 
 # Also the needs themselves, for callers that import them from here.
 __all__ = ["GRID", "GRID_KO", "NEEDS", "SELECTION", "Need", "has_data", "missing_ablations", "shown_rows"]

@@ -19,6 +19,31 @@ from pifi_ablation.registry import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE,
 
 Kind = Literal["sweep", "per_task", "per_model"]
 
+# What an ablation needs to have data, in both languages, and the upstream command that produces
+# it: the coverage report, ``export`` and the chapters without data quote it
+# (:mod:`pifi_ablation.nodata` decides which ablations lack data).
+SELECTION = "python selection/scripts/run_selection_only.py"
+GRID = ("the grid search of upstream's Classification/ or TextualEntailment/ test code "
+        "(one run per --layer_num)")
+GRID_KO = "원 연구 코드 Classification/ 또는 TextualEntailment/의 그리드 탐색(--layer_num마다 한 번)"
+
+
+@dataclass(frozen=True)
+class Need:
+    """What an ablation's table needs, in words, and the command that produces it."""
+
+    en: str
+    ko: str
+    command: str
+
+
+_DEFAULT_RUNS = Need(
+    "selection runs at the default settings (n_samples=200, keyword_weight=0.65, lambda_scale=3) "
+    "whose grid search is complete",
+    "기본 설정(n_samples=200, keyword_weight=0.65, lambda_scale=3)으로 실행했고 그리드 탐색이 끝난 선택 실행",
+    f"{SELECTION} ... --log_dir results/selection_logs",
+)
+
 
 @dataclass(frozen=True)
 class Ablation:
@@ -30,6 +55,7 @@ class Ablation:
     title: tuple[str, str]  # the chapter's subject, in English and Korean
     setting: str  # the column its table varies
     panels: tuple[str, ...]  # its figure's panel titles (the figure without data repeats them)
+    need: Need  # what gives it data, and the command that produces that
     # A sweep's: the default setting, how a sentence names a setting ("α = 0.65"), the setting
     # in words (English, Korean), the axis label of the setting, and the macros' prefix word.
     default: float = float("nan")
@@ -51,21 +77,37 @@ class Ablation:
 ABLATIONS: tuple[Ablation, ...] = (
     Ablation("sample_size", "sweep", "ss", ("Sample size", "샘플 수"), "n_samples",
              ("(a) Recovery", "(b) Signal quality", "(c) Selection overhead"),
+             Need("selection runs at a sample size other than the default 200, each in its own "
+                  "n_samples=<value> folder, whose grid search is complete",
+                  "기본값 200과 다른 샘플 수로, 값마다 n_samples=<값> 폴더에 따로 실행했고 그리드 탐색이 "
+                  "끝난 선택 실행",
+                  f"{SELECTION} ... --selection_samples 50 --log_dir results/selection_logs/n_samples=50"),
              default=float(DEFAULT_N_SAMPLES), symbol="n", label="sample size", label_ko="샘플 수",
              axis="Selection samples (n)", macro_word="SampleSize"),
     Ablation("keyword_weight", "sweep", "kw", ("Keyword weight", "키워드 가중치"), "keyword_weight",
              ("(a) Recovery per task", "(b) Mean over tasks"),
+             Need(_DEFAULT_RUNS.en + " (stage 1 is re-selected from their logged per-layer signals)",
+                  _DEFAULT_RUNS.ko + "(기록된 레이어별 신호로 1단계를 다시 선택한다)",
+                  _DEFAULT_RUNS.command),
              default=DEFAULT_KEYWORD_WEIGHT, symbol="α", label="keyword weight", label_ko="키워드 가중치",
              axis="Keyword weight (α)", macro_word="KeywordWeight"),
     Ablation("lambda_scale", "sweep", "lam", ("Lambda scale", "람다 스케일"), "lambda_scale",
              ("(a) Head-effect magnitude", "(b) Selection quality"),
+             Need("selection runs at a lambda scale other than the default 3.0, each in its own "
+                  "lambda_scale=<value> folder (upstream has no flag for it: set it in the selection "
+                  "code), whose grid search is complete",
+                  "기본값 3.0과 다른 람다 스케일로, 값마다 lambda_scale=<값> 폴더에 따로 실행했고(원 연구 "
+                  "코드에는 이 플래그가 없으므로 선택 코드에서 값을 바꾼다) 그리드 탐색이 끝난 선택 실행",
+                  f"{SELECTION} ... --log_dir results/selection_logs/lambda_scale=5.0"),
              default=DEFAULT_LAMBDA_SCALE, symbol="λ", label="lambda scale", label_ko="람다 스케일",
              axis="Lambda scale (λ)", macro_word="Lambda"),
     Ablation("task_sensitivity", "per_task", "task", ("Task characteristics", "태스크 특성"), "task_type",
-             ("(a) Sensitivity vs gain", "(b) Gaps by task", "(c) Recovery by task")),
+             ("(a) Sensitivity vs gain", "(b) Gaps by task", "(c) Recovery by task"), _DEFAULT_RUNS),
     Ablation("model_size", "per_model", "model", ("Model size", "모델 크기"), "model",
-             ("(a) Selection potential", "(b) Selection effectiveness", "(c) Best-layer position")),
+             ("(a) Selection potential", "(b) Selection effectiveness", "(c) Best-layer position"),
+             _DEFAULT_RUNS),
 )
 NAMES: tuple[str, ...] = tuple(a.name for a in ABLATIONS)
 BY_NAME: dict[str, Ablation] = {a.name: a for a in ABLATIONS}
 SWEEPS: tuple[Ablation, ...] = tuple(a for a in ABLATIONS if a.is_sweep)
+NEEDS: dict[str, Need] = {a.name: a.need for a in ABLATIONS}
