@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from pifi_ablation import figures, latex, schema, study, tables
-from pifi_ablation.findings import findings
+from pifi_ablation.findings import ABLATION_FINDINGS, findings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,6 +33,7 @@ def test_every_layer_covers_every_ablation(demo):
     assert list(study.NEEDS) == names
     assert list(figures.FIGURES) == names and list(figures.FIGURE_NAMES) == names
     assert list(tables.SUMMARY_TABLES) == names
+    assert list(ABLATION_FINDINGS) == names
     assert list(tables.PAIRED_TABLES) == [a.name for a in study.SWEEPS]
     assert list(demo.tables()) == names
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pifi_ablation import stats
+from pifi_ablation import stats, study
 from pifi_ablation.ablations import Ablations, keyword_weight_curve
 from pifi_ablation.finding import (
     MISSING_TEXT,
@@ -31,7 +31,8 @@ from pifi_ablation.finding import (
     no_data,
 )
 from pifi_ablation.main_findings import layer_findings
-from pifi_ablation.registry import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE, MODEL_ORDER, task_label
+from pifi_ablation.registry import MODEL_ORDER, task_label
+from pifi_ablation.study import Ablation
 from pifi_ablation.verdicts import paired_findings
 
 # Also the names of the quotable value, for callers that import them from here.
@@ -96,8 +97,8 @@ def sample_size_findings(table: pd.DataFrame) -> list[Finding]:
     ]
 
 
-def _sweep_findings(table: pd.DataFrame, setting: str, default: float, prefix: str,
-                    label: str) -> list[Finding]:
+def _sweep_findings(table: pd.DataFrame, sweep: Ablation) -> list[Finding]:
+    setting, default, prefix, label = sweep.setting, sweep.default, sweep.prefix, sweep.label
     recovery = stats.summarise(table, setting, "recovery_rate")
     best = stats.argmax_setting(recovery, setting)
     at_best = _row(recovery, setting, best)
@@ -120,12 +121,11 @@ def _sweep_findings(table: pd.DataFrame, setting: str, default: float, prefix: s
 
 
 def keyword_weight_findings(table: pd.DataFrame) -> list[Finding]:
-    return _sweep_findings(keyword_weight_curve(table), "keyword_weight", DEFAULT_KEYWORD_WEIGHT, "kw",
-                           "keyword weight")
+    return _sweep_findings(keyword_weight_curve(table), study.BY_NAME["keyword_weight"])
 
 
 def lambda_scale_findings(table: pd.DataFrame) -> list[Finding]:
-    found = _sweep_findings(table, "lambda_scale", DEFAULT_LAMBDA_SCALE, "lam", "lambda scale")
+    found = _sweep_findings(table, study.BY_NAME["lambda_scale"])
     effect = stats.summarise(table, "lambda_scale", "max_head_effect")
     peak = stats.argmax_setting(effect, "lambda_scale")
     found += [
@@ -203,15 +203,19 @@ def model_findings(table: pd.DataFrame) -> list[Finding]:
     return found
 
 
+# Each ablation's findings, from its table (pifi_ablation.study names them).
+ABLATION_FINDINGS = {
+    "sample_size": sample_size_findings,
+    "keyword_weight": keyword_weight_findings,
+    "lambda_scale": lambda_scale_findings,
+    "task_sensitivity": task_findings,
+    "model_size": model_findings,
+}
+
+
 def findings(ablations: Ablations) -> dict[str, Finding]:
     """Every named finding of the five ablations, by key."""
-    found = (
-        sample_size_findings(ablations.sample_size)
-        + keyword_weight_findings(ablations.keyword_weight)
-        + lambda_scale_findings(ablations.lambda_scale)
-        + task_findings(ablations.task_sensitivity)
-        + model_findings(ablations.model_size)
-    )
+    found = [f for name in study.NAMES for f in ABLATION_FINDINGS[name](getattr(ablations, name))]
     found += paired_findings(ablations)  # the sweeps' paired comparisons with the default
     found += layer_findings(ablations.layers)  # the main-results and selection-signals chapters
     return {f.key: f for f in found}
