@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from pifi_ablation import paths, registry
+from pifi_ablation import paths, registry, study
 from pifi_ablation.sources.measured import DEFAULTS, Reading, describe_counts
-from pifi_ablation.study import NEEDS
+from pifi_ablation.study import NEEDS, Ablation
 
 Cell = tuple[str, str, str, int]  # task, model, setting, seed
 RESELECTED = "re-selection"
@@ -168,7 +168,7 @@ def coverage(reading: Reading) -> Coverage:
         if differs:
             values[differs[0]].add(getattr(run, differs[0]))
         base = (run.task, run.model)
-        for setting in ("n_samples", "lambda_scale"):
+        for setting in (a.setting for a in study.SWEEPS if a.setting != "keyword_weight"):
             if in_sweep(run, setting, in_table):
                 sweeps[setting].add((*base, _label(setting, getattr(run, setting)), run.seed))
         if differs == ():
@@ -181,17 +181,16 @@ def coverage(reading: Reading) -> Coverage:
     def one(name: str, setting: str | None, settings: list[str], cells: set[Cell]) -> AblationCoverage:
         return AblationCoverage(name, setting, tuple(settings), tasks, models, seeds, frozenset(cells))
 
-    ablations = (
-        one("sample_size", "n_samples",
-            [_label("n_samples", v) for v in sorted(values["n_samples"])], sweeps["n_samples"]),
-        one("keyword_weight", "keyword_weight",
-            [RESELECTED, *(_label("keyword_weight", v) for v in sorted(logged_weights))],
-            sweeps["keyword_weight"]),
-        one("lambda_scale", "lambda_scale",
-            [_label("lambda_scale", v) for v in sorted(values["lambda_scale"])], sweeps["lambda_scale"]),
-        one("task_sensitivity", None, [DEFAULT], sweeps["default"]),
-        one("model_size", None, [DEFAULT], sweeps["default"]),
-    )
+    def cells_of(a: Ablation) -> AblationCoverage:
+        if not a.is_sweep:  # the default runs, of every task and model
+            return one(a.name, None, [DEFAULT], sweeps["default"])
+        if a.setting == "keyword_weight":  # the stage-1 re-selection, and any logged weights
+            logged = [_label(a.setting, v) for v in sorted(logged_weights)]
+            return one(a.name, a.setting, [RESELECTED, *logged], sweeps[a.setting])
+        return one(a.name, a.setting, [_label(a.setting, v) for v in sorted(values[a.setting])],
+                   sweeps[a.setting])
+
+    ablations = tuple(cells_of(a) for a in study.ABLATIONS)
     return Coverage(
         root=str(reading.root), location=paths.shown_location(reading.root),
         summary=describe_counts(reading), n_files=len(reading.hashes),
