@@ -29,8 +29,6 @@ from pifi_ablation.figure_layout import (
 from pifi_ablation.figures_main import LAYER_FIGURES
 from pifi_ablation.nodata import has_data
 from pifi_ablation.registry import (
-    DEFAULT_KEYWORD_WEIGHT,
-    DEFAULT_LAMBDA_SCALE,
     MODEL_ORDER,
     TASK_TYPES,
     task_label,
@@ -145,10 +143,11 @@ def sample_size_figure(table: pd.DataFrame, *, stamp: str | None = None,
         return finish(fig, stamp, handles, phone=phone)
 
 
-def _sweep_figure(table: pd.DataFrame, setting: str, default: float, axis_label: str,
+def _sweep_figure(table: pd.DataFrame, sweep: study.Ablation, axis_label: str,
                   left_value: str, left_label: str, left_title: str, right_title: str,
                   stamp: str | None, log: bool, logged: pd.DataFrame | None = None,
                   phone: bool = False) -> Figure:
+    setting, default = sweep.setting, sweep.default
     with style.paper_style():
         fig, (a, b) = new_figure(2, phone)
         settings = sorted(float(s) for s in table[setting].unique())
@@ -203,16 +202,15 @@ def keyword_weight_figure(table: pd.DataFrame, *, stamp: str | None = None,
     """(a) recovery per task vs keyword weight, each task's best marked; (b) mean recovery
     with 95% CI, the best mean and the default.  Measured data: the curve is the stage-1
     re-selection; logged keyword_weight runs (stages 1 and 2) are marked apart in (b)."""
-    return _sweep_figure(keyword_weight_curve(table), "keyword_weight", DEFAULT_KEYWORD_WEIGHT,
-                         "Keyword weight (α)", "recovery_rate", "Recovery rate", "(a) Recovery per task",
-                         "(b) Mean over tasks", stamp, log=False, logged=keyword_weight_logged(table),
-                         phone=phone)
+    return _sweep_figure(keyword_weight_curve(table), study.BY_NAME["keyword_weight"], "Keyword weight (α)",
+                         "recovery_rate", "Recovery rate", "(a) Recovery per task", "(b) Mean over tasks",
+                         stamp, log=False, logged=keyword_weight_logged(table), phone=phone)
 
 
 def lambda_scale_figure(table: pd.DataFrame, *, stamp: str | None = None,
                         phone: bool = False) -> Figure:
     """(a) max head effect per task vs lambda; (b) mean recovery with 95% CI vs lambda."""
-    return _sweep_figure(table, "lambda_scale", DEFAULT_LAMBDA_SCALE, "Lambda scale (λ, log axis)",
+    return _sweep_figure(table, study.BY_NAME["lambda_scale"], "Lambda scale (λ, log axis)",
                          "max_head_effect", "Max head effect (KL)", "(a) Head-effect magnitude",
                          "(b) Selection quality", stamp, log=True, phone=phone)
 

@@ -15,7 +15,8 @@ import pandas as pd
 from pifi_ablation import paired, stats, study
 from pifi_ablation.ablations import Ablations, keyword_weight_curve, keyword_weight_logged
 from pifi_ablation.finding import MISSING_TEXT, TIME_NOT_LOGGED, Format, format_value
-from pifi_ablation.registry import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE, MODEL_ORDER, task_label
+from pifi_ablation.registry import MODEL_ORDER, task_label
+from pifi_ablation.study import Ablation
 
 KO_LABELS: dict[str, str] = {
     "Selection samples (n)": "선택 샘플 수(n)",
@@ -102,8 +103,10 @@ def sample_size_table(table: pd.DataFrame) -> SummaryTable:
     )
 
 
-def _sweep_table(table: pd.DataFrame, setting: str, label: str, default: float,
-                 extra: dict[str, tuple[str, Format]]) -> pd.DataFrame:
+def _sweep_table(table: pd.DataFrame, sweep: Ablation, extra: dict[str, tuple[str, Format]]) -> pd.DataFrame:
+    """A sweep's chapter table: per setting (its axis label, as its declaration names it) the
+    ``extra`` columns, the mean recovery, and which setting is the default or the best mean."""
+    setting, label, default = sweep.setting, sweep.axis, sweep.default
     rec = stats.summarise(table, setting, "recovery_rate")
     best = stats.argmax_setting(rec, setting)
 
@@ -122,14 +125,14 @@ def _sweep_table(table: pd.DataFrame, setting: str, label: str, default: float,
 
 
 def keyword_weight_table(table: pd.DataFrame) -> SummaryTable:
-    frame = _sweep_table(keyword_weight_curve(table), "keyword_weight", "Keyword weight (α)",
-                         DEFAULT_KEYWORD_WEIGHT, {})
+    sweep = study.BY_NAME["keyword_weight"]
+    frame = _sweep_table(keyword_weight_curve(table), sweep, {})
     logged = keyword_weight_logged(table)
     if not logged.empty:  # measured runs at a logged keyword_weight: shown beside, never averaged in
         rec = stats.summarise(logged, "keyword_weight", "recovery_rate")
         text = dict(zip(rec["keyword_weight"].map(lambda v: format_value(v, "setting")),
                         _with_ci(rec, "pct") + " (" + rec["runs"].astype(str) + " runs)", strict=True))
-        frame["Logged runs (stages 1+2): mean recovery"] = frame["Keyword weight (α)"].map(
+        frame["Logged runs (stages 1+2): mean recovery"] = frame[sweep.axis].map(
             lambda v: text.get(v, "–"))
     return SummaryTable(
         "keyword_weight", frame,
@@ -141,7 +144,7 @@ def keyword_weight_table(table: pd.DataFrame) -> SummaryTable:
 
 
 def lambda_scale_table(table: pd.DataFrame) -> SummaryTable:
-    frame = _sweep_table(table, "lambda_scale", "Lambda scale (λ)", DEFAULT_LAMBDA_SCALE,
+    frame = _sweep_table(table, study.BY_NAME["lambda_scale"],
                          {"Mean max head effect, KL [95% CI]": ("max_head_effect", "rho")})
     return SummaryTable(
         "lambda_scale", frame,
