@@ -49,4 +49,6 @@ def setup(app: Sphinx) -> dict[str, object]:
     # through the window.pifiLanguage.follow it defines, and search_ko.js (820) after them.
     app.add_js_file("language.js", priority=800)
     app.add_js_file("theme_words.js", priority=810)
+    # The two languages' styles (which language shows), where html_css_files put them (800).
+    app.add_css_file("language.css", priority=800)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
