@@ -20,7 +20,7 @@ from matplotlib.category import StrCategoryFormatter
 from matplotlib.text import Text
 from matplotlib.ticker import FixedFormatter, Formatter, FuncFormatter
 
-from pifi_ablation import style
+from pifi_ablation import study, style
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -116,12 +116,12 @@ WORDS: dict[str, str] = {
     "Default": "기본값",
     "Mean": "평균",
 }
-_SWEEPS = {"Sample size": "샘플 수", "Keyword weight": "키워드 가중치", "Lambda scale": "람다 스케일"}
+_SWEEPS = {a.label.capitalize(): a.label_ko for a in study.SWEEPS}  # the paired figure: "Sample size vs 200"
 _PANEL = re.compile(r"^(\([a-e]\) )(.*)$", re.S)
 _REFS = re.compile(r"^(.*?) (\([a-e](?:, [a-e])*\))$", re.S)
 _NUMBERED = re.compile(r"^(.*?) \(([^()]*)\)$", re.S)
 _PATTERNS: list[tuple[re.Pattern[str], object]] = [
-    (re.compile(r"^(Sample size|Keyword weight|Lambda scale) vs (\S+)$"),
+    (re.compile(rf"^({'|'.join(map(re.escape, _SWEEPS))}) vs (\S+)$"),
      lambda m: f"{_SWEEPS[m[1]]}: 기본값 {m[2]} 대비"),
     (re.compile(r"^95% CI over tasks \(n=(\d+)\)$"), lambda m: f"태스크 95% 신뢰구간(n={m[1]})"),
     (re.compile(r"^(\d+)% of best mean at (\S+)$"), lambda m: f"{m[2]}개에서\n최고 평균의 {m[1]}%"),

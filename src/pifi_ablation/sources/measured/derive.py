@@ -21,6 +21,7 @@ from pifi_ablation.errors import SchemaError
 from pifi_ablation.registry import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE, DEFAULT_N_SAMPLES
 from pifi_ablation.sources.measured.checks import Notes
 from pifi_ablation.sources.measured.logs import Run
+from pifi_ablation.sources.measured.settings import SETTINGS
 
 if TYPE_CHECKING:  # derive fills what reading.read found; reading imports derive
     from pifi_ablation.sources.measured.reading import Reading
@@ -32,7 +33,6 @@ RESELECTION = "stage-1 re-selection"
 LOGGED = "logged run"
 RESELECTION_NOTE = ("keyword weight by stage-1 re-selection from the logged per-layer signals "
                     "(stage 2 not re-run)")
-SWEEPS = ("n_samples", "lambda_scale", "keyword_weight")
 NO_DEFAULT_RUN = (f"no usable run at the default settings (n_samples={DEFAULT_N_SAMPLES}, keyword_weight="
                   f"{DEFAULT_KEYWORD_WEIGHT:g}, lambda_scale={DEFAULT_LAMBDA_SCALE:g}) with a complete grid "
                   "yet: the keyword-weight, task and model tables are empty")
@@ -76,7 +76,7 @@ def _recovery(acc: np.ndarray, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 def sweep_cells(runs: list[Run]) -> dict[str, set[tuple[str, str, int]]]:
     """Per swept setting, the (task, model, seed) cells with a run away from its default."""
-    cells: dict[str, set[tuple[str, str, int]]] = {s: set() for s in SWEEPS}
+    cells: dict[str, set[tuple[str, str, int]]] = {s: set() for s in SETTINGS}
     for run in runs:
         differs = run.differs()
         if len(differs) == 1:

@@ -10,10 +10,12 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from pifi_ablation import study
 from pifi_ablation.errors import LayoutError
 from pifi_ablation.registry import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE, DEFAULT_N_SAMPLES
 
-SETTINGS: tuple[str, ...] = ("n_samples", "keyword_weight", "lambda_scale")
+# The settings a run can depart from its defaults in: the sweeps' (pifi_ablation.study).
+SETTINGS: tuple[str, ...] = tuple(a.setting for a in study.SWEEPS)
 DEFAULTS: dict[str, float] = {
     "n_samples": DEFAULT_N_SAMPLES,
     "keyword_weight": DEFAULT_KEYWORD_WEIGHT,
