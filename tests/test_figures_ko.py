@@ -10,20 +10,38 @@ from matplotlib.font_manager import findfont
 from matplotlib.text import Text
 
 from pifi_ablation import style
+from pifi_ablation.ablations import Ablations
 from pifi_ablation.figures import EXPORTED_FIGURES, make_figure
 from pifi_ablation.figures_ko import KOREAN_FONT, make_figure_ko, translate
 from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
+from pifi_ablation.layers import Layers
 
 NAMES = (*EXPORTED_FIGURES, *LAYER_FIGURE_NAMES)
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 # What stays as it is: task and model names, the selection stages, signals' and statistics' names.
 KEPT = re.compile(r"SST-2|CoLA|IMDb|MNLI|SNLI|Tweet-Off|Tweet-Sent|Qwen2|L_Abstract|L_Apply|PCL|Spearman|"
-                  r"Auto-Last|Best-Last|KL|LLM")
+                  r"Auto-Last|Best-Last|KL|LLM|elapsed_sec")
 
 
 def _texts(fig) -> list[Text]:
     fig.canvas.draw()
     return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+def _english(texts: list[Text]) -> list[str]:
+    return [t.get_text() for t in texts if re.search(r"[A-Za-z]{3,}", KEPT.sub("", t.get_text()))]
+
+
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+@pytest.mark.parametrize("name", NAMES)
+def test_a_korean_figure_without_data_says_so_in_korean(demo, name, phone):
+    """Every panel of a study with nothing measurable yet states, in Korean, what it would show
+    and why it is empty (the phone layout stacks the same statements)."""
+    empty = Ablations(**{k: t.iloc[0:0] for k, t in demo.tables().items()}, provenance=demo.provenance,
+                      layers=Layers())
+    texts = _texts(make_figure_ko(empty, name, phone=phone))
+    assert _english(texts) == []
+    assert any(HANGUL.search(t.get_text()) for t in texts)
 
 
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])

@@ -116,6 +116,36 @@ WORDS: dict[str, str] = {
     "Default": "기본값",
     "Mean": "평균",
 }
+# A panel without data says what it would show, then why it is empty, on lines of their own
+# (figure_layout.not_recorded): each part is put into Korean, the line breaks kept.
+_EMPTY_HEADS: dict[str, str] = {
+    "Selection time": "선택 시간", "Layer curves": "레이어별 정확도 곡선",
+    "Last layer best": "마지막 레이어 최적", "Accuracy": "정확도", "Signal ρ": "신호 ρ",
+    "Layer sums": "레이어별 합", "Probe": "프로브",
+    **{a.label.capitalize(): a.label_ko for a in study.SWEEPS},
+}
+_EMPTY_REASONS: dict[str, str] = {
+    "not logged (no elapsed_sec in the logs)": "기록되지 않음\n(로그에 elapsed_sec 없음)",
+    "no runs away from the default": "기본값과 다른\n실행이 없다",
+    "(no usable run for this ablation)": "(이 절제 실험에\n쓸 수 있는 실행이 없다)",
+    "no per-layer data": "레이어별\n데이터가 없다",
+    "no complete grid": "완성된 그리드가 없다",
+    "stage 2 found nothing": "2단계가 찾은\n것이 없다",
+    "not logged": "기록되지 않음",
+}
+
+
+def _empty_panel(text: str) -> str | None:
+    """A panel's "what\nwhy" statement (no data) in Korean, or None when ``text`` is not one."""
+    head, _, tail = text.partition("\n")
+    why = " ".join(tail.split())
+    if why not in _EMPTY_REASONS:
+        return None
+    head = head.strip()
+    head_ko = _EMPTY_HEADS.get(head) or WORDS.get(head) or (head if not head else None)
+    return None if head_ko is None else f"{head_ko}\n{_EMPTY_REASONS[why]}"
+
+
 _SWEEPS = {a.label.capitalize(): a.label_ko for a in study.SWEEPS}  # the paired figure: "Sample size vs 200"
 _PANEL = re.compile(r"^(\([a-e]\) )(.*)$", re.S)
 _REFS = re.compile(r"^(.*?) (\([a-e](?:, [a-e])*\))$", re.S)
@@ -138,6 +168,8 @@ def translate(text: str) -> str:
     flat = " ".join(text.split())
     if not flat:
         return text
+    if (empty := _empty_panel(text)) is not None:
+        return empty
     if flat in WORDS:
         return WORDS[flat]
     for pattern, make in _PATTERNS:
