@@ -112,23 +112,30 @@ def derive(reading: Reading) -> None:
         score = weights[:, None] * kw + (1.0 - weights[:, None]) * corr
         quality = spearman_rows(score, acc)
         final = np.array([r.final_layer for r in runs])
-        recovery, auto, best_gap = _recovery(acc, final)
-        own = reselect(kw, corr, weights)
+        # Python lists, not arrays, in the loop over runs: a list item is a float, an array
+        # item a numpy scalar that costs more to make, to test and to turn into a column.
+        recovery, auto, best_gap = (a.tolist() for a in _recovery(acc, final))
+        mismatch = (reselect(kw, corr, weights) != [r.l_abstract for r in runs]).tolist()
+        undefined = np.isnan(quality).tolist()
+        quality_list = quality.tolist()
         sensitivity = float((acc.max() - acc.min()) / acc.max())
         best_norm = int(np.argmax(acc)) / (acc.size - 1)
+        per_grid = {"task_type": info.task_type, "n_classes": info.n_classes, "sensitivity": sensitivity}
+        per_model = {"n_layers": grid.n_layers, "params_b": registry.MODELS[model].params_b,
+                     "last_acc": float(acc[-1]), "best_acc": float(acc.max())}
+        rows: dict[str, list[int]] = {name: [] for name in cols}  # the runs each table shows
         for i, run in enumerate(runs):
-            if own[i] != run.l_abstract:
+            if mismatch[i]:
                 reselection_mismatch.add(
                     "stage-1 re-selection at the log's own keyword_weight picks another layer than its "
                     "L_Abstract", run.path)
             differs = run.differs()
-            row = {"task": task, "model": model, "seed": run.seed}
             if len(differs) > 1:
                 unshown.add(f"the run differs from the defaults in {len(differs)} settings "
                             f"({', '.join(differs)}): it belongs to no one-setting sweep and is not shown",
                             run.path)
                 continue
-            if np.isnan(quality[i]):
+            if undefined[i]:
                 why = "the grid is flat" if np.ptp(acc) == 0 else "the PCL score is the same on every layer"
                 flat.add(f"signal quality undefined ({why}): left out of its means", run.path)
             if run.head_effect_missing:
@@ -139,24 +146,37 @@ def derive(reading: Reading) -> None:
                 if np.isnan(run.elapsed_sec):
                     no_time.add("elapsed_sec not logged (upstream does not log it): selection time "
                                 "not recorded", run.path)
-                _append(cols["sample_size"], row, n_samples=run.n_samples, recovery_rate=recovery[i],
-                        signal_quality=quality[i], auto_last_gap=auto[i], best_last_gap=best_gap[i],
-                        time_sec=run.elapsed_sec)
+                rows["sample_size"].append(i)
             if in_sweep(run, "lambda_scale", cells):
-                _append(cols["lambda_scale"], row, lambda_scale=run.lambda_scale,
-                        max_head_effect=run.max_head_effect, recovery_rate=recovery[i],
-                        auto_last_gap=auto[i])
+                rows["lambda_scale"].append(i)
             if in_sweep(run, "keyword_weight", cells):
-                _append(cols["keyword_weight"], row, keyword_weight=run.keyword_weight,
-                        recovery_rate=recovery[i], basis=LOGGED, auto_last_gap=auto[i])
+                rows["keyword_weight"].append(i)
             if differs == ():
-                _append(cols["task_sensitivity"], row, task_type=info.task_type, n_classes=info.n_classes,
-                        sensitivity=sensitivity, best_last_gap=best_gap[i], auto_last_gap=auto[i],
-                        recovery_rate=recovery[i])
-                _append(cols["model_size"], row, n_layers=grid.n_layers,
-                        params_b=registry.MODELS[model].params_b, last_acc=float(acc[-1]),
-                        best_acc=float(acc.max()), best_last_gap=best_gap[i], recovery_rate=recovery[i],
-                        best_layer_norm=best_norm)
+                rows["task_sensitivity"].append(i)
+                rows["model_size"].append(i)
+        # A column at a time, each table's rows in the order of the runs.
+        idx = rows["sample_size"]
+        _extend(cols["sample_size"], len(idx), task=task, model=model, seed=_of(runs, idx, "seed"),
+                n_samples=_of(runs, idx, "n_samples"), recovery_rate=_at(recovery, idx),
+                signal_quality=_at(quality_list, idx), auto_last_gap=_at(auto, idx),
+                best_last_gap=_at(best_gap, idx), time_sec=_of(runs, idx, "elapsed_sec"))
+        idx = rows["lambda_scale"]
+        _extend(cols["lambda_scale"], len(idx), task=task, model=model, seed=_of(runs, idx, "seed"),
+                lambda_scale=_of(runs, idx, "lambda_scale"),
+                max_head_effect=_of(runs, idx, "max_head_effect"),
+                recovery_rate=_at(recovery, idx), auto_last_gap=_at(auto, idx))
+        idx = rows["keyword_weight"]
+        _extend(cols["keyword_weight"], len(idx), task=task, model=model, seed=_of(runs, idx, "seed"),
+                keyword_weight=_of(runs, idx, "keyword_weight"), recovery_rate=_at(recovery, idx),
+                basis=LOGGED, auto_last_gap=_at(auto, idx))
+        idx = rows["task_sensitivity"]
+        _extend(cols["task_sensitivity"], len(idx), task=task, model=model, seed=_of(runs, idx, "seed"),
+                **per_grid, best_last_gap=_at(best_gap, idx), auto_last_gap=_at(auto, idx),
+                recovery_rate=_at(recovery, idx))
+        idx = rows["model_size"]
+        _extend(cols["model_size"], len(idx), task=task, model=model, seed=_of(runs, idx, "seed"),
+                **per_model, best_last_gap=_at(best_gap, idx), recovery_rate=_at(recovery, idx),
+                best_layer_norm=best_norm)
         defaults = [i for i, r in enumerate(runs) if not r.differs()]
         if defaults:
             for weight in weights_grid:
@@ -187,9 +207,12 @@ def derive(reading: Reading) -> None:
             reading.warnings.append(f"{grid.path}: no selection log uses this grid; not shown")
 
 
-def _append(columns: dict[str, list], row: dict[str, Any], **values: Any) -> None:
-    for k, v in {**row, **values}.items():
-        columns[k].append(v)
+def _at(values: list, idx: list[int]) -> list:
+    return [values[i] for i in idx]
+
+
+def _of(runs: list[Run], idx: list[int], attr: str) -> list:
+    return [getattr(runs[i], attr) for i in idx]
 
 
 def _extend(columns: dict[str, list], n: int, **values: Any) -> None:

@@ -131,39 +131,62 @@ def scan(root: Path) -> Scan:
     found = Scan()
     seen_dirs = {os.path.realpath(root)}
     seen_files: dict[str, str] = {}
-    for folder, dirs, files in os.walk(root, followlinks=True):
-        rel = os.path.relpath(folder, root)
-        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
-        here = Path(folder)
-        real_here = Path(os.path.realpath(here))
+    # Depth first, each folder's entries in name order, as os.walk(followlinks=True) would visit
+    # them; os.scandir's entries know without another system call whether they are links, so a
+    # folder of thousands of logs costs no stat per file.
+    stack = [(os.fspath(root), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=_name)
+        except OSError:
+            continue  # as os.walk: a folder that cannot be listed holds nothing to read
+        real_here = os.path.realpath(folder)
         keep = []
-        for d in sorted(dirs):
-            if d.startswith("."):
-                found.hidden.append(prefix + d)
+        for entry in entries:
+            if not _is_dir(entry):
                 continue
-            real = os.path.realpath(here / d)
+            if entry.name.startswith("."):
+                found.hidden.append(prefix + entry.name)
+                continue
+            real = os.path.realpath(entry.path)
             if real in seen_dirs:  # a link back up, or a second link to a folder already read
-                found.loops.append(prefix + d)
+                found.loops.append(prefix + entry.name)
                 continue
             seen_dirs.add(real)
-            keep.append(d)
-        dirs[:] = keep
-        for f in sorted(files):
-            path = here / f
-            if path.is_symlink():
-                if not path.exists():  # listed: by its name a log or grid the study cannot read
-                    found.broken.append(prefix + f)
-                    found.files.append(prefix + f)
-                    continue
-                real = os.path.realpath(path)
-            else:
-                real = str(real_here / f)
-            if real in seen_files:
-                found.copies[prefix + f] = seen_files[real]
+            keep.append((entry.path, prefix + entry.name + "/"))
+        for entry in entries:
+            if _is_dir(entry):
                 continue
-            seen_files[real] = prefix + f
-            found.files.append(prefix + f)
+            rel = prefix + entry.name
+            if entry.is_symlink():
+                if not Path(entry.path).exists():  # listed: by its name a log or grid the study cannot read
+                    found.broken.append(rel)
+                    found.files.append(rel)
+                    continue
+                real = os.path.realpath(entry.path)
+            else:
+                real = os.path.join(real_here, entry.name)  # noqa: PTH118  (a string per file, no Path)
+            if real in seen_files:
+                found.copies[rel] = seen_files[real]
+                continue
+            seen_files[real] = rel
+            found.files.append(rel)
+        stack.extend(reversed(keep))
     return found
+
+
+def _name(entry: os.DirEntry) -> str:
+    return entry.name
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    """A folder, or a link to one (as os.walk counts it)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def walk(root: Path) -> list[str]:
