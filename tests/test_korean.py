@@ -76,6 +76,8 @@ def test_rare_states_say_what_they_are(tmp_path):
 
 
 def test_an_unknown_message_stays_english_and_is_marked():
+    # A text that is not a message (its words equal to one's change nothing): no Korean form.
     assert korean.message("something new happened") is None
+    assert korean.message("no grid file yet") is None
     assert korean_html("a <b> & c") == '<span lang="en">a &lt;b&gt; &amp; c</span>'
     assert korean_html(json.dumps("x")) == '<span lang="en">&quot;x&quot;</span>'

@@ -198,7 +198,7 @@ def test_an_empty_grid_is_a_grid_not_started(tmp_path):
     assert len(reading.runs) == 1
     report = coverage(reading)
     assert any(g.state == "not started" for g in report.grids)
-    assert korean.reason("grid not started (its file is empty)") is not None
+    assert korean.reason(reading.pending[0].reason) == "그리드 탐색이 시작되지 않음(파일이 비어 있음)"
 
 
 def test_a_byte_order_mark_in_a_grid_is_not_read_as_text(tmp_path):

@@ -39,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
                                "else results/ at the project root if it holds selection logs)")
     validate.add_argument("--errors-only", action="store_true",
                           help="print only the unusable inputs (the book build runs this first)")
+    validate.add_argument("--json", action="store_true",
+                          help="print every message as JSON: its code, severity, path, English and Korean")
     _add_diff(sub)
     _add_check_paper(sub)
     return parser
@@ -104,20 +106,28 @@ def _diff(old: str, new: str, as_json: bool) -> int:
     return 0
 
 
-def _validate(path: str | None, errors_only: bool) -> int:
+def _validate(path: str | None, errors_only: bool, as_json: bool = False) -> int:
     """Print the coverage report of a results folder; 1 when anything in it is unusable."""
+    import json
+
     from pifi_ablation.coverage import coverage
     from pifi_ablation.sources import measured
 
     _resume_collection()
     source = path or paths.default_source()
     if source == "demo":
-        if not errors_only:
+        if as_json:
+            print(json.dumps({"source": "demo", "usable": True, "messages": []}, indent=1))
+        elif not errors_only:
             print(f"The source is the demo simulation ({paths.RESULTS_DIR} holds no selection logs and "
                   f"${paths.SOURCE_ENV} is not set): there is no results folder to validate.")
         return 0
     report = coverage(measured.read(source))
-    if errors_only:
+    if as_json:
+        messages = [m for m in report.messages() if not errors_only or m["severity"] == "error"]
+        print(json.dumps({"source": source, "usable": not report.problems, "messages": messages},
+                         indent=1, ensure_ascii=False, allow_nan=False))
+    elif errors_only:
         for problem in report.problems:
             print(f"  - {problem}")
     else:
@@ -147,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "validate":
-            return _validate(args.path, args.errors_only)
+            return _validate(args.path, args.errors_only, args.json)
         if args.command == "diff":
             return _diff(args.old, args.new, args.json)
         if args.command == "check-paper":

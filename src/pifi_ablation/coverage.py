@@ -15,9 +15,12 @@ is analysis: the report's HTML is built by :mod:`pifi_ablation.pages`.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from pifi_ablation import paths, registry, study
+from pifi_ablation.errors import ResultsError
+from pifi_ablation.messages import Message
 from pifi_ablation.sources.measured import DEFAULTS, Reading, describe_counts
 from pifi_ablation.study import NEEDS, Ablation
 
@@ -112,6 +115,17 @@ class Coverage:
     pending: tuple[PendingRun, ...] = ()
     skipped: tuple[tuple[str, str], ...] = ()
     grids: tuple[GridState, ...] = ()
+    # The problems as errors and the tables' notes (``validate --json`` prints every message).
+    errors: tuple[ResultsError, ...] = field(default=(), compare=False)
+    notes: tuple[str, ...] = ()
+
+    def messages(self) -> list[dict[str, Any]]:
+        """Every message of the report, as data: code, severity, path (the file it is about, the
+        first of several), English and Korean; ``files`` for a message about several files and
+        ``key`` for an unusable input."""
+        said = [self.summary, *self.assumptions, *self.warnings, *self.notes]
+        return ([m.as_json() for m in said if isinstance(m, Message)]
+                + [err.as_json() for err in self.errors])
 
     def text(self) -> str:
         """The report as plain text (the ``validate`` command prints it)."""
@@ -196,7 +210,7 @@ def coverage(reading: Reading) -> Coverage:
         summary=describe_counts(reading), n_files=len(reading.hashes),
         content_hash=reading.content_hash, ablations=ablations,
         problems=tuple(str(p) for p in reading.problems), assumptions=tuple(reading.assumptions),
-        warnings=tuple(reading.warnings),
+        warnings=tuple(reading.warnings), errors=tuple(reading.problems), notes=tuple(reading.notes.values()),
         pending=tuple(_pending(p) for p in reading.pending),
         skipped=tuple(reading.skipped),
         grids=_grid_states(reading),

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
+
+from pifi_ablation.messages import ko
 
 
 class ResultsError(Exception):
     """Input that cannot be used.  Carries the file (or table), the key or line, and what was
-    expected."""
+    expected.
+
+    ``problem`` and ``expected`` are messages (:mod:`pifi_ablation.messages`) where the reader
+    wrote them as such; :attr:`ko` then says the whole error in Korean."""
+
+    kind = "input"  # what kind of input: the code's first part (see as_json)
 
     def __init__(self, where: str, key: str | None, problem: str, expected: str | None = None) -> None:
         self.where = where
@@ -20,13 +28,35 @@ class ResultsError(Exception):
             said += f"; expected {expected}"
         super().__init__(said)
 
+    @property
+    def code(self) -> str:
+        """``{kind}.unusable``, or the problem's own code."""
+        return getattr(self.problem, "code", f"{self.kind}.unusable")
+
+    @property
+    def ko(self) -> str:
+        """The error in Korean (a part with no Korean form stays English)."""
+        located = f"{self.where}: {self.key}" if self.key else self.where
+        said = f"{located}: {ko(self.problem) or self.problem}"
+        if self.expected:
+            said += f"; 기대한 것: {ko(self.expected) or self.expected}"
+        return said
+
+    def as_json(self) -> dict[str, Any]:
+        return {"code": self.code, "severity": "error", "path": self.where, "key": self.key,
+                "en": str(self), "ko": self.ko}
+
 
 class SchemaError(ResultsError):
     """A table that does not match its declared schema."""
 
+    kind = "table"
+
 
 class SourceError(ResultsError):
     """A data source that cannot be read or is not known."""
+
+    kind = "source"
 
 
 class UsageError(SourceError):
@@ -37,14 +67,20 @@ class UsageError(SourceError):
 class LogError(ResultsError):
     """A selection log (one JSON per run) that cannot be used; ``key`` names the JSON key."""
 
+    kind = "log"
+
 
 class GridError(ResultsError):
     """A grid-result file that cannot be used; ``key`` names the line (``line 3``)."""
+
+    kind = "grid"
 
 
 class LayoutError(ResultsError):
     """Files that do not fit together: a file or folder name, a log without its grid, two files
     for the same run that disagree."""
+
+    kind = "layout"
 
 
 class ResultsFolderError(SourceError):

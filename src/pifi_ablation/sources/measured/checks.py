@@ -11,8 +11,7 @@ from typing import Any
 import numpy as np
 
 from pifi_ablation.errors import LogError, ResultsError
-
-_EXAMPLES = 3  # files named in an aggregated note
+from pifi_ablation.messages import Message
 
 
 def show(value: Any) -> str:
@@ -34,23 +33,19 @@ def is_number(v: Any) -> bool:
 
 
 class Notes:
-    """Messages about many files, aggregated: one line per message with its count and examples.
+    """Messages about many files, aggregated: one message per form and parameters, about every
+    file it was added for (its text counts them and names the first few).
 
     A file is counted once per message, however often the message is added for it."""
 
     def __init__(self) -> None:
-        self._files: dict[str, dict[str, None]] = {}
+        self._files: dict[Message, dict[str, None]] = {}
 
-    def add(self, message: str, path: str) -> None:
+    def add(self, message: Message, path: str) -> None:
         self._files.setdefault(message, {})[path] = None
 
-    def lines(self) -> list[str]:
-        out = []
-        for message, files in self._files.items():
-            listed = list(files)
-            shown = ", ".join(listed[:_EXAMPLES]) + (", ..." if len(listed) > _EXAMPLES else "")
-            out.append(f"{message} ({len(listed)} file{'s' * (len(listed) != 1)}: {shown})")
-        return out
+    def lines(self) -> list[Message]:
+        return [message.about(list(files)) for message, files in self._files.items()]
 
 
 class LogCheck:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from pifi_ablation import registry, schema, study
 from pifi_ablation.errors import SchemaError
+from pifi_ablation.messages import Message
 from pifi_ablation.registry import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE, DEFAULT_N_SAMPLES
 from pifi_ablation.sources.measured.checks import Notes
 from pifi_ablation.sources.measured.logs import Run
@@ -31,11 +32,9 @@ if TYPE_CHECKING:  # derive fills what reading.read found; reading imports deriv
 RESELECTION_WEIGHTS: tuple[float, ...] = (0.0, 0.25, 0.5, 0.65, 0.75, 0.9, 1.0)
 RESELECTION = "stage-1 re-selection"
 LOGGED = "logged run"
-RESELECTION_NOTE = ("keyword weight by stage-1 re-selection from the logged per-layer signals "
-                    "(stage 2 not re-run)")
-NO_DEFAULT_RUN = (f"no usable run at the default settings (n_samples={DEFAULT_N_SAMPLES}, keyword_weight="
-                  f"{DEFAULT_KEYWORD_WEIGHT:g}, lambda_scale={DEFAULT_LAMBDA_SCALE:g}) with a complete grid "
-                  "yet: the keyword-weight, task and model tables are empty")
+RESELECTION_NOTE = Message("note.reselection")
+NO_DEFAULT_RUN = Message("derive.no-default-run", n_samples=DEFAULT_N_SAMPLES,
+                         keyword_weight=DEFAULT_KEYWORD_WEIGHT, lambda_scale=DEFAULT_LAMBDA_SCALE)
 
 
 def spearman_rows(scores: np.ndarray, acc: np.ndarray) -> np.ndarray:
@@ -126,26 +125,21 @@ def derive(reading: Reading) -> None:
         rows: dict[str, list[int]] = {name: [] for name in cols}  # the runs each table shows
         for i, run in enumerate(runs):
             if mismatch[i]:
-                reselection_mismatch.add(
-                    "stage-1 re-selection at the log's own keyword_weight picks another layer than its "
-                    "L_Abstract", run.path)
+                reselection_mismatch.add(Message("derive.reselection-differs"), run.path)
             differs = run.differs()
             if len(differs) > 1:
-                unshown.add(f"the run differs from the defaults in {len(differs)} settings "
-                            f"({', '.join(differs)}): it belongs to no one-setting sweep and is not shown",
+                unshown.add(Message("derive.several-settings", n=len(differs), settings=", ".join(differs)),
                             run.path)
                 continue
             if undefined[i]:
-                why = "the grid is flat" if np.ptp(acc) == 0 else "the PCL score is the same on every layer"
-                flat.add(f"signal quality undefined ({why}): left out of its means", run.path)
+                why = Message("quality.flat" if np.ptp(acc) == 0 else "quality.constant")
+                flat.add(Message("derive.quality-undefined", why=why), run.path)
             if run.head_effect_missing:
-                final_rule = "final layer = L_Abstract; " if run.found_nothing else ""
-                no_effect.add(f"max head effect missing: {run.head_effect_missing}; {final_rule}"
-                              "left out of its means", run.path)
+                code = "derive.effect-missing-final" if run.found_nothing else "derive.effect-missing"
+                no_effect.add(Message(code, why=run.head_effect_missing), run.path)
             if in_sweep(run, "n_samples", cells):
                 if np.isnan(run.elapsed_sec):
-                    no_time.add("elapsed_sec not logged (upstream does not log it): selection time "
-                                "not recorded", run.path)
+                    no_time.add(Message("derive.time-missing"), run.path)
                 rows["sample_size"].append(i)
             if in_sweep(run, "lambda_scale", cells):
                 rows["lambda_scale"].append(i)
@@ -194,9 +188,8 @@ def derive(reading: Reading) -> None:
         found = schema.problems(table, schema.SCHEMAS[name])
         if found:
             reading.problems.append(SchemaError(f"table {name!r}", None, "; ".join(found)))
-    reading.notes = {"keyword_weight": RESELECTION_NOTE}
-    if LOGGED in cols["keyword_weight"]["basis"]:
-        reading.notes["keyword_weight"] += "; logged keyword_weight runs (stages 1 and 2) marked apart"
+    logged = LOGGED in cols["keyword_weight"]["basis"]
+    reading.notes = {"keyword_weight": Message("note.reselection-logged") if logged else RESELECTION_NOTE}
     if not cols["task_sensitivity"]["task"]:
         # Not unusable: a sweep without its default run, or a study whose grids are all pending,
         # still renders what it has (each chapter without data says what would produce it).
@@ -204,7 +197,7 @@ def derive(reading: Reading) -> None:
     used = {reading.grid_of[k].path for k in by_grid}
     for _key, grid in sorted(reading.grid_of.items()):
         if grid.path not in used and grid.complete:
-            reading.warnings.append(f"{grid.path}: no selection log uses this grid; not shown")
+            reading.warnings.append(Message("grid.unused", path=grid.path))
 
 
 def _at(values: list, idx: list[int]) -> list:
@@ -256,14 +249,8 @@ def _frame(name: str, columns: dict[str, list]) -> pd.DataFrame:
 def describe_counts(reading: Reading) -> str:
     """One line: what was read."""
     models = sorted({r.model for r in reading.runs}, key=registry.MODEL_ORDER.index)
-    tasks = sorted({r.task for r in reading.runs}, key=list(registry.TASKS).index)
+    tasks = {r.task for r in reading.runs}
     seeds = sorted({r.seed for r in reading.runs})
-    text = (f"{len(reading.logs)} selection logs and {len(reading.grids)} grid files read; "
-            f"{len(reading.runs)} usable runs of {len(models)} models ({', '.join(models)}), "
-            f"{len(tasks)} tasks, seeds {', '.join(map(str, seeds)) or 'none'}")
-    extra = []
-    if reading.pending:
-        extra.append(f"{len(reading.pending)} runs pending")
-    if reading.skipped:
-        extra.append(f"{len(reading.skipped)} files outside the study skipped")
-    return text + (f"; {', '.join(extra)}" if extra else "")
+    return Message("summary.read", logs=len(reading.logs), grids=len(reading.grids), runs=len(reading.runs),
+                   models=tuple(models), tasks=len(tasks), seeds=tuple(seeds), pending=len(reading.pending),
+                   skipped=len(reading.skipped))

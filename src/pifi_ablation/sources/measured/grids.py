@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from pifi_ablation.errors import GridError, ResultsError
+from pifi_ablation.messages import Message
 
 # Fields of upstream's line (and of older files); anything else is listed once per file.
 KNOWN_FIELDS = frozenset({"dataset", "model", "llm", "layer", "acc", "precision", "recall", "f1",
@@ -88,23 +89,21 @@ class CutLine:
     """A line cut off mid-write, left out: where, why, and the layer it would have measured."""
 
     line: int
-    why: str
+    why: Message
     layer: int | None  # None when the cut came before a readable layer
     measured: bool = False  # another complete line measures the same layer
 
-    def text(self, path: str) -> str:
-        said = f"{path}: line {self.line} was cut off mid-write ({self.why}); left out"
+    def text(self, path: str) -> Message:
+        said = {"path": path, "line": self.line, "why": self.why}
         if self.layer is None:
-            return said
-        shown = "the last layer (layer=-1)" if self.layer == -1 else f"layer {self.layer}"
-        if self.measured:
-            return f"{said} ({shown} is measured by another line)"
-        return f"{said}, so {shown} is not measured yet"
+            return Message("grid.cut", **said)
+        shown = Message("layer.last") if self.layer == -1 else Message("layer.number", layer=self.layer)
+        return Message("grid.cut-measured" if self.measured else "grid.cut-unmeasured", layer=shown, **said)
 
 
-CUT_NO_NEWLINE = "the file ends without a newline: the run was killed while writing"
-CUT_APPENDED = "another run's line was appended onto it without a newline"
-CUT_FIELDS = "it lacks fields that every other line has"
+CUT_NO_NEWLINE = Message("cut.no-newline")
+CUT_APPENDED = Message("cut.appended")
+CUT_FIELDS = Message("cut.fields")
 _FIRST_FIELD = re.compile(r"\s*([A-Za-z_]+)=")
 
 

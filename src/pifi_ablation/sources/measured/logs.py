@@ -27,6 +27,7 @@ import orjson
 
 from pifi_ablation import registry
 from pifi_ablation.errors import LayoutError, LogError, ResultsError
+from pifi_ablation.messages import Message
 from pifi_ablation.sources.measured.checks import LogCheck, Notes, is_int, is_number, show
 from pifi_ablation.sources.measured.settings import DEFAULTS, SETTINGS, differs
 
@@ -40,10 +41,10 @@ NESTED_SETTINGS = {"n_samples": "selection_samples", "keyword_weight": "selectio
                    "lambda_scale": "selection_lambda_scale"}
 KNOWN_KEYS = frozenset(REQUIRED + DESCRIPTIVE + OPTIONAL)
 
-NOTHING_ZERO = "stage 2 found nothing (every head effect is 0)"
-NOTHING_NO_ANCHOR = "stage 2 found nothing (L_Apply = -1, all head effects 0: no anchor PC)"
-NOTHING_NO_PROBE = "stage 2 found nothing (L_Apply = -1, no head effects: no probe)"
-NOT_LOGGED = "neither max_head_effect nor head_effects logged"
+NOTHING_ZERO = Message("stage2.zero")
+NOTHING_NO_ANCHOR = Message("stage2.no-anchor")
+NOTHING_NO_PROBE = Message("stage2.no-probe")
+NOT_LOGGED = Message("stage2.not-logged")
 _NUMBER_TYPES = frozenset({int, float})
 _SIGNAL_FIELDS = operator.itemgetter("layer", "keyword_signal", "corr_signal")
 
@@ -218,7 +219,7 @@ def parse_log(path: str, obj: dict[str, Any], folder: dict[str, float],
 
     for key in DESCRIPTIVE:
         if key not in obj:
-            notes.missing.add(f"key {key!r} is missing from the log: treated as null", path)
+            notes.missing.add(Message("log.key-missing", key=key), path)
     if "keyword_source" in obj:
         c.string("keyword_source")
     if "keyword_top_k" in obj:
@@ -234,7 +235,7 @@ def parse_log(path: str, obj: dict[str, Any], folder: dict[str, float],
     elapsed = c.number("elapsed_sec", low=0.0, nullable=True) if "elapsed_sec" in obj else None
 
     for key in sorted(set(obj) - KNOWN_KEYS):
-        notes.missing.add(f"key {key!r} is not in the selection-log format and was ignored", path)
+        notes.missing.add(Message("log.key-unknown", key=key), path)
 
     problems.extend(c.problems)
     if c.problems:
@@ -266,12 +267,10 @@ def _settings(c: LogCheck, obj: dict[str, Any], folder: dict[str, float], path: 
             if key not in settings and key not in obj:
                 settings[key] = folder[key]
             elif key in settings and not math.isclose(settings[key], folder[key]):
-                notes.disagree.add(f"{key} in the JSON differs from its folder name ({key}={folder[key]:g}); "
-                                   "the JSON's value is used", path)
+                notes.disagree.add(Message("log.folder-differs", key=key, folder=folder[key]), path)
         elif key not in obj and key not in settings and key != "n_samples":
             settings[key] = DEFAULTS[key]
-            notes.assumed.add(f"{key} is in neither the log nor a key=value folder: the default "
-                              f"{DEFAULTS[key]:g} was assumed", path)
+            notes.assumed.add(Message("log.default-assumed", key=key, value=DEFAULTS[key]), path)
     return settings
 
 
@@ -348,8 +347,7 @@ def _head_effects(c: LogCheck, effects: Any, n: int | None, model: str | None,
         c.fail("head_effects", f"has shape {rows} x {cols}", what)
         return None
     if (n is not None and rows < n) or (heads is not None and cols < heads):
-        truncated.add(f"head_effects cover {rows} of {n} layers and {cols} of {heads} heads "
-                      "(selection_max_layers/heads set): stage 2 searched those only", c.path)
+        truncated.add(Message("log.head-effects-cut", rows=rows, layers=n, cols=cols, heads=heads), c.path)
     return arr
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pifi_ablation import registry
+from pifi_ablation.messages import Message
 
 LOG_NAME = re.compile(r"^(?P<stem>.+)_seed(?P<seed>[0-9]+)\.json$")
 GRID_SUFFIX = "_results.txt"
@@ -48,7 +49,7 @@ class GridName:
     dataset: str
     slm: str
     llm: str
-    outside: str | None  # why the file is outside the study, or None
+    outside: Message | None  # why the file is outside the study, or None
 
     @property
     def in_study(self) -> bool:
@@ -82,17 +83,17 @@ def grid_name(name: str, slm: str = STUDY_SLM) -> GridName | None:
             return None
         dataset = rest[: -len(model_type) - 1]
     if dataset not in registry.DATASET_NAMES:
-        why: str | None = f"another dataset ({dataset})"
+        why: Message | None = Message("outside.dataset", name=dataset)
     elif llm not in registry.LLM_TYPES:
-        why = f"another LLM ({llm})"
+        why = Message("outside.llm", name=llm)
     elif model_type != slm:
-        why = f"another SLM ({model_type}; the study's is {slm})"
+        why = Message("outside.slm", name=model_type, study=slm)
     else:
         why = None
     return GridName(dataset, model_type, llm, why)
 
 
-def log_outside(name: str) -> str | None:
+def log_outside(name: str) -> Message | None:
     """Why a selection log is outside the study by its name (an LLM upstream knows but the
     study does not use), or None."""
     match = LOG_NAME.match(name)
@@ -101,7 +102,7 @@ def log_outside(name: str) -> str | None:
     stem = match["stem"]
     llm = next((m for m in _LLMS if stem.endswith("_" + m)), None)
     if llm is not None and llm not in registry.LLM_TYPES:
-        return f"another LLM ({llm})"
+        return Message("outside.llm", name=llm)
     return None
 
 

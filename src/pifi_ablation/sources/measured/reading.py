@@ -23,6 +23,7 @@ import pandas as pd
 
 from pifi_ablation import registry
 from pifi_ablation.errors import GridError, LayoutError, LogError, ResultsError, UsageError
+from pifi_ablation.messages import Message
 from pifi_ablation.sources.measured import names
 from pifi_ablation.sources.measured.checks import Notes
 from pifi_ablation.sources.measured.derive import derive
@@ -30,12 +31,10 @@ from pifi_ablation.sources.measured.grids import Grid, layer_ranges, parse_grid
 from pifi_ablation.sources.measured.logs import LogNotes, Run, decode, parse_log
 from pifi_ablation.sources.measured.settings import SWEEP_COMMAND, SWEEP_FOLDER_EXAMPLE, folder_settings
 
-PENDING_NO_GRID = "no grid file yet"
-PENDING_BLOCKED = "its grid file is unusable"
-PENDING_NOT_STARTED = "grid not started (its file is empty)"
-SWEEP_FOLDER_HINT = ("a copy of a default run in a folder that names no setting: if it is a sweep run, "
-                     "name its folder key=value, e.g. keyword_weight=0.25 (upstream logs no keyword weight "
-                     "or lambda scale, so such a run reads as the default run)")
+PENDING_NO_GRID = Message("pending.no-grid")
+PENDING_BLOCKED = Message("pending.blocked")
+PENDING_NOT_STARTED = Message("pending.not-started")
+SWEEP_FOLDER_HINT = Message("log.unnamed-sweep-folder")
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ class Pending:
     """A run that cannot be shown yet, and why (its grid is missing, in progress or unusable)."""
 
     run: Run
-    reason: str
+    reason: Message
     grid: str | None = None
 
 
@@ -122,8 +121,7 @@ def read(root: str | os.PathLike[str], slm: str = names.STUDY_SLM, *,
     if reading.skipped:
         shown = ", ".join(rel for rel, _ in reading.skipped[:3])
         shown += ", ..." if len(reading.skipped) > 3 else ""
-        reading.warnings.append(f"{len(reading.skipped)} file(s) outside the study skipped (another LLM, "
-                                f"SLM or dataset; listed in the coverage report): {shown}")
+        reading.warnings.append(Message("files.outside-study", n=len(reading.skipped), shown=shown))
     broken = set(found.broken)
     reading.warnings.extend(_stray([rel for rel in reading.ignored if rel not in broken]))
     reading.warnings.extend(_scan_notes(found, [rel for rel in reading.ignored if rel in broken]))
@@ -135,7 +133,7 @@ def read(root: str | os.PathLike[str], slm: str = names.STUDY_SLM, *,
     return reading
 
 
-def _stray(ignored: list[str]) -> list[str]:
+def _stray(ignored: list[str]) -> list[Message]:
     """Files that are neither logs nor grids (``nohup.out``, ``.DS_Store``, a ``wandb/`` run):
     one line for a lone file, one line per folder where there are more."""
     by_folder: dict[str, list[str]] = defaultdict(list)
@@ -144,28 +142,25 @@ def _stray(ignored: list[str]) -> list[str]:
     lines = []
     for folder, files in by_folder.items():
         if len(files) == 1:
-            lines.append(f"{files[0]}: not a selection log (*_seed<N>.json) or grid file "
-                         f"(*{names.GRID_SUFFIX}) by its name; not read")
+            lines.append(Message("files.not-read", path=files[0], suffix=names.GRID_SUFFIX))
         else:
             shown = ", ".join(f[len(folder) + 1:] if folder else f for f in files[:3])
             shown += ", ..." if len(files) > 3 else ""
-            lines.append(f"{folder + '/' if folder else 'the results folder'}: {len(files)} files that are "
-                         f"not selection logs (*_seed<N>.json) or grid files (*{names.GRID_SUFFIX}) by "
-                         f"their names ({shown}); not read")
+            said = dict(n=len(files), shown=shown, suffix=names.GRID_SUFFIX)
+            lines.append(Message("files.not-read-in-folder", folder=folder + "/", **said) if folder
+                         else Message("files.not-read-at-top", **said))
     return lines
 
 
-def _scan_notes(found: names.Scan, broken: list[str]) -> list[str]:
+def _scan_notes(found: names.Scan, broken: list[str]) -> list[Message]:
     """What the scan left out, and the files reached through two paths."""
     lines = []
     if found.hidden:
         shown = ", ".join(found.hidden[:3]) + (", ..." if len(found.hidden) > 3 else "")
-        lines.append(f"{len(found.hidden)} hidden folder(s) skipped (other tools' files, such as Jupyter "
-                     f"checkpoints, not the study's): {shown}")
-    lines += [f"{rel}: a link to a folder already read (a loop or a second link); not read again"
-              for rel in found.loops]
-    lines += [f"{rel}: a link to nothing (its target does not exist); not read" for rel in broken]
-    lines += [f"{rel}: the same file as {first} (a link); read once" for rel, first in found.copies.items()]
+        lines.append(Message("scan.hidden", n=len(found.hidden), shown=shown))
+    lines += [Message("scan.loop", path=rel) for rel in found.loops]
+    lines += [Message("scan.broken-link", path=rel) for rel in broken]
+    lines += [Message("scan.same-file", path=rel, first=first) for rel, first in found.copies.items()]
     return lines
 
 
@@ -214,13 +209,11 @@ def _read_grids(reading: Reading) -> None:
         grid = Grid(rel, task, parts.slm, model, parsed.acc, parsed.lines)
         reading.warnings.extend(c.text(rel) for c in parsed.cut)
         if parsed.unknown_fields:
-            notes.add(f"grid fields {', '.join(map(repr, parsed.unknown_fields))} are not in the format "
-                      "and were ignored", rel)
+            notes.add(Message("grid.fields-unknown", fields=", ".join(map(repr, parsed.unknown_fields))), rel)
         if parsed.default_lines:
-            notes.add("layer=-1 (PiFi's default, no --layer_num) read as the last layer", rel)
+            notes.add(Message("grid.default-layer"), rel)
         if grid.repeated_layers:
-            notes.add("layers tested more than once (the file is appended to: a re-test or another "
-                      "training seed); their lines are averaged, counts in the coverage report", rel)
+            notes.add(Message("grid.repeated-layers"), rel)
         key = (task, parts.slm, model)
         if key in by_name:
             first = by_name[key]
@@ -234,14 +227,14 @@ def _read_grids(reading: Reading) -> None:
                 reading.grid_of.pop((task, model), None)
                 reading.unusable_grids[(task, model)] = rel
             else:
-                notes.add(f"a second copy with the same accuracies as {first.path}; read once", rel)
+                notes.add(Message("grid.second-copy", first=first.path), rel)
             continue
         by_name[key] = grid
         slms[(task, model)].add(parts.slm)
         expected_layers = registry.MODELS[model].n_layers
         if grid.n_layers != expected_layers:
-            notes.add(f"{grid.n_layers} layers where the registry gives {model} {expected_layers}: "
-                      "the grid's count is used", rel)
+            said = {"layers": grid.n_layers, "model": model, "expected": expected_layers}
+            notes.add(Message("grid.layer-count", **said), rel)
         if (task, model) not in reading.unusable_grids:
             reading.grid_of[(task, model)] = grid
     for (task, model), found in slms.items():
@@ -293,7 +286,7 @@ def _read_logs(reading: Reading) -> list[Run]:
                 f"folder naming its setting, e.g. {SWEEP_FOLDER_EXAMPLE} (upstream: {SWEEP_COMMAND})"))
             bad_keys.add(run.key)
         else:
-            same.add(f"a second copy of {first.path} (same run, same content); read once", rel)
+            same.add(Message("log.second-copy", first=first.path), rel)
             if not folder and rel.rpartition("/")[0] != first.path.rpartition("/")[0]:
                 unnamed.add(SWEEP_FOLDER_HINT, rel)
     reading.assumptions.extend(log_notes.assumed.lines() + log_notes.missing.lines())
@@ -324,7 +317,7 @@ def _pair(reading: Reading, runs: list[Run]) -> None:
         elif not grid.lines.any():
             waiting[pair].append(Pending(run, PENDING_NOT_STARTED, grid.path))
         elif not grid.complete:
-            reason = f"grid in progress (layers {layer_ranges(grid.missing_layers)} not tested yet)"
+            reason = Message("pending.in-progress", layers=layer_ranges(grid.missing_layers))
             waiting[pair].append(Pending(run, reason, grid.path))
         elif run.n_layers != grid.n_layers:
             reading.problems.append(LogError(
@@ -337,6 +330,6 @@ def _pair(reading: Reading, runs: list[Run]) -> None:
         reading.pending.extend(items)
         task, model = pair
         first = items[0]
-        where = f" ({first.grid})" if first.grid else ""
-        reading.warnings.append(f"{len(items)} run(s) of {task} / {model} pending: {first.reason}{where}; "
-                                "left out of the tables, listed in the coverage report")
+        said = dict(n=len(items), task=task, model=model, why=first.reason)
+        reading.warnings.append(Message("runs.pending", grid=first.grid, **said) if first.grid
+                                else Message("runs.pending-no-file", **said))
