@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from pifi_ablation.coverage import coverage
-from pifi_ablation.errors import LogError
+from pifi_ablation.errors import GridError, LogError
 from pifi_ablation.messages import FORMS, Message, ko
 from pifi_ablation.sources import measured
 from upstream_factory import write_upstream_results
@@ -28,14 +28,23 @@ SAMPLE = {"key": "lambda_scale", "value": 3.0, "folder": 5.0, "rows": 8, "layers
           "shown": "a, b", "suffix": "_results.txt", "name": "llama3.1", "study": "bert",
           "settings": "n_samples, lambda_scale", "n_samples": 200, "keyword_weight": 0.65,
           "lambda_scale": 3.0}
-SUMMARY = {"logs": 3, "grids": 2, "runs": 1, "models": ("Qwen2-7B",), "tasks": 1, "seeds": (), "pending": 1,
-           "skipped": 0}
+SAMPLE.update({"low": 0, "high": 1, "example": "keyword_weight=0.25", "command": "--log_dir ...",
+               "datasets": "sst2, cola", "llms": "qwen2_7b", "slms": "bert, roberta", "dataset": "sst2",
+               "slm": "bert", "llm": "qwen2_7b", "run": "sst2 / Qwen2-7B / seed 1", "top": 27, "grid_n": 28,
+               "final": 5, "abstract": 5, "apply": 7, "effect": 0.3, "rule": 7, "last": 26,
+               "detail": "Expecting value", "reason": "invalid start byte", "byte": 3, "token": "acc",
+               "text": "'x'", "kind": Message("kind.number"), "default": 3.0, "field": "llm",
+               "task_type": "classification", "values": "a, b"})
+CALLABLE = {"summary.read": {"logs": 3, "grids": 2, "runs": 1, "models": ("Qwen2-7B",), "tasks": 1,
+                             "seeds": (), "pending": 1, "skipped": 0},
+            "expect.number": {"low": 0.0, "high": 1.0, "low_open": False, "nullable": True},
+            "line.lacks": {"line": "layer=3", "fields": ("acc",)}}
 
 
 def sample(code: str) -> Message:
-    if code == "summary.read":
-        return Message(code, **SUMMARY)
-    template = FORMS[code].en
+    if code in CALLABLE:
+        return Message(code, **CALLABLE[code])
+    template = FORMS[code].en.replace("{{", "").replace("}}", "")
     return Message(code, **{name: SAMPLE[name] for name in FIELD.findall(template)})
 
 
@@ -44,9 +53,11 @@ def test_every_form_renders_in_both_languages(code):
     m = sample(code)
     assert m.en and m.ko and m.en != m.ko
     assert HANGUL.search(m.ko), m.ko
-    assert "{" not in m.en + m.ko and "None" not in m.en + m.ko
+    literal_braces = "{{" in str(FORMS[code].en)  # a form that shows a pattern such as {task}_...
+    assert literal_braces or "{" not in m.en + m.ko
+    assert "None" not in m.en + m.ko
     assert str(m) == m.en and m.text("ko") == m.ko == ko(m)
-    assert m.severity in {"assumption", "warning", "note", "summary", "reason"}
+    assert m.severity in {"assumption", "warning", "note", "summary", "reason", "error"}
 
 
 def test_a_reason_is_rendered_in_the_language_of_the_message_quoting_it():
@@ -88,6 +99,20 @@ def test_an_error_has_a_code_a_path_and_both_languages():
     assert said == {"code": "log.unusable", "severity": "error", "path": "a.json", "key": "seed",
                     "en": "a.json: seed: got string 'x'; expected an integer >= 0", "ko": err.ko}
     assert "기대" in err.ko
+
+
+def test_an_error_the_loader_writes_says_its_problem_in_korean(tmp_path):
+    root = tmp_path / "results"
+    write_upstream_results(root)
+    log = sorted((root / "selection_logs").glob("*.json"))[0]
+    log.write_text(log.read_text().replace('"seed": 2023', '"seed": "x"'))
+    (error,) = measured.read(root).problems
+    assert str(error).endswith("seed: got string 'x'; expected an integer >= 0")
+    assert error.code == "log.value.wrong-type"
+    assert error.ko.endswith("seed: 받은 값: 문자열 'x'; 기대한 것: 0 이상의 정수")
+    grid = GridError("g.txt", "line 3", "bad")
+    assert grid.ko == "g.txt: 3번째 줄: bad" and str(grid) == "g.txt: line 3: bad"
+    assert LogError("a.json", "line 2, column 7", "x").ko == "a.json: 2번째 줄, 7번째 열: x"
 
 
 def test_the_loader_says_everything_as_messages(tmp_path):

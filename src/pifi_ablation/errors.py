@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from pifi_ablation.messages import ko
+
+_LINE = re.compile(r"^line (\d+)(?:, column (\d+))?$")  # where in a file: a grid's line, a JSON's position
 
 
 class ResultsError(Exception):
@@ -30,13 +33,16 @@ class ResultsError(Exception):
 
     @property
     def code(self) -> str:
-        """``{kind}.unusable``, or the problem's own code."""
-        return getattr(self.problem, "code", f"{self.kind}.unusable")
+        """The kind of input and the problem's code (``log.value.missing``), or ``{kind}.unusable``
+        for a problem written as plain text."""
+        code = getattr(self.problem, "code", "unusable")
+        return code if code.startswith(self.kind + ".") else f"{self.kind}.{code}"
 
     @property
     def ko(self) -> str:
         """The error in Korean (a part with no Korean form stays English)."""
-        located = f"{self.where}: {self.key}" if self.key else self.where
+        key = _LINE.sub(lambda m: f"{m[1]}번째 줄" + (f", {m[2]}번째 열" if m[2] else ""), self.key or "")
+        located = f"{self.where}: {key}" if key else self.where
         said = f"{located}: {ko(self.problem) or self.problem}"
         if self.expected:
             said += f"; 기대한 것: {ko(self.expected) or self.expected}"

@@ -25,8 +25,9 @@ from typing import Any, Literal
 
 # "assumption": a value the folder did not give was filled in; "warning": something read,
 # left out or not shown, said once; "note": how a table was derived; "summary": what was read;
-# "reason": a phrase that completes another message (why a run is pending, why a value is missing).
-Severity = Literal["assumption", "warning", "note", "summary", "reason"]
+# "reason": a phrase that completes another message (why a run is pending, why a value is missing);
+# "error": what makes an input unusable (an error's problem; what was expected is a "reason").
+Severity = Literal["assumption", "warning", "note", "summary", "reason", "error"]
 Template = str | Callable[[Mapping[str, Any], str], str]
 
 _EXAMPLES = 3  # files named in a message about many files
@@ -40,6 +41,26 @@ class Form:
     severity: Severity
     en: Template
     ko: Template
+
+
+def _bounds(p: Mapping[str, Any], lang: str) -> str:
+    """What a number must be: finite, maybe above a bound or in a range, maybe null."""
+    low, high, low_open, nullable = p["low"], p["high"], p["low_open"], p["nullable"]
+    if lang == "en":
+        return ("a finite number" + (f" > {low:g}" if low is not None and low_open else "")
+                + (f" >= {low:g}" if low is not None and not low_open and high is None else "")
+                + (f" in [{low:g}, {high:g}]" if low is not None and high is not None else "")
+                + (" or null" if nullable else ""))
+    return ((f"{low:g}보다 큰 " if low is not None and low_open else "")
+            + (f"{low:g} 이상의 " if low is not None and not low_open and high is None else "")
+            + (f"[{low:g}, {high:g}] 범위의 " if low is not None and high is not None else "")
+            + "유한한 수" + (" 또는 null" if nullable else ""))
+
+
+def _lacks(p: Mapping[str, Any], lang: str) -> str:
+    if lang == "en":
+        return f"{p['line']!r} lacks " + " and ".join(p["fields"])
+    return f"{p['line']!r}에 {', '.join(p['fields'])} 필드가 없음"
 
 
 def _reading_summary(p: Mapping[str, Any], lang: str) -> str:
@@ -226,6 +247,186 @@ FORMS: dict[str, Form] = {
         "2단계는 "
         "다시 실행하지 않음); 기록된 keyword_weight 실행(1+2단계)은 따로 표시했다"),
     "summary.read": Form("summary", _reading_summary, _reading_summary),
+    # --- unusable input: the problem ("error") and what was expected ("reason") ------------------
+    "json.boolean": Form("reason", "boolean", "불리언"),
+    "json.integer": Form("reason", "integer", "정수"),
+    "json.number": Form("reason", "number", "수"),
+    "json.string": Form("reason", "string", "문자열"),
+    "json.list": Form("reason", "list", "리스트"),
+    "json.object": Form("reason", "object", "객체"),
+    "json.null": Form("reason", "null", "null 값"),
+    "json.other": Form("reason", "{name}", "{name} 값"),
+    "json.value": Form("reason", "{kind} {text}", "{kind} {text}"),
+    "value.missing": Form("error", "missing", "없음"),
+    "value.null": Form("error", "is null", "null임"),
+    "value.wrong-type": Form("error", "got {value}", "받은 값: {value}"),
+    "value.not-allowed": Form("error", "got {value!r}", "받은 값: {value!r}"),
+    "value.not-finite": Form("error", "got {value} (NaN or infinite)", "받은 값: {value}(NaN 또는 무한대)"),
+    "value.out-of-range": Form("error", "{value} is out of range", "{value}: 범위를 벗어남"),
+    "array.ragged": Form("error", "rows of unequal length", "행의 길이가 서로 다름"),
+    "array.non-numeric": Form("error", "has non-numeric values", "수가 아닌 값이 있음"),
+    "array.dimensions": Form("error", "has {n} dimension(s)", "차원이 {n}개임"),
+    "array.not-finite": Form("error", "holds NaN or infinite values", "NaN 또는 무한대 값이 있음"),
+    "array.out-of-range": Form("error", "holds values outside [{low}, {high}]", "[{low}, {high}] 밖의 값이 "
+                                                                                "있음"),
+    "array.count": Form("error", "has {n} values", "값이 {n}개임"),
+    "array.not-accuracies": Form("error", "holds values that are not accuracies", "정확도가 아닌 값이 있음"),
+    "array.shape": Form("error", "has shape {rows} x {cols}", "모양이 {rows} x {cols}임"),
+    "file.empty": Form("error", "the file is empty", "파일이 비어 있음"),
+    "file.unreadable": Form("error", "cannot be read ({reason})", "읽을 수 없음({reason})"),
+    "expect.readable-json": Form("reason", "a readable JSON file", "읽을 수 있는 JSON 파일"),
+    "expect.readable-text": Form("reason", "a readable text file", "읽을 수 있는 텍스트 파일"),
+    "file.truncated": Form("error", "ends early (truncated?): {detail}", "일찍 끝남(잘렸는가?): {detail}"),
+    "file.invalid-json": Form("error", "is not valid JSON: {detail}", "올바른 JSON이 아님: {detail}"),
+    "file.not-utf8": Form("error", "is not UTF-8 text ({reason})", "UTF-8 텍스트가 아님({reason})"),
+    "file.not-utf8-at": Form("error", "is not UTF-8 text ({reason} at byte {byte})",
+                             "UTF-8 텍스트가 아님(바이트 {byte}: {reason})"),
+    "file.not-an-object": Form("error", "the JSON is {value}, not an object",
+                               "JSON이 객체가 아니라 {value}임"),
+    "log.unknown-dataset": Form("error", "unknown dataset {name!r}", "알 수 없는 데이터셋 {name!r}"),
+    "log.unknown-model": Form("error", "unknown model {name!r}", "알 수 없는 모델 {name!r}"),
+    "log.task-mismatch": Form("error", "{task_type!r} does not match dataset {dataset!r}",
+                              "태스크 유형 {task_type!r}이(가) 데이터셋 {dataset!r}과(와) 맞지 않음"),
+    "log.name-mismatch": Form("error", "the file name does not match the log's task, dataset, llm_type and "
+                                       "seed",
+                              "파일 이름이 로그의 task, dataset, llm_type, seed와 맞지 않음"),
+    "log.contradicts-top-level": Form("error", "{value:g} contradicts the top-level {key}={top:g}",
+                                      "{value:g}: 최상위 {key}={top:g}와 모순됨"),
+    "log.contradicts-folder": Form("error", "{value:g} contradicts the folder name {key}={folder:g}",
+                                   "{value:g}: 폴더 이름 {key}={folder:g}와 모순됨"),
+    "log.nothing-beside-effect": Form("error",
+                                      "-1 (stage 2 found nothing) beside a head effect of {effect:g}",
+                                      "-1(2단계가 아무것도 찾지 못함)인데 헤드 효과가 {effect:g}임"),
+    "log.final-disagrees": Form("error", "{final} disagrees with L_Abstract={abstract}, L_Apply={apply}",
+                                "{final}: L_Abstract={abstract}, L_Apply={apply}와 맞지 않음"),
+    "log.beyond-head-effects": Form("error", "{layer} is beyond the {n} layers of head_effects",
+                                    "{layer}: head_effects의 레이어 {n}개를 벗어남"),
+    "log.signals-not-finite": Form("error", "holds NaN or infinite signals", "NaN 또는 무한대 신호가 있음"),
+    "log.layer-twice": Form("error", "layer {layers} listed twice", "레이어 {layers}이(가) 두 번 나옴"),
+    "log.layer-span": Form("error", "layers run from {first} to {last}", "레이어가 {first}부터 {last}까지임"),
+    "log.layers-differ": Form("error", "has {n} layers but the grid has {grid_n}",
+                              "레이어가 {n}개인데 그리드에는 {grid_n}개가 있음"),
+    "log.disagrees": Form("error", "disagrees with {first}, another log of the same run ({run})",
+                          "같은 실행({run})의 다른 로그 {first}와 내용이 다름"),
+    "line.malformed-field": Form("error", "malformed field {token!r} in {line!r}",
+                                 "{line!r}의 필드 {token!r} 형식이 잘못됨"),
+    "line.lacks": Form("error", _lacks, _lacks),
+    "line.contradicts-name": Form("error", "{field}={value} contradicts the file name",
+                                  "{field}={value}: 파일 이름과 모순됨"),
+    "line.layer-not-integer": Form("error", "layer {value!r} is not an integer", "layer {value!r}: 정수가 "
+                                                                                 "아님"),
+    "line.not-accuracy": Form("error", "{name}={value} is not an accuracy", "{name}={value}: 정확도가 아님"),
+    "line.negative-layer": Form("error", "layer {layer} is negative", "레이어 {layer}: 음수임"),
+    "grid.all-zero": Form("error", "every layer has accuracy 0", "모든 레이어의 정확도가 0임"),
+    "grid.disagrees": Form("error", "disagrees with {first}, another grid file of the same {dataset} / {slm} "
+                                    "/ {llm}",
+                           "같은 {dataset} / {slm} / {llm}의 다른 그리드 파일 {first}와 내용이 다름"),
+    "grid.several-slms": Form("error", "grids of several SLMs ({slms}) for {task} / {model}; a selection log "
+                                       "does "
+                                       "not name its SLM",
+                              "{task} / {model}에 여러 SLM({slms})의 그리드가 있음: 선택 로그는 SLM을 밝히지 "
+                              "않음"),
+    "grid.name-unknown": Form("error", "the file name does not name a known dataset and LLM",
+                              "파일 이름에 알려진 데이터셋과 LLM이 없음"),
+    "folder.not-a-folder": Form("error", "is not a folder", "폴더가 아님"),
+    "folder.no-logs": Form("error", "holds no selection logs", "선택 로그가 없음"),
+    "folder.unknown-setting": Form("error", "unknown setting {name!r} in a key=value folder name",
+                                   "key=value 폴더 이름에 알 수 없는 설정 {name!r}"),
+    "folder.not-a-value": Form("error", "value {text!r} is not {kind}", "값 {text!r}: {kind}가 아님"),
+    "folder.out-of-range": Form("error", "value {text!r} is out of range", "값 {text!r}: 범위를 벗어남"),
+    "kind.integer": Form("reason", "an integer", "정수"),
+    "kind.number": Form("reason", "a number", "수"),
+    "expect.integer": Form("reason", "an integer", "정수"),
+    "expect.integer-from": Form("reason", "an integer >= {low}", "{low} 이상의 정수"),
+    "expect.integer-in": Form("reason", "an integer in {low}..{high}", "{low}..{high} 범위의 정수"),
+    "expect.number": Form("reason", _bounds, _bounds),
+    "expect.string": Form("reason", "a string", "문자열"),
+    "expect.one-of": Form("reason", "one of {values}", "다음 중 하나: {values}"),
+    "expect.one-object-per-log": Form("reason", "one JSON object per selection log", "선택 로그 하나에 JSON "
+                                                                                     "객체 하나"),
+    "expect.complete-object": Form("reason", "one complete JSON object", "완전한 JSON 객체 하나"),
+    "expect.utf8-json": Form("reason", "a UTF-8 JSON file", "UTF-8 JSON 파일"),
+    "expect.utf8-text": Form("reason", "a UTF-8 text file", "UTF-8 텍스트 파일"),
+    "expect.log-object": Form("reason", "a JSON object with the selection-log keys", "선택 로그의 키를 가진 "
+                                                                                     "JSON 객체"),
+    "expect.task-type": Form("reason", "{task_type!r} (the registry's type of {task})",
+                             "{task_type!r}(레지스트리의 {task} 유형)"),
+    "expect.name": Form("reason", "the name {name!r}", "이름 {name!r}"),
+    "expect.strings": Form("reason", "a list of strings", "문자열의 리스트"),
+    "expect.config": Form("reason", "an object (upstream's run configuration)", "객체(원 연구 코드의 실행 "
+                                                                                "설정)"),
+    "expect.nested-settings": Form("reason", "n_samples >= 1 (an integer), keyword_weight in [0, 1], "
+                                             "lambda_scale > 0",
+                                   "n_samples >= 1(정수), keyword_weight는 [0, 1] 범위, lambda_scale > 0"),
+    "expect.folder-settings": Form("reason", "n_samples >= 1, keyword_weight in [0, 1], lambda_scale > 0",
+                                   "n_samples >= 1, keyword_weight는 [0, 1] 범위, lambda_scale > 0"),
+    "expect.same-or-one": Form("reason", "the same value in both, or one of them", "두 곳에 같은 값, 또는 한 "
+                                                                                   "곳에만"),
+    "expect.folder-named": Form("reason", "the log in a folder named {key}={value:g}, or the same value in "
+                                          "both",
+                                "{key}={value:g}라는 이름의 폴더에 둔 로그, 또는 두 곳에 같은 값"),
+    "expect.probe": Form("reason", "null or a list of {n} accuracies in [0, 1] (each may be null)",
+                         "null, 또는 [0, 1] 범위의 정확도 {n}개로 된 리스트(각각 null일 수 있음)"),
+    "expect.head-effects": Form("reason", "null or a list of at most {n} rows (layers) of at most {heads} "
+                                          "non-negative numbers (heads), each row as long",
+                                "null, 또는 음수가 아닌 수(헤드) 최대 {heads}개로 된 행(레이어) 최대 {n}개의 "
+                                "리스트"
+                                "(모든 행의 길이가 같음)"),
+    "expect.no-effect": Form("reason", "head effects all 0 or null when L_Apply = -1",
+                             "L_Apply = -1이면 헤드 효과가 모두 0 또는 null"),
+    "expect.final-rule": Form("reason", "{rule} (L_Apply, or L_Abstract when stage 2 found nothing)",
+                              "{rule}(L_Apply, 2단계가 아무것도 찾지 못했으면 L_Abstract)"),
+    "expect.signals": Form("reason", "a list of {n} objects {{layer, keyword_signal, corr_signal}}, one per "
+                                     "layer "
+                                     "0..{top}",
+                           "레이어 0..{top}마다 하나씩, 객체 {{layer, keyword_signal, corr_signal}} {n}개로 "
+                           "된 리스트"),
+    "expect.signal-entry": Form("reason", "an object with an integer layer and numbers keyword_signal, "
+                                          "corr_signal",
+                                "정수 layer와 수 keyword_signal, corr_signal을 가진 객체"),
+    "expect.finite-signals": Form("reason", "finite keyword_signal and corr_signal",
+                                  "유한한 keyword_signal과 corr_signal"),
+    "expect.grid-layers": Form("reason", "a list of {n} objects, one per layer 0..{top} (the layers of "
+                                         "{grid})",
+                               "레이어 0..{top}마다 하나씩 객체 {n}개로 된 리스트({grid}의 레이어)"),
+    "expect.run-once": Form("reason", "one log per run, or copies with the same content; a sweep run belongs "
+                                      "in a "
+                                      "key=value folder naming its setting, e.g. {example} (upstream: "
+                                      "{command})",
+                            "실행마다 로그 하나, 또는 내용이 같은 사본. 값 탐색 실행은 설정을 밝히는 "
+                            "key=value 폴더에 "
+                            "둔다(예: {example}, 원 연구 코드: {command})"),
+    "expect.grid-once": Form("reason", "one grid per (dataset, SLM, LLM), or copies with the same accuracies",
+                             "(dataset, SLM, LLM)마다 그리드 하나, 또는 정확도가 같은 사본"),
+    "expect.one-slm": Form("reason", "one SLM per results folder", "결과 폴더마다 SLM 하나"),
+    "expect.grid-name": Form("reason", "{{dataset}}_{{slm}}_{{llm}}{suffix} with dataset one of {datasets} "
+                                       "and llm "
+                                       "one of {llms}",
+                             "{{dataset}}_{{slm}}_{{llm}}{suffix}, dataset은 {datasets} 중 하나, llm은 "
+                             "{llms} 중 하나"),
+    "expect.results-folder": Form("reason", "a results folder holding selection logs (*_seed<N>.json) and "
+                                            "grid "
+                                            "files (*{suffix}), or 'demo'",
+                                  "선택 로그(*_seed<N>.json)와 그리드 파일(*{suffix})이 있는 결과 폴더, 또는 "
+                                  "'demo'"),
+    "expect.log-names": Form("reason", "files named {{task}}_{{dataset}}_{{llm}}_seed{{seed}}.json",
+                             "{{task}}_{{dataset}}_{{llm}}_seed{{seed}}.json 이름의 파일"),
+    "expect.setting-value": Form("reason", "{name}=<{kind}>, e.g. {name}={default:g}",
+                                 "{name}=<{kind}>, 예: {name}={default:g}"),
+    "expect.grid-line": Form("reason", "'layer=<int> acc=<number in [0, 1]>', optionally with upstream's "
+                                       "dataset=, "
+                                       "model=, llm=, precision=, recall=, f1= (or macro_f1=) and loss=",
+                             "'layer=<int> acc=<number in [0, 1]>'. 원 연구 코드의 dataset=, model=, llm=, "
+                             "precision=, recall=, f1=(또는 macro_f1=), loss=는 있어도 된다"),
+    "expect.as-named": Form("reason", "{field}={value}, as the file name says", "파일 이름대로 "
+                                                                                "{field}={value}"),
+    "expect.accuracy": Form("reason", "{name} a finite number in [0, 1]", "{name}: [0, 1] 범위의 유한한 수"),
+    "expect.layer-index": Form("reason", "layer indices 0, 1, ..., n_layers - 1, or -1 (PiFi's default: the "
+                                         "last "
+                                         "layer)",
+                               "레이어 번호 0, 1, ..., n_layers - 1, 또는 -1(PiFi 기본값: 마지막 레이어)"),
+    "expect.positive-accuracy": Form("reason", "some layer with a positive accuracy",
+                                     "정확도가 양수인 레이어"),
 }
 
 

@@ -13,15 +13,18 @@ import numpy as np
 from pifi_ablation.errors import LogError, ResultsError
 from pifi_ablation.messages import Message
 
+_JSON_KINDS = {bool: "json.boolean", int: "json.integer", float: "json.number", str: "json.string",
+               list: "json.list", dict: "json.object", type(None): "json.null"}
 
-def show(value: Any) -> str:
+
+def show(value: Any) -> Message:
     """A short description of a value for a message: its JSON type and (cut) text."""
-    kind = {bool: "boolean", int: "integer", float: "number", str: "string", list: "list",
-            dict: "object", type(None): "null"}.get(type(value), type(value).__name__)
+    kind = _JSON_KINDS.get(type(value))
     text = json.dumps(value, allow_nan=True, default=str) if not isinstance(value, str) else repr(value)
     if len(text) > 60:
         text = text[:57] + "..."
-    return f"{kind} {text}"
+    named = Message(kind) if kind else Message("json.other", name=type(value).__name__)
+    return Message("json.value", kind=named, text=text)
 
 
 def is_int(v: Any) -> bool:
@@ -56,31 +59,31 @@ class LogCheck:
         self.data = data
         self.problems: list[ResultsError] = []
 
-    def fail(self, key: str, problem: str, expected: str) -> None:
+    def fail(self, key: str, problem: Message, expected: Message) -> None:
         self.problems.append(LogError(self.path, key, problem, expected))
 
     def integer(self, key: str, low: int | None = None, high: int | None = None,
                 required: bool = True) -> int | None:
         if key not in self.data:
             if required:
-                self.fail(key, "missing", self._int_expected(low, high))
+                self.fail(key, Message("value.missing"), self._int_expected(low, high))
             return None
         v = self.data[key]
         if not is_int(v):
-            self.fail(key, f"got {show(v)}", self._int_expected(low, high))
+            self.fail(key, Message("value.wrong-type", value=show(v)), self._int_expected(low, high))
             return None
         if (low is not None and v < low) or (high is not None and v > high):
-            self.fail(key, f"{v} is out of range", self._int_expected(low, high))
+            self.fail(key, Message("value.out-of-range", value=str(v)), self._int_expected(low, high))
             return None
         return v
 
     @staticmethod
-    def _int_expected(low: int | None, high: int | None) -> str:
+    def _int_expected(low: int | None, high: int | None) -> Message:
         if low is not None and high is not None:
-            return f"an integer in {low}..{high}"
+            return Message("expect.integer-in", low=low, high=high)
         if low is not None:
-            return f"an integer >= {low}"
-        return "an integer"
+            return Message("expect.integer-from", low=low)
+        return Message("expect.integer")
 
     def number(self, key: str, low: float | None = None, high: float | None = None,
                low_open: bool = False, nullable: bool = False) -> float | None:
@@ -88,62 +91,65 @@ class LogCheck:
         v = self.data.get(key)
         if v is None:
             if key in self.data and not nullable:
-                self.fail(key, "is null", self._bounds(low, high, low_open, nullable))
+                self.fail(key, Message("value.null"), self._bounds(low, high, low_open, nullable))
             return None
         if not is_number(v):
-            self.fail(key, f"got {show(v)}", self._bounds(low, high, low_open, nullable))
+            self.fail(key, Message("value.wrong-type", value=show(v)),
+                      self._bounds(low, high, low_open, nullable))
             return None
         if not math.isfinite(v):
-            self.fail(key, f"got {v} (NaN or infinite)", self._bounds(low, high, low_open, nullable))
+            self.fail(key, Message("value.not-finite", value=str(v)),
+                      self._bounds(low, high, low_open, nullable))
             return None
         if (low is not None and (v <= low if low_open else v < low)) or (high is not None and v > high):
-            self.fail(key, f"{v:g} is out of range", self._bounds(low, high, low_open, nullable))
+            self.fail(key, Message("value.out-of-range", value=f"{v:g}"),
+                      self._bounds(low, high, low_open, nullable))
             return None
         return float(v)
 
     @staticmethod
-    def _bounds(low: float | None, high: float | None, low_open: bool, nullable: bool) -> str:
+    def _bounds(low: float | None, high: float | None, low_open: bool, nullable: bool) -> Message:
         # Written only for a message: every log's every number goes through number().
-        return ("a finite number" + (f" > {low:g}" if low is not None and low_open else "")
-                + (f" >= {low:g}" if low is not None and not low_open and high is None else "")
-                + (f" in [{low:g}, {high:g}]" if low is not None and high is not None else "")
-                + (" or null" if nullable else ""))
+        return Message("expect.number", low=low, high=high, low_open=low_open, nullable=nullable)
 
     def string(self, key: str, allowed: Sequence[str] | None = None, required: bool = True) -> str | None:
         v = self.data.get(key)
         if type(v) is str and (allowed is None or v in allowed):
             return v  # the common case, before any message is written
-        expected = f"one of {', '.join(allowed)}" if allowed else "a string"
+        expected = (Message("expect.one-of", values=", ".join(allowed)) if allowed
+                    else Message("expect.string"))
         if key not in self.data:
             if required:
-                self.fail(key, "missing", expected)
+                self.fail(key, Message("value.missing"), expected)
             return None
         if not isinstance(v, str):
-            self.fail(key, f"got {show(v)}", expected)
+            self.fail(key, Message("value.wrong-type", value=show(v)), expected)
             return None
-        self.fail(key, f"got {v!r}", expected)
+        self.fail(key, Message("value.not-allowed", value=v), expected)
         return None
 
     def array(self, key: str, value: Any, ndim: int, low: float | None, high: float | None,
-              what: str) -> np.ndarray | None:
+              what: Message) -> np.ndarray | None:
         """A (nested) list of finite numbers with ``ndim`` dimensions, as a float array."""
         try:
             arr = np.array(value)
         except ValueError:
-            self.fail(key, "rows of unequal length", what)
+            self.fail(key, Message("array.ragged"), what)
             return None
         if arr.dtype.kind not in "if" or arr.ndim != ndim:
-            bad = "non-numeric values" if arr.dtype.kind not in "if" else f"{arr.ndim} dimension(s)"
-            self.fail(key, f"has {bad}", what)
+            bad = (Message("array.non-numeric") if arr.dtype.kind not in "if"
+                   else Message("array.dimensions", n=arr.ndim))
+            self.fail(key, bad, what)
             return None
         arr = arr.astype(float, copy=False)
         if arr.size and (low is None or arr.min() >= low) and (high is None or arr.max() <= high) \
                 and math.isfinite(arr.sum()):
             return arr  # the common case, checked in two passes (NaN fails every comparison)
         if not np.isfinite(arr).all():
-            self.fail(key, "holds NaN or infinite values", what)
+            self.fail(key, Message("array.not-finite"), what)
             return None
         if (low is not None and (arr < low).any()) or (high is not None and (arr > high).any()):
-            self.fail(key, f"holds values outside [{low}, {high if high is not None else 'inf'}]", what)
+            shown = high if high is not None else "inf"
+            self.fail(key, Message("array.out-of-range", low=low, high=shown), what)
             return None
         return arr

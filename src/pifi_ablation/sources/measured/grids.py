@@ -36,8 +36,7 @@ KNOWN_FIELDS = frozenset({"dataset", "model", "llm", "layer", "acc", "precision"
                           "macro_f1", "loss"})
 _SCORES = ("acc", "f1", "macro_f1")  # checked as accuracies in [0, 1]
 _NAMED = {"dataset": "dataset", "model": "slm", "llm": "llm"}  # line field -> file-name part
-EXPECTED_LINE = ("'layer=<int> acc=<number in [0, 1]>', optionally with upstream's dataset=, model=, "
-                 "llm=, precision=, recall=, f1= (or macro_f1=) and loss=")
+EXPECTED_LINE = Message("expect.grid-line")
 
 
 @dataclass(frozen=True)
@@ -178,27 +177,28 @@ def parse_grid(path: str, text: str, names: dict[str, str], registry_layers: int
         for token in line.split():
             name, sep, value = token.partition("=")
             if not sep or not name or not value:
-                problems.append(GridError(path, where, f"malformed field {token!r} in {line.strip()!r}",
-                                          EXPECTED_LINE))
+                problems.append(GridError(path, where, Message("line.malformed-field", token=token,
+                                                               line=line.strip()), EXPECTED_LINE))
                 fields = {}
                 break
             fields[name] = value
         if not fields:
             continue
         if "layer" not in fields or "acc" not in fields:
-            problems.append(GridError(path, where, f"{line.strip()!r} lacks "
-                                      + " and ".join(k for k in ("layer", "acc") if k not in fields),
+            lacking = tuple(k for k in ("layer", "acc") if k not in fields)
+            problems.append(GridError(path, where, Message("line.lacks", line=line.strip(), fields=lacking),
                                       EXPECTED_LINE))
             continue
         unknown.update(set(fields) - KNOWN_FIELDS)
         for field_name, part in _NAMED.items():
             if field_name in fields and fields[field_name] != names[part]:
-                problems.append(GridError(path, where, f"{field_name}={fields[field_name]} contradicts the "
-                                          f"file name", f"{field_name}={names[part]}, as the file name says"))
+                problems.append(GridError(path, where, Message("line.contradicts-name", field=field_name,
+                                                               value=fields[field_name]),
+                                          Message("expect.as-named", field=field_name, value=names[part])))
         try:
             layer = int(fields["layer"])
         except ValueError:
-            problems.append(GridError(path, where, f"layer {fields['layer']!r} is not an integer",
+            problems.append(GridError(path, where, Message("line.layer-not-integer", value=fields["layer"]),
                                       EXPECTED_LINE))
             continue
         acc = float("nan")
@@ -210,16 +210,16 @@ def parse_grid(path: str, text: str, names: dict[str, str], registry_layers: int
             except ValueError:
                 v = float("nan")
             if not (math.isfinite(v) and 0.0 <= v <= 1.0):
-                problems.append(GridError(path, where, f"{name}={fields[name]} is not an accuracy",
-                                          f"{name} a finite number in [0, 1]"))
+                problems.append(GridError(path, where,
+                                          Message("line.not-accuracy", name=name, value=fields[name]),
+                                          Message("expect.accuracy", name=name)))
             elif name == "acc":
                 acc = v
         if math.isnan(acc):
             continue
         if layer < -1:
-            problems.append(GridError(path, where, f"layer {layer} is negative",
-                                      "layer indices 0, 1, ..., n_layers - 1, or -1 (PiFi's default: "
-                                      "the last layer)"))
+            problems.append(GridError(path, where, Message("line.negative-layer", layer=layer),
+                                      Message("expect.layer-index")))
             continue
         if layer == -1:
             default_acc.append(acc)
@@ -240,8 +240,7 @@ def parse_grid(path: str, text: str, names: dict[str, str], registry_layers: int
     with np.errstate(invalid="ignore"):
         mean = np.where(lines > 0, acc_sum / np.maximum(lines, 1), np.nan)
     if (lines > 0).all() and np.nanmax(mean) <= 0:
-        problems.append(GridError(path, None, "every layer has accuracy 0",
-                                  "some layer with a positive accuracy"))
+        problems.append(GridError(path, None, Message("grid.all-zero"), Message("expect.positive-accuracy")))
         return None
 
     def measured(layer: int | None) -> bool:

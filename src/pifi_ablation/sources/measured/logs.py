@@ -19,7 +19,7 @@ import json
 import math
 import operator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 import numpy as np
@@ -143,21 +143,21 @@ def _loads(data: bytes) -> Any:
 def decode(path: str, data: bytes) -> dict[str, Any] | LogError:
     """The JSON object of a log, or the error that says why there is none."""
     if not data.strip():
-        return LogError(path, None, "the file is empty", "one JSON object per selection log")
+        return LogError(path, None, Message("file.empty"), Message("expect.one-object-per-log"))
     try:
         obj = _loads(data)
     except json.JSONDecodeError as err:
         # A complete log ends with its closing brace; a run killed while writing does not.
         truncated = not err.doc.rstrip().endswith("}")
-        why = "ends early (truncated?)" if truncated else "is not valid JSON"
-        return LogError(path, f"line {err.lineno}, column {err.colno}", f"{why}: {err.msg}",
-                        "one complete JSON object")
+        why = Message("file.truncated" if truncated else "file.invalid-json", detail=err.msg)
+        return LogError(path, f"line {err.lineno}, column {err.colno}", why,
+                        Message("expect.complete-object"))
     except UnicodeDecodeError as err:
-        return LogError(path, None, f"is not UTF-8 text ({err.reason} at byte {err.start})",
-                        "a UTF-8 JSON file")
+        return LogError(path, None, Message("file.not-utf8-at", reason=err.reason, byte=err.start),
+                        Message("expect.utf8-json"))
     if not isinstance(obj, dict):
-        return LogError(path, None, f"the JSON is {show(obj)}, not an object",
-                        "a JSON object with the selection-log keys")
+        return LogError(path, None, Message("file.not-an-object", value=show(obj)),
+                        Message("expect.log-object"))
     return obj
 
 
@@ -185,24 +185,25 @@ def parse_log(path: str, obj: dict[str, Any], folder: dict[str, float],
         try:
             task = registry.canonical_task(dataset)
         except KeyError:
-            c.fail("dataset", f"unknown dataset {dataset!r}", f"one of {', '.join(registry.DATASET_NAMES)}")
+            c.fail("dataset", Message("log.unknown-dataset", name=dataset),
+                   Message("expect.one-of", values=", ".join(registry.DATASET_NAMES)))
     if task is not None and task_type is not None and registry.TASKS[task].task_type != task_type:
-        c.fail("task", f"{task_type!r} does not match dataset {dataset!r}",
-               f"{registry.TASKS[task].task_type!r} (the registry's type of {task})")
+        c.fail("task", Message("log.task-mismatch", task_type=task_type, dataset=dataset),
+               Message("expect.task-type", task_type=registry.TASKS[task].task_type, task=task))
     llm = c.string("llm_type")
     if llm is not None:
         try:
             model = registry.canonical_model(llm)
         except KeyError:
-            c.fail("llm_type", f"unknown model {llm!r}", f"one of {', '.join(registry.LLM_TYPES)}")
+            c.fail("llm_type", Message("log.unknown-model", name=llm),
+                   Message("expect.one-of", values=", ".join(registry.LLM_TYPES)))
     seed = c.integer("seed", low=0)
     if seed is not None and task_type and dataset and llm:
         name = path.rsplit("/", 1)[-1]
         expected_name = f"{task_type}_{dataset}_{llm}_seed{seed}.json"
         if name != expected_name:
-            c.problems.append(LayoutError(path, None, "the file name does not match the log's "
-                                          "task, dataset, llm_type and seed",
-                                          f"the name {expected_name!r}"))
+            c.problems.append(LayoutError(path, None, Message("log.name-mismatch"),
+                                          Message("expect.name", name=expected_name)))
 
     hint = layers_hint.get((task, model)) if task and model else None
     if hint is None and model:
@@ -219,14 +220,14 @@ def parse_log(path: str, obj: dict[str, Any], folder: dict[str, float],
 
     for key in DESCRIPTIVE:
         if key not in obj:
-            notes.missing.add(Message("log.key-missing", key=key), path)
+            notes.missing.add(_said("log.key-missing", key=key), path)
     if "keyword_source" in obj:
         c.string("keyword_source")
     if "keyword_top_k" in obj:
         c.integer("keyword_top_k", low=0)
     words = obj.get("keywords")
     if "keywords" in obj and not (isinstance(words, list) and all(isinstance(w, str) for w in words)):
-        c.fail("keywords", f"got {show(words)}", "a list of strings")
+        c.fail("keywords", Message("value.wrong-type", value=show(words)), Message("expect.strings"))
     c.number("base_acc", low=0.0, high=1.0, nullable=True)
     probe = _probe(c, obj.get("per_layer_probe_acc"), n)
     logged_max = c.number("max_head_effect", low=0.0, nullable=True)
@@ -235,7 +236,7 @@ def parse_log(path: str, obj: dict[str, Any], folder: dict[str, float],
     elapsed = c.number("elapsed_sec", low=0.0, nullable=True) if "elapsed_sec" in obj else None
 
     for key in sorted(set(obj) - KNOWN_KEYS):
-        notes.missing.add(Message("log.key-unknown", key=key), path)
+        notes.missing.add(_said("log.key-unknown", key=key), path)
 
     problems.extend(c.problems)
     if c.problems:
@@ -267,10 +268,10 @@ def _settings(c: LogCheck, obj: dict[str, Any], folder: dict[str, float], path: 
             if key not in settings and key not in obj:
                 settings[key] = folder[key]
             elif key in settings and not math.isclose(settings[key], folder[key]):
-                notes.disagree.add(Message("log.folder-differs", key=key, folder=folder[key]), path)
+                notes.disagree.add(_said("log.folder-differs", key=key, folder=folder[key]), path)
         elif key not in obj and key not in settings and key != "n_samples":
             settings[key] = DEFAULTS[key]
-            notes.assumed.add(Message("log.default-assumed", key=key, value=DEFAULTS[key]), path)
+            notes.assumed.add(_said("log.default-assumed", key=key, value=DEFAULTS[key]), path)
     return settings
 
 
@@ -280,7 +281,7 @@ def _nested_settings(c: LogCheck, config: Any, settings: dict[str, float], folde
     contradiction inside the run's record."""
     if not isinstance(config, dict):
         if config is not None:
-            c.fail("config", f"got {show(config)}", "an object (upstream's run configuration)")
+            c.fail("config", Message("value.wrong-type", value=show(config)), Message("expect.config"))
         return
     for key, nested in NESTED_SETTINGS.items():
         if nested not in config:
@@ -290,34 +291,54 @@ def _nested_settings(c: LogCheck, config: Any, settings: dict[str, float], folde
         kind_ok = is_int(value) if key == "n_samples" else is_number(value)
         if not kind_ok or not math.isfinite(value) or value < (1 if key == "n_samples" else 0) or (
                 key == "keyword_weight" and value > 1):
-            c.fail(where, f"got {show(value)}", "n_samples >= 1 (an integer), keyword_weight in [0, 1], "
-                   "lambda_scale > 0")
+            c.fail(where, Message("value.wrong-type", value=show(value)), Message("expect.nested-settings"))
             continue
         if key in settings and key in c.data:
             if not math.isclose(settings[key], value):
-                c.fail(where, f"{value:g} contradicts the top-level {key}={settings[key]:g}",
-                       "the same value in both, or one of them")
+                c.fail(where, Message("log.contradicts-top-level", value=value, key=key, top=settings[key]),
+                       Message("expect.same-or-one"))
             continue
         if key in folder and not math.isclose(folder[key], value):
-            c.fail(where, f"{value:g} contradicts the folder name {key}={folder[key]:g}",
-                   f"the log in a folder named {key}={value:g}, or the same value in both")
+            c.fail(where, Message("log.contradicts-folder", value=value, key=key, folder=folder[key]),
+                   Message("expect.folder-named", key=key, value=value))
             continue
         settings[key] = value
+
+
+# A note most logs of a folder get (upstream logs no keyword weight): the same message, made once.
+_said = cache(Message)
+
+
+# What a log's per-layer lists must be, by the layer (and head) count: made once per count, since
+# every log names them (a message only when a list is wrong).
+@cache
+def _probe_expected(n: int | None) -> Message:
+    return Message("expect.probe", n=n or "n_layers")
+
+
+@cache
+def _head_effects_expected(n: int | None, heads: int | None) -> Message:
+    return Message("expect.head-effects", n=n or "n_layers", heads=heads or "n_heads")
+
+
+@cache
+def _signals_expected(n: int | None) -> Message:
+    return Message("expect.signals", n=n or "n_layers", top=n - 1 if n else "n_layers - 1")
 
 
 def _probe(c: LogCheck, probe: Any, n: int | None) -> np.ndarray | None:
     """``per_layer_probe_acc``: null, or one accuracy (or null) per layer; NaN for a null."""
     if probe is None:
         return None
-    what = f"null or a list of {n or 'n_layers'} accuracies in [0, 1] (each may be null)"
+    what = _probe_expected(n)
     if not isinstance(probe, list):
-        c.fail("per_layer_probe_acc", f"got {show(probe)}", what)
+        c.fail("per_layer_probe_acc", Message("value.wrong-type", value=show(probe)), what)
         return None
     if not set(map(type, probe)) <= _NUMBER_TYPES | {type(None)}:
-        c.fail("per_layer_probe_acc", "has non-numeric values", what)
+        c.fail("per_layer_probe_acc", Message("array.non-numeric"), what)
         return None
     if n is not None and len(probe) != n:
-        c.fail("per_layer_probe_acc", f"has {len(probe)} values", what)
+        c.fail("per_layer_probe_acc", Message("array.count", n=len(probe)), what)
         return None
     # NaN and infinities fail the comparison; null is a layer not probed (NaN in the array).
     # Every layer probed, finite (min and max are then exact): two builtin passes, no loop.
@@ -326,7 +347,7 @@ def _probe(c: LogCheck, probe: Any, n: int | None) -> np.ndarray | None:
     else:
         in_range = min(probe) >= 0.0 and max(probe) <= 1.0
     if not in_range:
-        c.fail("per_layer_probe_acc", "holds values that are not accuracies", what)
+        c.fail("per_layer_probe_acc", Message("array.not-accuracies"), what)
     return np.array(probe, dtype=float)  # null -> NaN
 
 
@@ -337,14 +358,13 @@ def _head_effects(c: LogCheck, effects: Any, n: int | None, model: str | None,
     if effects is None:
         return None
     heads = registry.MODELS[model].n_heads if model else None
-    what = (f"null or a list of at most {n or 'n_layers'} rows (layers) of at most "
-            f"{heads or 'n_heads'} non-negative numbers (heads), each row as long")
+    what = _head_effects_expected(n, heads)
     arr = c.array("head_effects", effects, 2, 0.0, None, what)
     if arr is None:
         return None
     rows, cols = arr.shape
     if rows == 0 or cols == 0 or (n is not None and rows > n) or (heads is not None and cols > heads):
-        c.fail("head_effects", f"has shape {rows} x {cols}", what)
+        c.fail("head_effects", Message("array.shape", rows=rows, cols=cols), what)
         return None
     if (n is not None and rows < n) or (heads is not None and cols < heads):
         truncated.add(Message("log.head-effects-cut", rows=rows, layers=n, cols=cols, heads=heads), c.path)
@@ -359,8 +379,7 @@ def _stage2(c: LogCheck, l_abstract: int | None, l_apply: int | None, final: int
     known = effects_max if effects_max is not None else logged_max
     if l_apply == -1:
         if known:
-            c.fail("L_Apply", f"-1 (stage 2 found nothing) beside a head effect of {known:g}",
-                   "head effects all 0 or null when L_Apply = -1")
+            c.fail("L_Apply", Message("log.nothing-beside-effect", effect=known), Message("expect.no-effect"))
             return float("nan"), None
         why: str | None = NOTHING_NO_ANCHOR if effects is not None else NOTHING_NO_PROBE
     elif known == 0.0:
@@ -371,26 +390,26 @@ def _stage2(c: LogCheck, l_abstract: int | None, l_apply: int | None, final: int
     if None not in (l_abstract, l_apply, final):
         rule = l_abstract if found_nothing else l_apply
         if final != rule:
-            c.fail("final_layer", f"{final} disagrees with L_Abstract={l_abstract}, L_Apply={l_apply}",
-                   f"{rule} (L_Apply, or L_Abstract when stage 2 found nothing)")
+            c.fail("final_layer",
+                   Message("log.final-disagrees", final=final, abstract=l_abstract, apply=l_apply),
+                   Message("expect.final-rule", rule=rule))
         if effects is not None and not found_nothing and l_apply >= effects.shape[0]:
-            c.fail("L_Apply", f"{l_apply} is beyond the {effects.shape[0]} layers of head_effects",
-                   f"an integer in 0..{effects.shape[0] - 1}")
+            c.fail("L_Apply", Message("log.beyond-head-effects", layer=l_apply, n=effects.shape[0]),
+                   Message("expect.integer-in", low=0, high=effects.shape[0] - 1))
     return (float("nan") if why else float(known)), why
 
 
 def _signals(c: LogCheck, obj: dict[str, Any], n: int | None) -> tuple[np.ndarray, np.ndarray]:
     """The per-layer keyword and correlation signals, ordered by layer (empty when unusable)."""
     key = "per_layer_signals"
-    expected = (f"a list of {n or 'n_layers'} objects {{layer, keyword_signal, corr_signal}}, one per "
-                f"layer 0..{n - 1 if n else 'n_layers - 1'}")
+    expected = _signals_expected(n)
     empty = np.empty(0)
     if key not in obj:
-        c.fail(key, "missing", expected)
+        c.fail(key, Message("value.missing"), expected)
         return empty, empty
     signals = obj[key]
     if not isinstance(signals, list) or not signals:
-        c.fail(key, f"got {show(signals)}", expected)
+        c.fail(key, Message("value.wrong-type", value=show(signals)), expected)
         return empty, empty
     # One pass in comprehensions (every log goes through here); the slow loop only to name a bad entry.
     try:
@@ -402,13 +421,13 @@ def _signals(c: LogCheck, obj: dict[str, Any], n: int | None) -> tuple[np.ndarra
         for i, entry in enumerate(signals):
             if not (isinstance(entry, dict) and is_int(entry.get("layer"))
                     and is_number(entry.get("keyword_signal")) and is_number(entry.get("corr_signal"))):
-                c.fail(f"{key}[{i}]", f"got {show(entry)}",
-                       "an object with an integer layer and numbers keyword_signal, corr_signal")
+                c.fail(f"{key}[{i}]", Message("value.wrong-type", value=show(entry)),
+                       Message("expect.signal-entry"))
                 break
         return empty, empty
     # In Python, not numpy: for a few dozen values a reduction's call costs more than the loop.
     if not (all(map(math.isfinite, kw)) and all(map(math.isfinite, corr))):
-        c.fail(key, "holds NaN or infinite signals", "finite keyword_signal and corr_signal")
+        c.fail(key, Message("log.signals-not-finite"), Message("expect.finite-signals"))
         return empty, empty
     kw_a, corr_a = np.array(kw, dtype=float), np.array(corr, dtype=float)
     if layers == tuple(range(len(layers))):  # as upstream writes them: every layer, in order
@@ -417,9 +436,9 @@ def _signals(c: LogCheck, obj: dict[str, Any], n: int | None) -> tuple[np.ndarra
     sorted_layers = np.asarray(layers)[order]
     repeated = sorted(set(sorted_layers[1:][sorted_layers[1:] == sorted_layers[:-1]].tolist()))
     if repeated:
-        c.fail(key, f"layer {', '.join(map(str, repeated))} listed twice", expected)
+        c.fail(key, Message("log.layer-twice", layers=", ".join(map(str, repeated))), expected)
         return empty, empty
     if sorted_layers[0] != 0 or sorted_layers[-1] != len(layers) - 1:
-        c.fail(key, f"layers run from {sorted_layers[0]} to {sorted_layers[-1]}", expected)
+        c.fail(key, Message("log.layer-span", first=sorted_layers[0], last=sorted_layers[-1]), expected)
         return empty, empty
     return kw_a[order], corr_a[order]

@@ -94,8 +94,8 @@ def read(root: str | os.PathLike[str], slm: str = names.STUDY_SLM, *,
     """
     root = Path(root)
     if files is None and not root.is_dir():
-        raise UsageError(str(root), None, "is not a folder", "a results folder holding selection logs "
-                          f"(*_seed<N>.json) and grid files (*{names.GRID_SUFFIX}), or 'demo'")
+        raise UsageError(str(root), None, Message("folder.not-a-folder"),
+                         Message("expect.results-folder", suffix=names.GRID_SUFFIX))
     reading = Reading(root=root, slm=slm, memory=files)
     # a folder held in memory (the layer demo) has no links, hidden folders or copies
     found = names.scan(root) if files is None else names.Scan(files=sorted(files))
@@ -126,8 +126,8 @@ def read(root: str | os.PathLike[str], slm: str = names.STUDY_SLM, *,
     reading.warnings.extend(_stray([rel for rel in reading.ignored if rel not in broken]))
     reading.warnings.extend(_scan_notes(found, [rel for rel in reading.ignored if rel in broken]))
     if not reading.logs:
-        reading.problems.append(LayoutError(str(root), None, "holds no selection logs",
-                                            "files named {task}_{dataset}_{llm}_seed{seed}.json"))
+        reading.problems.append(LayoutError(str(root), None, Message("folder.no-logs"),
+                                            Message("expect.log-names")))
     if tables:
         derive(reading)  # with no usable run, the five tables are empty (and valid)
     return reading
@@ -164,7 +164,7 @@ def _scan_notes(found: names.Scan, broken: list[str]) -> list[Message]:
     return lines
 
 
-def _read_bytes(reading: Reading, rel: str, error: type[ResultsError], expected: str) -> bytes | None:
+def _read_bytes(reading: Reading, rel: str, error: type[ResultsError], expected: Message) -> bytes | None:
     """The bytes of ``rel``, or None after listing why it cannot be read."""
     if reading.memory is not None:
         return reading.memory[rel]
@@ -174,7 +174,7 @@ def _read_bytes(reading: Reading, rel: str, error: type[ResultsError], expected:
         with open(os.path.join(reading.root, rel), "rb", buffering=0) as file:  # noqa: PTH118, PTH123
             return file.read()
     except OSError as err:
-        reading.problems.append(error(rel, None, f"cannot be read ({err.strerror})", expected))
+        reading.problems.append(error(rel, None, Message("file.unreadable", reason=err.strerror), expected))
         return None
 
 
@@ -183,22 +183,22 @@ def _read_grids(reading: Reading) -> None:
     by_name: dict[tuple[str, str, str], Grid] = {}
     slms: dict[tuple[str, str], set[str]] = defaultdict(set)
     for rel in reading.grids:
-        data = _read_bytes(reading, rel, GridError, "a readable text file")
+        data = _read_bytes(reading, rel, GridError, Message("expect.readable-text"))
         if data is None:
             continue
         reading.hashes[rel] = hashlib.sha256(data).hexdigest()
         parts = names.grid_name(rel.rsplit("/", 1)[-1], reading.slm)
         if parts is None:
             reading.problems.append(LayoutError(
-                rel, None, "the file name does not name a known dataset and LLM",
-                f"{{dataset}}_{{slm}}_{{llm}}{names.GRID_SUFFIX} with dataset one of "
-                f"{', '.join(registry.DATASET_NAMES)} and llm one of {', '.join(registry.LLM_TYPES)}"))
+                rel, None, Message("grid.name-unknown"),
+                Message("expect.grid-name", suffix=names.GRID_SUFFIX,
+                        datasets=", ".join(registry.DATASET_NAMES), llms=", ".join(registry.LLM_TYPES))))
             continue
         try:
             text = data.decode("utf-8-sig")  # a byte-order mark (an editor's) is not part of the text
         except UnicodeDecodeError as err:
-            reading.problems.append(GridError(rel, None, f"is not UTF-8 text ({err.reason})",
-                                              "a UTF-8 text file"))
+            reading.problems.append(GridError(rel, None, Message("file.not-utf8", reason=err.reason),
+                                              Message("expect.utf8-text")))
             continue
         task, model = registry.canonical_task(parts.dataset), registry.canonical_model(parts.llm)
         parsed = parse_grid(rel, text, {"dataset": parts.dataset, "slm": parts.slm, "llm": parts.llm},
@@ -221,9 +221,8 @@ def _read_grids(reading: Reading) -> None:
                 np.array_equal(first.acc, grid.acc, equal_nan=True)
             if not same:
                 reading.problems.append(LayoutError(
-                    rel, None, f"disagrees with {first.path}, another grid file of the same "
-                    f"{parts.dataset} / {parts.slm} / {parts.llm}",
-                    "one grid per (dataset, SLM, LLM), or copies with the same accuracies"))
+                    rel, None, Message("grid.disagrees", first=first.path, dataset=parts.dataset,
+                                       slm=parts.slm, llm=parts.llm), Message("expect.grid-once")))
                 reading.grid_of.pop((task, model), None)
                 reading.unusable_grids[(task, model)] = rel
             else:
@@ -241,8 +240,8 @@ def _read_grids(reading: Reading) -> None:
         if len(found) > 1:  # only when the study's SLM is given as a spelling of several
             files = sorted(g.path for (t, _, m), g in by_name.items() if (t, m) == (task, model))
             reading.problems.append(LayoutError(
-                ", ".join(files), None, f"grids of several SLMs ({', '.join(sorted(found))}) for "
-                f"{task} / {model}; a selection log does not name its SLM", "one SLM per results folder"))
+                ", ".join(files), None, Message("grid.several-slms", slms=", ".join(sorted(found)), task=task,
+                                                model=model), Message("expect.one-slm")))
             reading.grid_of.pop((task, model), None)
             reading.unusable_grids[(task, model)] = files[0]
     reading.warnings.extend(notes.lines())
@@ -257,7 +256,7 @@ def _read_logs(reading: Reading) -> list[Run]:
     seen: dict[tuple, Run] = {}
     bad_keys: set[tuple] = set()
     for rel in reading.logs:
-        data = _read_bytes(reading, rel, LogError, "a readable JSON file")
+        data = _read_bytes(reading, rel, LogError, Message("expect.readable-json"))
         if data is None:
             continue
         digest = hashlib.sha256(data).hexdigest()
@@ -280,10 +279,8 @@ def _read_logs(reading: Reading) -> list[Run]:
         differing = [] if first.digest == digest else _differing_keys(reading, first.path, rel)
         if differing:
             reading.problems.append(LayoutError(
-                rel, ", ".join(differing), f"disagrees with {first.path}, another log of the same run "
-                f"({run.describe()})",
-                "one log per run, or copies with the same content; a sweep run belongs in a key=value "
-                f"folder naming its setting, e.g. {SWEEP_FOLDER_EXAMPLE} (upstream: {SWEEP_COMMAND})"))
+                rel, ", ".join(differing), Message("log.disagrees", first=first.path, run=run.describe()),
+                Message("expect.run-once", example=SWEEP_FOLDER_EXAMPLE, command=SWEEP_COMMAND)))
             bad_keys.add(run.key)
         else:
             same.add(Message("log.second-copy", first=first.path), rel)
@@ -321,9 +318,9 @@ def _pair(reading: Reading, runs: list[Run]) -> None:
             waiting[pair].append(Pending(run, reason, grid.path))
         elif run.n_layers != grid.n_layers:
             reading.problems.append(LogError(
-                run.path, "per_layer_signals", f"has {run.n_layers} layers but the grid has {grid.n_layers}",
-                f"a list of {grid.n_layers} objects, one per layer 0..{grid.n_layers - 1} "
-                f"(the layers of {grid.path})"))
+                run.path, "per_layer_signals",
+                Message("log.layers-differ", n=run.n_layers, grid_n=grid.n_layers),
+                Message("expect.grid-layers", n=grid.n_layers, top=grid.n_layers - 1, grid=grid.path)))
         else:
             reading.runs.append(run)
     for pair, items in sorted(waiting.items()):

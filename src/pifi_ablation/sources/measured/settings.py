@@ -12,6 +12,7 @@ from typing import Any
 
 from pifi_ablation import study
 from pifi_ablation.errors import LayoutError
+from pifi_ablation.messages import Message
 from pifi_ablation.registry import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE, DEFAULT_N_SAMPLES
 
 # The settings a run can depart from its defaults in: the sweeps' (pifi_ablation.study).
@@ -39,20 +40,21 @@ def folder_settings(parts: Sequence[str], cache: dict[tuple[str, ...], Any]
         folder = "/".join(parts[: depth + 1]) + "/"
         name, _, text = part.partition("=")
         if name not in SETTINGS:
-            result = LayoutError(folder, part, f"unknown setting {name!r} in a key=value folder name",
-                                 f"one of {', '.join(SETTINGS)}")
+            result = LayoutError(folder, part, Message("folder.unknown-setting", name=name),
+                                 Message("expect.one-of", values=", ".join(SETTINGS)))
             break
         try:
             value: float = int(text) if name == "n_samples" else float(text)
         except ValueError:
-            kind = "an integer" if name == "n_samples" else "a number"
-            result = LayoutError(folder, part, f"value {text!r} is not {kind}",
-                                 f"{name}=<{kind}>, e.g. {name}={DEFAULTS[name]:g}")
+            kind = Message("kind.integer" if name == "n_samples" else "kind.number")
+            result = LayoutError(folder, part, Message("folder.not-a-value", text=text, kind=kind),
+                                 Message("expect.setting-value", name=name, kind=kind,
+                                         default=DEFAULTS[name]))
             break
         if not math.isfinite(value) or value < 0 or (name == "n_samples" and value < 1) or (
                 name == "keyword_weight" and value > 1):
-            result = LayoutError(folder, part, f"value {text!r} is out of range",
-                                 "n_samples >= 1, keyword_weight in [0, 1], lambda_scale > 0")
+            result = LayoutError(folder, part, Message("folder.out-of-range", text=text),
+                                 Message("expect.folder-settings"))
             break
         found[name] = value
     cache[key] = result
