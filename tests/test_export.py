@@ -118,6 +118,31 @@ def test_png_is_300_dpi(exported, name):
     assert round(ppm_x * 0.0254) == 300
 
 
+@pytest.mark.parametrize("name", ["sample_size", "task_sensitivity"])
+def test_png_is_the_pdf_rasterised_at_print_size(exported, demo, name):
+    """The PNG is the PDF's picture: the figure's size at 300 dpi, opaque, and pixel for pixel
+    what matplotlib's own raster backend draws of the same figure, but for antialiasing."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from pifi_ablation.figures import make_figure
+
+    png = Image.open(exported / f"ablation_{name}.png")
+    fig = make_figure(demo, name)
+    assert png.size == (round(fig.get_figwidth() * 300), int(fig.get_figheight() * 300 + 1e-6))
+    assert png.mode == "RGB"
+    agg = io.BytesIO()
+    with style.paper_style():
+        fig.savefig(agg, format="png", dpi=300)
+    drawn = np.asarray(Image.open(agg).convert("RGB"), dtype=float)
+    ours = np.asarray(png, dtype=float)
+    assert drawn.shape == ours.shape
+    assert np.abs(drawn - ours).mean() < 8  # a blank or shifted picture differs by far more
+    assert (np.abs(drawn - ours).max(axis=2) > 128).mean() < 0.03
+
+
 def test_pdf_has_no_timestamp(exported):
     raw = (exported / "ablation_sample_size.pdf").read_bytes()
     assert not re.search(rb"/CreationDate|/ModDate", raw)

@@ -81,12 +81,53 @@ PRINT_FORMATS: tuple[str, ...] = ("pdf", "png")
 
 def save_print(fig, paths) -> list:
     """Save ``fig`` at print size to each of ``paths`` (one per format, by suffix), with the
-    options that keep the bytes reproducible; return the paths written."""
+    options that keep the bytes reproducible; return the paths written.
+
+    The PNG is the PDF rasterised at ``DPI_PRINT`` (:func:`pdf_to_png`): the same picture as the
+    PDF the paper includes, made in a fifth of the time matplotlib takes to draw the figure again."""
+    import io
+
+    formats = [path.suffix.lstrip(".") for path in paths]
+    pdf = io.BytesIO()
     with paper_style():
-        for path in paths:
-            fmt = path.suffix.lstrip(".")
-            fig.savefig(path, format=fmt, dpi=DPI_PRINT, **SAVE_OPTIONS[fmt])
+        if "pdf" in formats or "png" in formats:
+            fig.savefig(pdf, format="pdf", dpi=DPI_PRINT, **SAVE_OPTIONS["pdf"])
+        for path, fmt in zip(paths, formats, strict=True):
+            if fmt == "pdf":
+                path.write_bytes(pdf.getvalue())
+            elif fmt == "png":
+                path.write_bytes(pdf_to_png(pdf.getvalue(), _pixels(fig, DPI_PRINT)))
+            else:
+                fig.savefig(path, format=fmt, dpi=DPI_PRINT, **SAVE_OPTIONS[fmt])
     return list(paths)
+
+
+def _pixels(fig, dpi: int) -> tuple[int, int]:
+    """The figure's size in pixels at ``dpi``, as matplotlib's raster backend sizes its canvas."""
+    from matplotlib.transforms import Affine2D
+
+    box = fig.bbox_inches.transformed(Affine2D().scale(dpi))
+    return int(box.width), int(box.height)
+
+
+def pdf_to_png(pdf: bytes, size: tuple[int, int], dpi: int = DPI_PRINT) -> bytes:
+    """The one page of ``pdf`` as a PNG of ``size`` pixels at ``dpi`` (PDFium's rasteriser, on
+    white; ``size`` is the figure's at ``dpi``, which PDFium may exceed by a pixel of margin when
+    it rounds the page up)."""
+    import io
+
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        image = document[0].render(scale=dpi / 72).to_pil()
+    finally:
+        document.close()
+    if image.size != size:
+        image = image.crop((0, 0, *size))
+    out = io.BytesIO()
+    image.save(out, format="png", dpi=(dpi, dpi), **SAVE_OPTIONS["png"]["pil_kwargs"])
+    return out.getvalue()
 
 # seaborn's "colorblind" palette, written out so that plotting does not import seaborn.
 _PALETTE: tuple[str, ...] = ("#0173b2", "#de8f05", "#029e73", "#d55e00", "#cc78bc", "#ca9161",
