@@ -10,7 +10,8 @@ demo source:
 - in a fresh interpreter, what every page's setup cell pays (imports, loading the data,
   computing the findings), times the number of pages;
 - drawing each figure the book shows, saving it as the page's PNG and the print SVG, and its
-  phone layout (drawn after the build, in Sphinx's process, by book/_ext/reading.py).
+  phone layout and Korean desktop and phone versions (drawn in the page's kernel,
+  ``pages.save_phone_layout``, and served by book/_ext/page_layout.py).
 
 The kernel-side costs are CPU seconds spent once per page (or per figure); the build spreads
 them over the cores, so they add up to more than the build's wall time.
@@ -44,13 +45,14 @@ t = time.perf_counter()
 import pandas, IPython  # what every kernel imports before the package
 out["imports: pandas, IPython"] = time.perf_counter() - t
 t = time.perf_counter()
-from pifi_ablation import book
-out["imports: pifi_ablation.book"] = time.perf_counter() - t
+from pifi_ablation import pages
+out["imports: pifi_ablation.pages"] = time.perf_counter() - t
 t = time.perf_counter()
 from pifi_ablation.figures import make_figure
+from pifi_ablation.figures_ko import make_figure_ko
 out["imports: matplotlib and the figure code"] = time.perf_counter() - t
 t = time.perf_counter()
-ab = book._load("demo")
+ab = pages._load("demo")
 out["data load"] = time.perf_counter() - t
 t = time.perf_counter()
 from pifi_ablation.findings import findings
@@ -59,15 +61,18 @@ out["findings"] = time.perf_counter() - t
 figures = {}
 for name in sys.argv[1:]:
     t0 = time.perf_counter()
-    fig = book.Page(ab, found).figure(name)
+    fig = pages.Page(ab, found).figure(name)
     t1 = time.perf_counter()
-    book.figure_png(fig)
+    pages.figure_png(fig)
     t2 = time.perf_counter()
-    book.figure_svg(fig)
+    pages.figure_svg(fig)
     t3 = time.perf_counter()
-    book.figure_png(make_figure(ab, name, phone=True))
+    pages.figure_png(make_figure(ab, name, phone=True))
     t4 = time.perf_counter()
-    figures[name] = (t1 - t0, t2 - t1, t3 - t2, t4 - t3)
+    pages.figure_png(make_figure_ko(ab, name))
+    pages.figure_png(make_figure_ko(ab, name, phone=True))
+    t5 = time.perf_counter()
+    figures[name] = (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)
 out["figures"] = figures
 print(json.dumps(out))
 """
@@ -124,14 +129,16 @@ def main() -> None:
 
     n = len(pages)
     rows.append(("Sphinx alone (execution off), wall", sphinx, "once"))
-    rows.append(("kernel start-up + shutdown", kernel * n, f"{kernel:.2f} s x {n} pages"))
-    for key in ("imports: pandas, IPython", "imports: pifi_ablation.book", "data load", "findings"):
+    rows.append(("kernel start-up + shutdown (a cold one; the build forks warm ones)", kernel * n,
+                 f"{kernel:.2f} s x {n} pages"))
+    for key in ("imports: pandas, IPython", "imports: pifi_ablation.pages", "data load", "findings"):
         rows.append((key, inside[key] * n, f"{inside[key]:.2f} s x {n} pages"))
     n_fig = len(inside["figures"])
     draw = sum(f[0] for f in inside["figures"].values())
     png = sum(f[1] for f in inside["figures"].values())
     svg = sum(f[2] for f in inside["figures"].values())
     phone = sum(f[3] for f in inside["figures"].values())
+    korean = sum(f[4] for f in inside["figures"].values())
     imports_mpl = inside["imports: matplotlib and the figure code"]
     drawing_pages = 7  # pages that draw at least one figure (and so import matplotlib)
     rows.append(("imports: matplotlib and the figure code", imports_mpl * drawing_pages,
@@ -139,8 +146,9 @@ def main() -> None:
     rows.append(("figure drawing", draw, f"{n_fig} figures"))
     rows.append(("figure saving: page PNG (palette)", png, f"{n_fig} figures"))
     rows.append(("figure saving: print SVG", svg, f"{n_fig} figures"))
-    rows.append(("phone layouts: drawn and saved after the build", phone,
-                 f"{n_fig} figures, one process (book/_ext/reading.py)"))
+    rows.append(("phone layouts: drawn and saved", phone, f"{n_fig} figures, in the pages' kernels"))
+    rows.append(("Korean versions (desktop, phone): drawn and saved", korean,
+                 f"{n_fig} figures, in the pages' kernels"))
 
     print(f"cold build, wall: {cold:.2f} s ({os.cpu_count()} cores); notebook execution summed over "
           f"{n} pages: {sum(pages.values()):.2f} s")
@@ -153,9 +161,9 @@ def main() -> None:
     for name, seconds in sorted(pages.items(), key=lambda kv: -kv[1]):
         print(f"  {name:20s} {seconds:6.2f}")
     print()
-    print("per figure (draw, PNG, SVG, phone layout; seconds):")
-    for name, (d, p, s, ph) in sorted(inside["figures"].items(), key=lambda kv: -sum(kv[1])):
-        print(f"  {name:20s} {d:5.2f} {p:5.2f} {s:5.2f} {ph:5.2f}")
+    print("per figure (draw, PNG, SVG, phone layout, Korean versions; seconds):")
+    for name, (d, p, s, ph, ko) in sorted(inside["figures"].items(), key=lambda kv: -sum(kv[1])):
+        print(f"  {name:20s} {d:5.2f} {p:5.2f} {s:5.2f} {ph:5.2f} {ko:5.2f}")
 
 
 if __name__ == "__main__":
