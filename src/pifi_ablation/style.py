@@ -96,13 +96,13 @@ def save_print(fig, paths) -> list:
             if fmt == "pdf":
                 path.write_bytes(pdf.getvalue())
             elif fmt == "png":
-                path.write_bytes(pdf_to_png(pdf.getvalue(), _pixels(fig, DPI_PRINT)))
+                path.write_bytes(pdf_to_png(pdf.getvalue(), pixels(fig, DPI_PRINT)))
             else:
                 fig.savefig(path, format=fmt, dpi=DPI_PRINT, **SAVE_OPTIONS[fmt])
     return list(paths)
 
 
-def _pixels(fig, dpi: int) -> tuple[int, int]:
+def pixels(fig, dpi: int) -> tuple[int, int]:
     """The figure's size in pixels at ``dpi``, as matplotlib's raster backend sizes its canvas."""
     from matplotlib.transforms import Affine2D
 
