@@ -23,8 +23,10 @@ every fold open, and the copy button's words in the language shown.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
+import json
 import re
 from pathlib import Path
 
@@ -103,11 +105,10 @@ def trim_catalogue(css: str, names: set[str]) -> str:
     return _CATALOGUE_RULE.sub(keep, css)
 
 
-def used_glyphs(css: list[str], pages: list[str]) -> set[int]:
-    """Code points of Font Awesome glyphs the book can show: the icons named in the pages'
-    ``fa-solid`` (``fas``) classes, and every icon the stylesheets put in ``content`` or a variable
-    outside Font Awesome's own ``.fa-name:before`` catalogue."""
-    names = icon_names(pages)
+def used_glyphs(css: list[str], names: set[str]) -> set[int]:
+    """Code points of Font Awesome glyphs the book can show: the icons ``names`` (those the pages'
+    ``fa-solid`` classes name, :func:`icon_names`), and every icon the stylesheets put in
+    ``content`` or a variable outside Font Awesome's own ``.fa-name:before`` catalogue."""
     points: set[int] = set()
     for sheet in css:
         for selector, body in _RULE.findall(sheet):
@@ -128,11 +129,14 @@ def subset_font(font: Path, points: set[int]) -> bytes:
     options.flavor = "woff"
     options.layout_features = ["*"]
     loaded = subset.load_font(str(font), options)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=sorted(points))
-    subsetter.subset(loaded)
-    out = io.BytesIO()
-    subset.save_font(loaded, out, options)
+    try:
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=sorted(points))
+        subsetter.subset(loaded)
+        out = io.BytesIO()
+        subset.save_font(loaded, out, options)
+    finally:
+        loaded.close()  # the font file, which fontTools reads lazily
     return out.getvalue()
 
 
@@ -171,22 +175,49 @@ def lighten(page: str, search_page: bool) -> str:
     return page if search_page else _SEARCH_TOOLS.sub("", page)
 
 
-def _lighten_site(outdir: Path) -> None:
-    pages = {path: path.read_text(encoding="utf-8") for path in sorted(outdir.rglob("*.html"))}
-    for path, text in pages.items():
-        light = with_noscript(lighten(text, path.name == "search.html" and path.parent == outdir))
-        if light != text:
-            path.write_text(light, encoding="utf-8")
+# In the doctree folder: each page as the last build left it (modified time and size, after
+# lightening) with the icons it names, and the font subset's key, so that a build that wrote no
+# page reads none and subsets no font.
+_STATE = "pifi_lightened.json"
+
+
+def _lighten_site(outdir: Path, state_file: Path) -> None:
+    try:
+        state = json.loads(state_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        state = {}
+    known = state.get("pages", {})
+    pages: dict[str, list] = {}
+    names: set[str] = set()
+    for path in sorted(outdir.rglob("*.html")):
+        rel = path.relative_to(outdir).as_posix()
+        stat = path.stat()
+        before = known.get(rel)
+        if before is not None and before[:2] == [stat.st_mtime_ns, stat.st_size]:
+            icons = set(before[2])  # lightened by an earlier build and not written since
+        else:
+            text = path.read_text(encoding="utf-8")
+            light = with_noscript(lighten(text, rel == "search.html"))
+            if light != text:
+                path.write_text(light, encoding="utf-8")
+                stat = path.stat()
+            icons = icon_names([text])
+        pages[rel] = [stat.st_mtime_ns, stat.st_size, sorted(icons)]
+        names |= icons
     styles = sorted((outdir / "_static").rglob("*.css"))
     css = [sheet.read_text(encoding="utf-8") for sheet in styles]
     theme = outdir / THEME_CSS
-    if theme.is_file():
-        theme.write_text(trim_catalogue(theme.read_text(encoding="utf-8"),
-                                        icon_names(list(pages.values()))), encoding="utf-8")
+    if theme.is_file():  # Sphinx copies the theme's stylesheet anew on every build
+        theme.write_text(trim_catalogue(theme.read_text(encoding="utf-8"), names), encoding="utf-8")
     font = outdir / FONT_FOLDER / "fa-solid-900.ttf"
+    subset = outdir / FONT_FOLDER / SUBSET_FONT
+    key = None
     if font.is_file():
-        (outdir / FONT_FOLDER / SUBSET_FONT).write_bytes(
-            subset_font(font, used_glyphs(css, list(pages.values()))))
+        points = used_glyphs(css, names)
+        key = hashlib.sha256(font.read_bytes() + repr(sorted(points)).encode()).hexdigest()
+        if key != state.get("font") or not subset.is_file():
+            subset.write_bytes(subset_font(font, points))
+    state_file.write_text(json.dumps({"pages": pages, "font": key}), encoding="utf-8")
 
 
 def _titles(app: Sphinx) -> tuple[str, str]:
@@ -202,15 +233,15 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
     root = str(app.config.root_doc)
     if root != "index":  # sphinx-external-toc's redirect (written just before) is replaced
         target = f"{root}.html"
-        (outdir / "index.html").write_text(root_page(target, *_titles(app)), encoding="utf-8")
+        index, page = outdir / "index.html", root_page(target, *_titles(app))
+        if not index.is_file() or index.read_text(encoding="utf-8") != page:
+            index.write_text(page, encoding="utf-8")
     _write_favicon(app, outdir)
-    _lighten_site(outdir)
+    _lighten_site(outdir, Path(app.doctreedir) / _STATE)
 
 
 def _write_favicon(app: Sphinx, outdir: Path) -> None:
     """Draw ``favicon.ico`` when it is missing or this file (which draws it) changed since."""
-    import hashlib
-
     icon = outdir / "favicon.ico"
     drawn_by = Path(app.doctreedir) / "pifi_favicon.sha256"
     source = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
