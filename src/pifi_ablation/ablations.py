@@ -91,7 +91,7 @@ def _measured(path: Path) -> Ablations:
     return from_reading(path, measured.read(path))
 
 
-def from_reading(path: Path, reading: measured.Reading) -> Ablations:
+def from_reading(path: Path, reading: measured.ResultsFolder) -> Ablations:
     """The ablations of a results folder already read (:func:`measured.read`), for callers that
     also need what the reading holds beyond the tables (the release record: files and runs)."""
     if reading.problems:

@@ -21,7 +21,7 @@ from typing import Any
 from pifi_ablation import paths, registry, study
 from pifi_ablation.errors import ResultsError
 from pifi_ablation.messages import Message
-from pifi_ablation.sources.measured import DEFAULTS, Reading, describe_counts
+from pifi_ablation.sources.measured import DEFAULTS, ResultsFolder, describe_counts
 from pifi_ablation.study import NEEDS, Ablation
 
 Cell = tuple[str, str, str, int]  # task, model, setting, seed
@@ -161,7 +161,7 @@ def _label(setting: str, value: float) -> str:
     return f"{setting}={value:g}"
 
 
-def coverage(reading: Reading) -> Coverage:
+def coverage(reading: ResultsFolder) -> Coverage:
     """The coverage report of a read results folder."""
     from pifi_ablation.sources.measured.derive import in_sweep, sweep_cells
 
@@ -223,7 +223,7 @@ def _pending(p) -> PendingRun:
     return PendingRun(p.run.path, p.run.task, p.run.model, p.run.seed, setting, p.reason)
 
 
-def _grid_states(reading: Reading) -> tuple[GridState, ...]:
+def _grid_states(reading: ResultsFolder) -> tuple[GridState, ...]:
     states = []
     for (task, model), grid in reading.grid_of.items():
         state = "complete" if grid.complete else "in progress" if grid.lines.any() else "not started"

@@ -22,7 +22,7 @@ import pandas as pd
 from pifi_ablation.registry import MODEL_ORDER, TASKS
 
 if TYPE_CHECKING:
-    from pifi_ablation.sources.measured import Reading
+    from pifi_ablation.sources.measured import ResultsFolder
 
 # Accuracies within this of a grid's maximum are at its maximum: grids hold 4-decimal
 # accuracies, and averaging repeated lines must not split a tie by a rounding error.
@@ -125,7 +125,7 @@ def _order(task: str, model: str, seed: int) -> tuple[int, int, str, int]:
             MODEL_ORDER.index(model) if model in MODEL_ORDER else len(MODEL_ORDER), model, seed)
 
 
-def from_reading(reading: Reading) -> Layers:
+def from_reading(reading: ResultsFolder) -> Layers:
     """The per-layer population of a measured reading: its usable runs at default settings
     (complete grids), and its pending runs at default settings."""
     runs = []

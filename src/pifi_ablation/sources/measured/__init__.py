@@ -26,9 +26,9 @@ from pifi_ablation.sources.measured.derive import (
 from pifi_ablation.sources.measured.grids import Grid
 from pifi_ablation.sources.measured.logs import Run
 from pifi_ablation.sources.measured.names import GRID_SUFFIX, STUDY_SLM
-from pifi_ablation.sources.measured.reading import Pending, Reading, read
+from pifi_ablation.sources.measured.reading import Pending, ResultsFolder, read
 from pifi_ablation.sources.measured.settings import DEFAULTS, SETTINGS, SWEEP_COMMAND
 
 __all__ = ["DEFAULTS", "GRID_SUFFIX", "LOGGED", "RESELECTION", "RESELECTION_NOTE", "RESELECTION_WEIGHTS",
-           "SETTINGS", "STUDY_SLM", "SWEEP_COMMAND", "Grid", "Pending", "Reading", "Run", "derive",
+           "SETTINGS", "STUDY_SLM", "SWEEP_COMMAND", "Grid", "Pending", "ResultsFolder", "Run", "derive",
            "describe_counts", "read", "reselect", "spearman_rows"]

@@ -26,7 +26,7 @@ from pifi_ablation.sources.measured.logs import Run
 from pifi_ablation.sources.measured.settings import SETTINGS
 
 if TYPE_CHECKING:  # derive fills what reading.read found; reading imports derive
-    from pifi_ablation.sources.measured.reading import Reading
+    from pifi_ablation.sources.measured.reading import ResultsFolder
 
 # The seed notebook's keyword-weight grid: stage 1 is re-selected at each of
 # these from the logged per-layer signals (and at every logged keyword_weight).
@@ -92,7 +92,7 @@ def in_sweep(run: Run, setting: str, cells: dict[str, set[tuple[str, str, int]]]
     return differs == (setting,) or (differs == () and run.cell in cells[setting])
 
 
-def derive(reading: Reading) -> None:
+def derive(reading: ResultsFolder) -> None:
     """Fill ``reading.tables`` from its usable runs."""
     cols: dict[str, dict[str, list]] = {name: defaultdict(list) for name in study.NAMES}
     flat, no_effect, no_time, reselection_mismatch, unshown = (Notes() for _ in range(5))
@@ -248,7 +248,7 @@ def _frame(name: str, columns: dict[str, list]) -> pd.DataFrame:
     return frame.sort_values(order, kind="stable", ignore_index=True)
 
 
-def describe_counts(reading: Reading) -> str:
+def describe_counts(reading: ResultsFolder) -> str:
     """One line: what was read."""
     models = sorted({r.model for r in reading.runs}, key=registry.MODEL_ORDER.index)
     tasks = {r.task for r in reading.runs}

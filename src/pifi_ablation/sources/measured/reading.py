@@ -47,8 +47,9 @@ class Pending:
 
 
 @dataclass
-class Reading:
-    """Everything read from one results folder: runs, grids, tables, and what went wrong."""
+class ResultsFolder:
+    """A results folder as :func:`read` found it: its files, the runs and grids read from them,
+    the runs pending, the five tables derived, and what went wrong."""
 
     root: Path
     slm: str = names.STUDY_SLM
@@ -84,7 +85,7 @@ class Reading:
 
 
 def read(root: str | os.PathLike[str], slm: str = names.STUDY_SLM, *,
-         files: Mapping[str, bytes] | None = None, tables: bool = True) -> Reading:
+         files: Mapping[str, bytes] | None = None, tables: bool = True) -> ResultsFolder:
     """Read every selection log and grid file under ``root`` and derive the five tables.
 
     Never raises on bad content (only when ``root`` is not a folder).  ``slm`` is the study's
@@ -96,7 +97,7 @@ def read(root: str | os.PathLike[str], slm: str = names.STUDY_SLM, *,
     if files is None and not root.is_dir():
         raise UsageError(str(root), None, Message("folder.not-a-folder"),
                          Message("expect.results-folder", suffix=names.GRID_SUFFIX))
-    reading = Reading(root=root, slm=slm, memory=files)
+    reading = ResultsFolder(root=root, slm=slm, memory=files)
     # a folder held in memory (the layer demo) has no links, hidden folders or copies
     found = names.scan(root) if files is None else names.Scan(files=sorted(files))
     for rel in found.files:
@@ -164,7 +165,8 @@ def _scan_notes(found: names.Scan, broken: list[str]) -> list[Message]:
     return lines
 
 
-def _read_bytes(reading: Reading, rel: str, error: type[ResultsError], expected: Message) -> bytes | None:
+def _read_bytes(reading: ResultsFolder, rel: str, error: type[ResultsError],
+                expected: Message) -> bytes | None:
     """The bytes of ``rel``, or None after listing why it cannot be read."""
     if reading.memory is not None:
         return reading.memory[rel]
@@ -178,7 +180,7 @@ def _read_bytes(reading: Reading, rel: str, error: type[ResultsError], expected:
         return None
 
 
-def _read_grids(reading: Reading) -> None:
+def _read_grids(reading: ResultsFolder) -> None:
     notes = Notes()
     by_name: dict[tuple[str, str, str], Grid] = {}
     slms: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -247,7 +249,7 @@ def _read_grids(reading: Reading) -> None:
     reading.warnings.extend(notes.lines())
 
 
-def _read_logs(reading: Reading) -> list[Run]:
+def _read_logs(reading: ResultsFolder) -> list[Run]:
     """Every usable log as a run (copies read once); ambiguous duplicates are problems."""
     log_notes = LogNotes(Notes(), Notes(), Notes(), Notes())
     same, unnamed = Notes(), Notes()
@@ -292,7 +294,7 @@ def _read_logs(reading: Reading) -> list[Run]:
     return [r for k, r in seen.items() if k not in bad_keys]
 
 
-def _differing_keys(reading: Reading, a: str, b: str) -> list[str]:
+def _differing_keys(reading: ResultsFolder, a: str, b: str) -> list[str]:
     """The top-level keys in which two logs differ (empty when their content is the same)."""
     read = (reading.memory.__getitem__ if reading.memory is not None
             else lambda rel: (reading.root / rel).read_bytes())
@@ -300,7 +302,7 @@ def _differing_keys(reading: Reading, a: str, b: str) -> list[str]:
     return sorted(k for k in set(x) | set(y) if x.get(k) != y.get(k))
 
 
-def _pair(reading: Reading, runs: list[Run]) -> None:
+def _pair(reading: ResultsFolder, runs: list[Run]) -> None:
     """Pair each run with its grid: usable, pending (grid missing or in progress, or unusable:
     said once, against the grid) or a problem (the log contradicts a complete grid)."""
     waiting: dict[tuple[str, str], list[Pending]] = defaultdict(list)
