@@ -47,7 +47,8 @@ def _js_korean(text: str) -> list[str]:
 def korean_texts() -> dict[str, list[str]]:
     """Every Korean text of the book and the package, by file."""
     found = {p.relative_to(ROOT).as_posix(): _md_korean(p.read_text(encoding="utf-8"))
-             for p in sorted((ROOT / "book").glob("*.md")) if p != GUIDE}
+             for p in sorted([*(ROOT / "book").glob("*.md"), *(ROOT / "book" / "_snippets").glob("*.md")])
+             if p != GUIDE}
     found |= {p.relative_to(ROOT).as_posix(): _py_korean(p.read_text(encoding="utf-8")) for p in SOURCES}
     found |= {p.relative_to(ROOT).as_posix(): _js_korean(p.read_text(encoding="utf-8")) for p in SCRIPTS}
     title = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
@@ -75,7 +76,8 @@ def test_the_glossary_is_read():
 
 def test_every_korean_source_is_found():
     found = korean_texts()
-    for expected in ("book/intro.md", "book/method.md", "src/pifi_ablation/korean.py",
+    for expected in ("book/intro.md", "book/method.md", "book/_snippets/no_findings.md",
+                     "src/pifi_ablation/korean.py",
                      "src/pifi_ablation/pages.py", "src/pifi_ablation/tables.py", "scripts/make_pdf.py"):
         assert found.get(expected), expected
     assert ROOT / "scripts" / "make_pdf_page.js" in SCRIPTS  # the page script of the PDFs is read
