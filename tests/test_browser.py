@@ -133,10 +133,22 @@ def _new_context(browser: Browser, width: int, theme: str):
     return context
 
 
+# A page is ready when it has loaded (its scripts, stylesheets and eager images), its fonts are
+# in, MathJax has typeset it and its eager images are in (a lazy one, the other language's
+# figure, is fetched when shown): what waiting for the network to go quiet gave, without that
+# wait's half second of silence on every load.
+_READY = """async () => {
+    await document.fonts.ready;
+    if (window.MathJax && MathJax.startup) await MathJax.startup.promise;
+    await Promise.all([...document.images].filter(i => !i.complete && i.loading !== 'lazy').map(
+        i => new Promise(done => { i.addEventListener('load', done); i.addEventListener('error', done); })));
+}"""
+
+
 def _open(page: Page, url: str) -> None:
-    page.goto(url, wait_until="networkidle")
+    page.goto(url, wait_until="load")
     page.wait_for_function("() => !window.MathJax || !MathJax.startup || MathJax.startup.promise")
-    page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
+    page.evaluate(_READY)
 
 
 def _axe_violations(page: Page, axe_source: str) -> list[str]:
