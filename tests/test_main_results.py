@@ -26,7 +26,7 @@ import numpy as np
 import pytest
 
 import pifi_ablation
-from pifi_ablation import main_results, signals
+from pifi_ablation import main_results, signals, stats
 from pifi_ablation.findings import NO_DATA
 from pifi_ablation.layers import Layers
 from pifi_ablation.main_findings import layer_findings
@@ -227,3 +227,40 @@ def test_run_matrix_is_spearman_of_every_pair_unlogged_layers_and_constants_incl
     table = signals.rho_table(Layers(runs=runs))
     assert table.loc[1, "keyword"] != table.loc[1, "keyword"]  # a constant signal: undefined
     assert np.isnan(table.loc[2, list(signals.SIGNALS)].to_numpy(dtype=float)).all()  # a flat grid
+
+
+def test_rho_table_is_spearman_of_accuracy_with_each_signal_run_by_run():
+    """The table ranks and correlates runs of the same size together; each entry equals
+    :func:`signals.spearman` of that run (to rounding), with ties in the accuracy and a signal,
+    unlogged probe layers, a constant signal, a flat grid, a missing signal and two layer counts."""
+    from pifi_ablation.layers import LayerRun
+
+    rng = np.random.default_rng(11)
+    runs = []
+    for seed, n in enumerate([12, 12, 12, 12, 24, 24, 2]):
+        acc = np.round(rng.random(n), 1)  # rounded: ties
+        keyword = np.round(rng.random(n), 1)
+        probe = rng.random(n)
+        if seed == 1:
+            probe[[0, 3]] = np.nan
+        if seed == 2:
+            acc = np.full(n, 0.7)
+        effects = rng.random((n, 3)) if seed != 3 else None
+        corr = np.full(n, 0.4) if seed == 4 else rng.random(n)
+        runs.append(LayerRun("sst2", "Qwen2-0.5B", seed, acc, keyword, corr, 0.65, 3, 1, 1,
+                             probe_acc=probe, head_effects=effects,
+                             stage2_missing=None if effects is not None else "no head"))
+    table = signals.rho_table(Layers(runs=runs))
+    assert table["seed"].tolist() == list(range(len(runs)))
+    for i, run in enumerate(runs):
+        for s in signals.SIGNALS:
+            expected = signals.spearman(run.acc, signals.values(run, s))
+            assert table.loc[i, s] == pytest.approx(expected, abs=1e-12, nan_ok=True), (i, s)
+    assert np.isnan(table.loc[6, list(signals.SIGNALS)].to_numpy(dtype=float)).all()  # two layers
+
+
+def test_ranks_by_row_are_average_ranks():
+    rng = np.random.default_rng(3)
+    table = np.round(rng.random((50, 9)), 1)
+    expected = np.stack([stats.average_ranks(row) for row in table])
+    assert np.array_equal(signals._ranks_by_row(table), expected)
