@@ -146,3 +146,15 @@ def test_validate_json_prints_every_message_with_code_severity_path_and_both_lan
     only = subprocess.run([sys.executable, "-m", "pifi_ablation", "validate", "--json", "--errors-only",
                            str(root)], capture_output=True, text=True, cwd=ROOT)
     assert [m["severity"] for m in json.loads(only.stdout)["messages"]] == ["error"]
+
+
+def test_validate_json_of_a_path_that_is_not_a_folder_is_json_too(tmp_path):
+    missing = tmp_path / "no-such-folder"
+    run = subprocess.run([sys.executable, "-m", "pifi_ablation", "validate", "--json", str(missing)],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 2  # a usage error
+    (error,) = json.loads(run.stdout)["messages"]
+    assert (error["code"], error["severity"]) == ("source.folder.not-a-folder", "error")
+    assert error["ko"].endswith("폴더가 아님; 기대한 것: 선택 로그(*_seed<N>.json)와 "
+                                "그리드 파일(*_results.txt)이 있는 결과 폴더, 또는 'demo'")
+    assert "error:" in run.stderr

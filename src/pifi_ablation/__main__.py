@@ -122,7 +122,13 @@ def _validate(path: str | None, errors_only: bool, as_json: bool = False) -> int
             print(f"The source is the demo simulation ({paths.RESULTS_DIR} holds no selection logs and "
                   f"${paths.SOURCE_ENV} is not set): there is no results folder to validate.")
         return 0
-    report = coverage(measured.read(source))
+    try:
+        report = coverage(measured.read(source))
+    except UsageError as err:
+        if as_json:  # the JSON a script reads, with the usage error as its one message
+            print(json.dumps({"source": source, "usable": False, "messages": [err.as_json()]},
+                             indent=1, ensure_ascii=False))
+        raise
     if as_json:
         messages = [m for m in report.messages() if not errors_only or m["severity"] == "error"]
         print(json.dumps({"source": source, "usable": not report.problems, "messages": messages},
