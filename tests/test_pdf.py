@@ -21,6 +21,9 @@ from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
 from pifi_ablation.pages import BOOK_TABLES
 from results_factory import write_results
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+from pdf_finish import bookmarks  # the PDF script's own reading of the outline
+
 ROOT = Path(__file__).resolve().parents[1]
 LANGUAGES = ("en", "ko")
 HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
@@ -57,21 +60,6 @@ def _texts(reader: PdfReader) -> list[str]:
     return list(texts)
 
 
-def _bookmarks(reader: PdfReader) -> list[tuple[str, int]]:
-    found: list[tuple[str, int]] = []
-
-    def walk(items) -> None:
-        for item in items:
-            if isinstance(item, list):
-                walk(item)
-            else:
-                title = " ".join(str(item.title).split())
-                found.append((title, reader.get_destination_page_number(item) + 1))
-
-    walk(reader.outline)
-    return found
-
-
 def _flat(text: str) -> str:
     return " ".join(text.split())
 
@@ -104,7 +92,7 @@ def test_every_chapter_in_book_order_in_one_language(pdfs, lang):
     """The bookmarks are the book's headings, in order, in the PDF's language only."""
     col = 1 if lang == "en" else 2
     expected = [h[col] for chapter in CHAPTERS for h in _headings(chapter)]
-    marks = [title for title, _ in _bookmarks(pdfs[lang])]
+    marks = [title for title, _ in bookmarks(pdfs[lang])]
     # after the title page and the contents, the bookmarks are the chapters' headings
     assert marks[:2][1] == {"en": "Contents", "ko": "목차"}[lang]
     shown = marks[2:]
@@ -133,7 +121,7 @@ def test_every_chapter_in_book_order_in_one_language(pdfs, lang):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_chapters_start_pages_and_the_contents_give_them(pdfs, lang):
     texts = _texts(pdfs[lang])
-    marks = _bookmarks(pdfs[lang])
+    marks = bookmarks(pdfs[lang])
     col = 1 if lang == "en" else 2
     # The contents run from page 2 to the page before the first chapter (two pages since the
     # main-results and selection-signals chapters).
