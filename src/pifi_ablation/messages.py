@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal
 
 # "assumption": a value the folder did not give was filled in; "warning": something read,
@@ -492,6 +493,11 @@ def _render(code: str, params: Mapping[str, Any], files: tuple[str, ...], lang: 
     if lang == "en":
         return f"{text} ({len(files)} file{'s' * (len(files) != 1)}: {shown})"
     return f"{text} (파일 {len(files)}개: {shown})"
+
+
+# A message many files or runs get (upstream logs no keyword weight: every log is told the default
+# was assumed): made once per form and parameters, as the parameters are hashable.
+said = cache(Message)
 
 
 def ko(text: str) -> str | None:

@@ -11,7 +11,6 @@ default runs' logged per-layer signals (stage 2 is not re-run).
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,7 +18,7 @@ import pandas as pd
 
 from pifi_ablation import registry, schema, study
 from pifi_ablation.errors import SchemaError
-from pifi_ablation.messages import Message
+from pifi_ablation.messages import Message, said
 from pifi_ablation.registry import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE, DEFAULT_N_SAMPLES
 from pifi_ablation.sources.measured.checks import Notes
 from pifi_ablation.sources.measured.logs import Run
@@ -34,7 +33,6 @@ RESELECTION_WEIGHTS: tuple[float, ...] = (0.0, 0.25, 0.5, 0.65, 0.75, 0.9, 1.0)
 RESELECTION = "stage-1 re-selection"
 LOGGED = "logged run"
 RESELECTION_NOTE = Message("note.reselection")
-_said = cache(Message)  # a note many runs get, made once
 NO_DEFAULT_RUN = Message("derive.no-default-run", n_samples=DEFAULT_N_SAMPLES,
                          keyword_weight=DEFAULT_KEYWORD_WEIGHT, lambda_scale=DEFAULT_LAMBDA_SCALE)
 
@@ -127,7 +125,7 @@ def derive(reading: ResultsFolder) -> None:
         rows: dict[str, list[int]] = {name: [] for name in cols}  # the runs each table shows
         for i, run in enumerate(runs):
             if mismatch[i]:
-                reselection_mismatch.add(_said("derive.reselection-differs"), run.path)
+                reselection_mismatch.add(said("derive.reselection-differs"), run.path)
             differs = run.differs()
             if len(differs) > 1:
                 unshown.add(Message("derive.several-settings", n=len(differs), settings=", ".join(differs)),
@@ -138,10 +136,10 @@ def derive(reading: ResultsFolder) -> None:
                 flat.add(Message("derive.quality-undefined", why=why), run.path)
             if run.head_effect_missing:
                 code = "derive.effect-missing-final" if run.found_nothing else "derive.effect-missing"
-                no_effect.add(_said(code, why=run.head_effect_missing), run.path)
+                no_effect.add(said(code, why=run.head_effect_missing), run.path)
             if in_sweep(run, "n_samples", cells):
                 if np.isnan(run.elapsed_sec):
-                    no_time.add(_said("derive.time-missing"), run.path)
+                    no_time.add(said("derive.time-missing"), run.path)
                 rows["sample_size"].append(i)
             if in_sweep(run, "lambda_scale", cells):
                 rows["lambda_scale"].append(i)

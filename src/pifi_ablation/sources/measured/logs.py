@@ -27,7 +27,7 @@ import orjson
 
 from pifi_ablation import registry
 from pifi_ablation.errors import LayoutError, LogError, ResultsError
-from pifi_ablation.messages import Message
+from pifi_ablation.messages import Message, said
 from pifi_ablation.sources.measured.checks import LogCheck, Notes, is_int, is_number, show
 from pifi_ablation.sources.measured.settings import DEFAULTS, SETTINGS, differs
 
@@ -220,7 +220,7 @@ def parse_log(path: str, obj: dict[str, Any], folder: dict[str, float],
 
     for key in DESCRIPTIVE:
         if key not in obj:
-            notes.missing.add(_said("log.key-missing", key=key), path)
+            notes.missing.add(said("log.key-missing", key=key), path)
     if "keyword_source" in obj:
         c.string("keyword_source")
     if "keyword_top_k" in obj:
@@ -236,7 +236,7 @@ def parse_log(path: str, obj: dict[str, Any], folder: dict[str, float],
     elapsed = c.number("elapsed_sec", low=0.0, nullable=True) if "elapsed_sec" in obj else None
 
     for key in sorted(set(obj) - KNOWN_KEYS):
-        notes.missing.add(_said("log.key-unknown", key=key), path)
+        notes.missing.add(said("log.key-unknown", key=key), path)
 
     problems.extend(c.problems)
     if c.problems:
@@ -268,10 +268,10 @@ def _settings(c: LogCheck, obj: dict[str, Any], folder: dict[str, float], path: 
             if key not in settings and key not in obj:
                 settings[key] = folder[key]
             elif key in settings and not math.isclose(settings[key], folder[key]):
-                notes.disagree.add(_said("log.folder-differs", key=key, folder=folder[key]), path)
+                notes.disagree.add(said("log.folder-differs", key=key, folder=folder[key]), path)
         elif key not in obj and key not in settings and key != "n_samples":
             settings[key] = DEFAULTS[key]
-            notes.assumed.add(_said("log.default-assumed", key=key, value=DEFAULTS[key]), path)
+            notes.assumed.add(said("log.default-assumed", key=key, value=DEFAULTS[key]), path)
     return settings
 
 
@@ -303,10 +303,6 @@ def _nested_settings(c: LogCheck, config: Any, settings: dict[str, float], folde
                    Message("expect.folder-named", key=key, value=value))
             continue
         settings[key] = value
-
-
-# A note most logs of a folder get (upstream logs no keyword weight): the same message, made once.
-_said = cache(Message)
 
 
 # What a log's per-layer lists must be, by the layer (and head) count: made once per count, since
