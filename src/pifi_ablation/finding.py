@@ -36,23 +36,20 @@ def format_value(value: float | int | str, fmt: Format) -> str:
         return value
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return MISSING_TEXT
-    if fmt == "pct":
-        return f"{100 * value:.1f}%"
-    if fmt == "share":
-        return f"{100 * value:g}%"
-    if fmt == "pp":
-        return f"{100 * value:.1f}"
-    if fmt == "int":
-        return f"{int(value):d}"
-    if fmt == "setting":
-        return f"{value:g}"
-    if fmt == "rho":
-        return f"{value:.2f}"
-    if fmt == "p":
-        return f"{value:.3f}" if value >= 0.001 else "< 0.001"
-    if fmt == "sec":
-        return f"{value:.1f}"
-    return str(value)
+    rule = _RULES.get(fmt)
+    return rule(value) if rule else str(value)
+
+
+_RULES = {
+    "pct": lambda v: f"{100 * v:.1f}%",
+    "share": lambda v: f"{100 * v:g}%",
+    "pp": lambda v: f"{100 * v:.1f}",
+    "int": lambda v: f"{int(v):d}",
+    "setting": lambda v: f"{v:g}",
+    "rho": lambda v: f"{v:.2f}",
+    "p": lambda v: f"{v:.3f}" if v >= 0.001 else "< 0.001",
+    "sec": lambda v: f"{v:.1f}",
+}
 
 
 @dataclass(frozen=True)
