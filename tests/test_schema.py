@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 
@@ -86,7 +84,7 @@ def test_duplicate_key(demo):
 def test_validation_runs_when_building_ablations(demo):
     bad = demo.sample_size.assign(recovery_rate=2.0)
     with pytest.raises(SchemaError, match="sample_size"):
-        dataclasses.replace(demo, sample_size=bad)
+        demo.replace(sample_size=bad)
 
 
 def test_not_a_dataframe():

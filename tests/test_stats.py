@@ -51,7 +51,7 @@ def test_recommended_sample_size_on_demo(demo):
     target = 0.9 * means.max()
     expected = min(n for n, m in means.items() if m >= target)
     summary = stats.summarise(demo.sample_size, "n_samples", "recovery_rate")
-    assert stats.recommended_sample_size(summary) == expected
+    assert stats.recommended_setting(summary, "n_samples") == expected
 
 
 def test_per_task_optimum_is_read_from_the_data(demo):

@@ -29,7 +29,7 @@ def _lambda_table(shifts: dict[float, list[float]], base: list[float] | None = N
 
 
 def _found(demo, table: pd.DataFrame) -> dict:
-    ab = dataclasses.replace(demo, lambda_scale=table)
+    ab = demo.replace(lambda_scale=table)
     return {f.key: f for f in paired_findings(ab)}
 
 
@@ -54,7 +54,7 @@ def test_worse_when_the_best_is_below_the_default_cannot_happen_but_a_pair_can_b
     small = table.loc[table["model"] == "Qwen2-0.5B"].set_index("task")["recovery_rate"]
     offsets = np.linspace(0.20, 0.25, int(big.sum()))
     table.loc[big, "recovery_rate"] = table.loc[big, "task"].map(small).to_numpy() - offsets
-    f = {x.key: x for x in paired_findings(dataclasses.replace(demo, model_size=table))}
+    f = {x.key: x for x in paired_findings(demo.replace(model_size=table))}
     assert f["model_verdict"].value.startswith("the recovery of Qwen2-7B is worse than that of Qwen2-0.5B")
     assert "회복률이 Qwen2-0.5B보다 낮다" in f["model_verdict"].ko
     assert f["model_largest_vs_smallest_diff"].value == pytest.approx(-offsets.mean())
@@ -116,8 +116,8 @@ def test_no_data_gives_missing_values_not_errors(demo):
     f = _found(demo, empty)
     assert f["lam_verdict"].value == "no data for the lambda scale ablation"
     assert not f["lam_best_vs_default_diff"].defined
-    empty_models = {x.key: x for x in paired_findings(dataclasses.replace(
-        demo, model_size=demo.model_size.iloc[0:0], task_sensitivity=demo.task_sensitivity.iloc[0:0],
+    empty_models = {x.key: x for x in paired_findings(demo.replace(
+        model_size=demo.model_size.iloc[0:0], task_sensitivity=demo.task_sensitivity.iloc[0:0],
         sample_size=demo.sample_size.iloc[0:0]))}
     assert empty_models["model_verdict"].value == "fewer than two models to compare"
     assert not empty_models["task_rho_p_exact"].defined

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-from dataclasses import InitVar, dataclass, field
 from os import PathLike
 from pathlib import Path
 
@@ -20,48 +19,92 @@ from pifi_ablation.sources import demo, demo_layers, measured
 from pifi_ablation.sources.measured import RESELECTION
 
 
-@dataclass(frozen=True)
 class Ablations:
-    """The five ablation tables (validated on construction) and their provenance.
+    """The study's ablation tables (validated on construction) and their provenance.
 
+    One table per ablation that :mod:`pifi_ablation.study` declares, keyed by its name:
+    ``ablations.table(name)``, or as an attribute, ``ablations.<name>``.
     ``coverage`` (measured data only) says which cells of the ablation grid have runs;
     ``layers`` is the per-run, per-layer population of the main-results and selection-signals
-    chapters (:mod:`pifi_ablation.layers`).
+    chapters (:mod:`pifi_ablation.layers`).  ``checked=True`` is only for tables a reader has
+    checked against these schemas already (:func:`from_reading`: the reading lists every
+    problem it found, and has none).  Frozen: :meth:`replace` gives a changed copy.
     """
 
-    sample_size: pd.DataFrame
-    keyword_weight: pd.DataFrame
-    lambda_scale: pd.DataFrame
-    task_sensitivity: pd.DataFrame
-    model_size: pd.DataFrame
+    __slots__ = ("_tables", "coverage", "layers", "provenance")
+    _tables: dict[str, pd.DataFrame]
     provenance: Provenance
-    coverage: Coverage | None = field(default=None, compare=False)
-    layers: Layers = field(default_factory=Layers, compare=False)
-    # True only for tables a reader has checked against these schemas already
-    # (:func:`from_reading`: the reading lists every problem it found, and has none).
-    checked: InitVar[bool] = False
+    coverage: Coverage | None
+    layers: Layers
 
-    def __post_init__(self, checked: bool) -> None:
-        if checked:
-            return
-        for name in schema.TABLE_NAMES:
-            schema.validate(getattr(self, name), name)
+    def __init__(self, *, provenance: Provenance, coverage: Coverage | None = None,
+                 layers: Layers | None = None, checked: bool = False, **tables: pd.DataFrame) -> None:
+        unknown = [name for name in tables if name not in schema.TABLE_NAMES]
+        missing = [name for name in schema.TABLE_NAMES if name not in tables]
+        if unknown or missing:
+            declared = ", ".join(schema.TABLE_NAMES)
+            raise TypeError(f"Ablations() takes one table per declared ablation ({declared})"
+                            + (f"; unknown: {', '.join(unknown)}" if unknown else "")
+                            + (f"; missing: {', '.join(missing)}" if missing else ""))
+        if not checked:
+            for name in schema.TABLE_NAMES:
+                schema.validate(tables[name], name)
+        for attr, value in (("_tables", {name: tables[name] for name in schema.TABLE_NAMES}),
+                            ("provenance", provenance), ("coverage", coverage),
+                            ("layers", Layers() if layers is None else layers)):
+            object.__setattr__(self, attr, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Ablations is frozen: use .replace({name}=...)")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickled (the export's worker processes) as its parts: the tables were checked already.
+        return (_restored, (self._tables, self.provenance, self.coverage, self.layers))
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        # Called only for names that are not slots: an ablation's table by its name.
+        tables = object.__getattribute__(self, "_tables")
+        if name in tables:
+            return tables[name]
+        raise AttributeError(f"Ablations has no table {name!r}; declared: {', '.join(tables)}")
+
+    def table(self, name: str) -> pd.DataFrame:
+        """The table of ablation ``name``."""
+        return self._tables[name]
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The five tables by name, in the chapters' order."""
-        return {name: getattr(self, name) for name in schema.TABLE_NAMES}
+        """The tables by name, in the chapters' order."""
+        return dict(self._tables)
+
+    def replace(self, **changes: object) -> Ablations:
+        """A copy with ``changes``: tables by ablation name, or ``provenance``/``coverage``/``layers``
+        (changed tables are validated)."""
+        fields: dict[str, object] = {"provenance": self.provenance, "coverage": self.coverage,
+                                     "layers": self.layers}
+        tables = {name: changes.pop(name) for name in list(changes) if name in self._tables}
+        fields.update(changes)
+        copy = Ablations(**fields, checked=True, **{**self._tables, **tables})  # type: ignore[arg-type]
+        for name, table in tables.items():
+            schema.validate(table, name)
+        return copy
 
 
-def keyword_weight_curve(table: pd.DataFrame) -> pd.DataFrame:
-    """The rows the keyword-weight curve is drawn from: for measured data the stage-1
-    re-selection (comparable at every weight), not the logged runs, which also ran stage 2."""
+def _restored(tables: dict[str, pd.DataFrame], provenance: Provenance, coverage: Coverage | None,
+              layers: Layers) -> Ablations:
+    return Ablations(provenance=provenance, coverage=coverage, layers=layers, checked=True, **tables)
+
+
+def sweep_curve(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows a sweep's curve is drawn from.  Where a measured table marks each row's
+    ``basis`` (the keyword weight's), that is the stage-1 re-selection (comparable at every
+    setting), not the logged runs, which also ran stage 2; any other table is its own curve."""
     if "basis" not in table.columns:
         return table
     return table[table["basis"] == RESELECTION].drop(columns="basis").reset_index(drop=True)
 
 
-def keyword_weight_logged(table: pd.DataFrame) -> pd.DataFrame:
-    """Logged keyword_weight runs (stages 1 and 2), where a measured source holds any."""
+def sweep_logged(table: pd.DataFrame) -> pd.DataFrame:
+    """The logged runs (stages 1 and 2) of a table that marks its rows' ``basis``; none else."""
     if "basis" not in table.columns:
         return table.iloc[0:0]
     return table[table["basis"] != RESELECTION].drop(columns="basis").reset_index(drop=True)

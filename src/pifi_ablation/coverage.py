@@ -4,7 +4,7 @@ A cell is (task, model, setting, seed).  The grid spans every task and model of
 the registry, every seed seen in the folder, and for each sweep every setting
 seen in the folder (and the default): so the report shows what is left to run.
 The keyword-weight ablation needs no runs of its own (stage-1 re-selection from
-the default runs); logged keyword_weight runs, where present, are cells too.
+the default runs); logged runs of a re-selected sweep, where present, are cells too.
 
 Beside the cells the report lists what a real folder holds besides finished runs:
 runs *pending* their grid search, files *skipped* as outside the study, and each grid
@@ -174,7 +174,8 @@ def coverage(reading: ResultsFolder) -> Coverage:
     in_table = sweep_cells(reading.runs)
     sweeps: dict[str, set[Cell]] = defaultdict(set)
     values: dict[str, set[float]] = {s: {DEFAULTS[s]} for s in DEFAULTS}
-    logged_weights: set[float] = set()
+    reselected = [a.setting for a in study.SWEEPS if a.reselected]
+    logged_values: dict[str, set[float]] = defaultdict(set)
     for run in reading.runs:
         differs = run.differs()
         if len(differs) > 1:
@@ -182,15 +183,17 @@ def coverage(reading: ResultsFolder) -> Coverage:
         if differs:
             values[differs[0]].add(getattr(run, differs[0]))
         base = (run.task, run.model)
-        for setting in (a.setting for a in study.SWEEPS if a.setting != "keyword_weight"):
+        for setting in (a.setting for a in study.SWEEPS if not a.reselected):
             if in_sweep(run, setting, in_table):
                 sweeps[setting].add((*base, _label(setting, getattr(run, setting)), run.seed))
         if differs == ():
             sweeps["default"].add((*base, DEFAULT, run.seed))
-            sweeps["keyword_weight"].add((*base, RESELECTED, run.seed))
-        if differs == ("keyword_weight",):
-            logged_weights.add(run.keyword_weight)
-            sweeps["keyword_weight"].add((*base, _label("keyword_weight", run.keyword_weight), run.seed))
+            for setting in reselected:
+                sweeps[setting].add((*base, RESELECTED, run.seed))
+        elif differs[0] in reselected:
+            value = getattr(run, differs[0])
+            logged_values[differs[0]].add(value)
+            sweeps[differs[0]].add((*base, _label(differs[0], value), run.seed))
 
     def one(name: str, setting: str | None, settings: list[str], cells: set[Cell]) -> AblationCoverage:
         return AblationCoverage(name, setting, tuple(settings), tasks, models, seeds, frozenset(cells))
@@ -198,8 +201,8 @@ def coverage(reading: ResultsFolder) -> Coverage:
     def cells_of(a: Ablation) -> AblationCoverage:
         if not a.is_sweep:  # the default runs, of every task and model
             return one(a.name, None, [DEFAULT], sweeps["default"])
-        if a.setting == "keyword_weight":  # the stage-1 re-selection, and any logged weights
-            logged = [_label(a.setting, v) for v in sorted(logged_weights)]
+        if a.reselected:  # the stage-1 re-selection, and any logged settings
+            logged = [_label(a.setting, v) for v in sorted(logged_values[a.setting])]
             return one(a.name, a.setting, [RESELECTED, *logged], sweeps[a.setting])
         return one(a.name, a.setting, [_label(a.setting, v) for v in sorted(values[a.setting])],
                    sweeps[a.setting])

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pifi_ablation import schema
+from pifi_ablation import schema, study
 from pifi_ablation.ablations import Ablations
 from pifi_ablation.markup import html as as_html
 from pifi_ablation.markup import render
@@ -58,7 +58,7 @@ def figure_rows(ablations: Ablations, name: str) -> pd.DataFrame:
         return paired_rows(ablations)
     if name in LAYER_FIGURE_NAMES:
         return figure_data(ablations.layers, name)
-    return getattr(ablations, name)
+    return ablations.table(name)
 
 
 def csv_text(frame: pd.DataFrame) -> str:
@@ -135,10 +135,11 @@ COLUMNS_KO: dict[str, str] = {
     "task": "태스크", "model": "모델", "seed": "시드", "layer": "레이어", "acc": "정확도",
     "best": "최적", "last": "마지막", "selected": "선택됨", "ablation": "절제 실험", "setting": "설정값",
     "default": "기본값", "difference": "기본값과의 차이", "cells": "셀 수",
-    "n_samples": "샘플 수", "recovery_rate": "회복률", "signal_quality": "신호 품질",
+    "recovery_rate": "회복률", "signal_quality": "신호 품질",
     "auto_last_gap": "Auto-Last 격차", "best_last_gap": "Best-Last 격차", "best_auto_gap": "Best-Auto 격차",
-    "time_sec": "선택 시간(초)", "keyword_weight": "키워드 가중치", "optimal_weight": "최적 가중치",
-    "lambda_scale": "람다 스케일", "max_head_effect": "최대 헤드 효과", "optimal_lambda": "최적 람다",
+    "time_sec": "선택 시간(초)", "optimal_weight": "최적 가중치",
+    "max_head_effect": "최대 헤드 효과", "optimal_lambda": "최적 람다",
+    **{a.setting: a.label_ko for a in study.SWEEPS},  # the sweeps' setting columns
     "task_type": "태스크 유형", "avg_length": "평균 길이", "n_classes": "클래스 수",
     "sensitivity": "레이어 민감도", "n_layers": "레이어 수", "params_b": "파라미터 수(B)",
     "last_acc": "마지막 레이어 정확도", "best_acc": "최적 레이어 정확도", "auto_acc": "자동 선택 정확도",

@@ -20,7 +20,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, NullLocator
 
 from pifi_ablation import stats, study, style
-from pifi_ablation.ablations import Ablations, keyword_weight_curve, keyword_weight_logged
+from pifi_ablation.ablations import Ablations, sweep_curve, sweep_logged
 from pifi_ablation.figure_layout import (
     finish,
     new_figure,
@@ -60,21 +60,14 @@ def _task_handles(tasks: Sequence[str], marker: str = "o") -> list[Line2D]:
             for t in tasks]
 
 
-def _sample_axis(ax: Axes, sizes: Sequence[int]) -> None:
-    """Log axis ticked at exactly the sample sizes run, in plain numbers."""
-    ax.set_xscale("log")
-    ax.xaxis.set_major_locator(FixedLocator(sorted(sizes)))
-    ax.xaxis.set_minor_locator(NullLocator())
-    ax.set_xticklabels([str(s) for s in sorted(sizes)])
-    ax.set_xlabel("Selection samples (n)")
-
-
-def _setting_axis(ax: Axes, settings: Sequence[float], label: str, log: bool = False) -> None:
+def _setting_axis(ax: Axes, settings: Sequence[float], label: str, log: bool = False,
+                  whole: bool = False) -> None:
+    """An axis ticked at exactly the settings run (``whole``: written as whole numbers)."""
     if log:
         ax.set_xscale("log")
     ax.xaxis.set_major_locator(FixedLocator(sorted(settings)))
     ax.xaxis.set_minor_locator(NullLocator())
-    ax.set_xticklabels([f"{s:g}" for s in sorted(settings)])
+    ax.set_xticklabels([str(s) if whole else f"{s:g}" for s in sorted(settings)])
     ax.set_xlabel(label)
 
 
@@ -95,34 +88,36 @@ def _per_task_lines(ax: Axes, table: pd.DataFrame, x: str, y: str) -> list[str]:
     return tasks
 
 
-def sample_size_figure(table: pd.DataFrame, *, stamp: str | None = None,
-                       phone: bool = False) -> Figure:
-    """(a) recovery per task vs n, with the mean and the recommended n; (b) signal quality,
-    mean and 95% CI vs n; (c) selection time per n (mean, 95% CI)."""
+def sample_sweep_figure(table: pd.DataFrame, sweep: study.Ablation, *, stamp: str | None = None,
+                        phone: bool = False) -> Figure:
+    """(a) recovery per task vs the sample count, with the mean and the recommended count;
+    (b) signal quality, mean and 95% CI vs the count; (c) selection time per count (mean, 95% CI).
+    The count's axis is ticked at the counts run, in plain numbers."""
+    n = sweep.setting
     with style.paper_style():
         fig, (a, b, c) = new_figure(3, phone)
-        sizes = sorted(int(s) for s in table["n_samples"].unique())
-        recovery = stats.summarise(table, "n_samples", "recovery_rate")
-        tasks = _per_task_lines(a, table, "n_samples", "recovery_rate")
-        a.plot(recovery["n_samples"], recovery["mean"], color=style.MEAN_COLOR, marker="s",
+        sizes = sorted(int(s) for s in table[n].unique())
+        recovery = stats.summarise(table, n, "recovery_rate")
+        tasks = _per_task_lines(a, table, n, "recovery_rate")
+        a.plot(recovery[n], recovery["mean"], color=style.MEAN_COLOR, marker="s",
                linewidth=1.8)
-        recommended = stats.recommended_sample_size(recovery)
+        recommended = stats.recommended_setting(recovery, n)
         a.axvline(recommended, **style.DEFAULT_LINE)
         a.annotate(f"{stats.RECOMMENDED_SHARE:.0%} of best\nmean at {recommended}", (recommended, 0.03),
                    xycoords=("data", "axes fraction"), xytext=(3, 0), textcoords="offset points",
                    ha="left", va="bottom", color="0.3",
                    bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1.0})
-        _sample_axis(a, sizes)
+        _setting_axis(a, sizes, sweep.axis, sweep.log, whole=True)
         a.set_ylabel("Recovery rate")
-        a.set_title("(a) Recovery")
+        a.set_title(sweep.panels[0])
 
-        quality = stats.summarise(table, "n_samples", "signal_quality")
-        _mean_band(b, quality, "n_samples", "Mean over tasks")
-        _sample_axis(b, sizes)
+        quality = stats.summarise(table, n, "signal_quality")
+        _mean_band(b, quality, n, "Mean over tasks")
+        _setting_axis(b, sizes, sweep.axis, sweep.log, whole=True)
         b.set_ylabel("Signal quality (ρ)")
-        b.set_title("(b) Signal quality")
+        b.set_title(sweep.panels[1])
 
-        time = stats.summarise(table, "n_samples", "time_sec")
+        time = stats.summarise(table, n, "time_sec")
         if time["n"].sum() == 0:
             not_recorded(c, "Selection time", "not logged\n(no elapsed_sec\nin the logs)")
         else:
@@ -130,24 +125,33 @@ def sample_size_figure(table: pd.DataFrame, *, stamp: str | None = None,
             err = np.vstack([time["mean"] - time["ci_low"], time["ci_high"] - time["mean"]])
             c.bar(pos, time["mean"], yerr=np.nan_to_num(err), capsize=2.5, color="0.6",
                   edgecolor="0.2", linewidth=0.5, error_kw={"elinewidth": 0.8})
-            c.set_xticks(pos, [str(int(s)) for s in time["n_samples"]])
-            c.set_xlabel("Selection samples (n)")
+            c.set_xticks(pos, [str(int(s)) for s in time[n]])
+            c.set_xlabel(sweep.axis)
             c.set_ylabel("Selection time (s)")
             c.grid(axis="x", visible=False)
-        c.set_title("(c) Selection overhead")
+        c.set_title(sweep.panels[2])
         handles = [*_task_handles(tasks),
                    Line2D([], [], color=style.MEAN_COLOR, marker="s", linewidth=1.8,
                           label="Mean over tasks"),
                    _band_handle(_n_text(quality)),
-                   Line2D([], [], **style.DEFAULT_LINE, label="Recommended n (a)")]
+                   Line2D([], [], **style.DEFAULT_LINE, label=f"Recommended {sweep.symbol} (a)")]
         return finish(fig, stamp, handles, phone=phone)
 
 
-def _sweep_figure(table: pd.DataFrame, sweep: study.Ablation, axis_label: str,
-                  left_value: str, left_label: str, left_title: str, right_title: str,
-                  stamp: str | None, log: bool, logged: pd.DataFrame | None = None,
-                  phone: bool = False) -> Figure:
+def sweep_figure(table: pd.DataFrame, sweep: study.Ablation, *, stamp: str | None = None,
+                 phone: bool = False) -> Figure:
+    """(a) per task vs the setting: recovery, each task's best marked, or the sweep's declared
+    ``metric``; (b) mean recovery with its 95% CI, the best mean and the default.  Where the
+    table marks its rows' basis (measured keyword weight), the curve is the stage-1
+    re-selection, and the logged runs (stages 1 and 2) are marked apart in (b)."""
     setting, default = sweep.setting, sweep.default
+    logged = sweep_logged(table)
+    table = sweep_curve(table)
+    axis_label = sweep.axis.removesuffix(")") + ", log axis)" if sweep.log else sweep.axis
+    metric = sweep.metric
+    left_value = metric.column if metric else "recovery_rate"
+    left_label = f"{metric.words.capitalize()} ({metric.unit})" if metric else "Recovery rate"
+    left_title, right_title = sweep.panels
     with style.paper_style():
         fig, (a, b) = new_figure(2, phone)
         settings = sorted(float(s) for s in table[setting].unique())
@@ -159,7 +163,7 @@ def _sweep_figure(table: pd.DataFrame, sweep: study.Ablation, axis_label: str,
                        color=style.task_color(row["task"]), markeredgecolor="0.15",
                        markeredgewidth=0.4, linestyle="none", zorder=4)
         a.axvline(default, **style.DEFAULT_LINE)
-        _setting_axis(a, settings, axis_label, log)
+        _setting_axis(a, settings, axis_label, sweep.log)
         a.set_ylabel(left_label)
         a.set_title(left_title)
 
@@ -170,7 +174,7 @@ def _sweep_figure(table: pd.DataFrame, sweep: study.Ablation, axis_label: str,
         b.plot(best, best_mean, marker="*", markersize=11, color=_GOLD, markeredgecolor="0.15",
                markeredgewidth=0.5, linestyle="none", zorder=5)
         b.axvline(default, **style.DEFAULT_LINE)
-        _setting_axis(b, settings, axis_label, log)
+        _setting_axis(b, settings, axis_label, sweep.log)
         b.set_ylabel("Mean recovery rate")
         b.set_title(right_title)
         handles = _task_handles(tasks)
@@ -184,7 +188,7 @@ def _sweep_figure(table: pd.DataFrame, sweep: study.Ablation, axis_label: str,
                    markeredgecolor="0.15", label=f"Best mean ({best:g})"),
             Line2D([], [], **style.DEFAULT_LINE, label=f"Default ({default:g})"),
         ]
-        if logged is not None and not logged.empty:  # measured runs that also ran stage 2
+        if not logged.empty:  # measured runs that also ran stage 2
             runs = stats.summarise(logged, setting, "recovery_rate")
             marker = {"marker": "D", "markersize": 5, "linestyle": "none", "markerfacecolor": "white",
                       "markeredgecolor": style.MEAN_COLOR}
@@ -197,26 +201,8 @@ def _sweep_figure(table: pd.DataFrame, sweep: study.Ablation, axis_label: str,
 _GOLD = "#E6A800"
 
 
-def keyword_weight_figure(table: pd.DataFrame, *, stamp: str | None = None,
-                          phone: bool = False) -> Figure:
-    """(a) recovery per task vs keyword weight, each task's best marked; (b) mean recovery
-    with 95% CI, the best mean and the default.  Measured data: the curve is the stage-1
-    re-selection; logged keyword_weight runs (stages 1 and 2) are marked apart in (b)."""
-    return _sweep_figure(keyword_weight_curve(table), study.BY_NAME["keyword_weight"], "Keyword weight (α)",
-                         "recovery_rate", "Recovery rate", "(a) Recovery per task", "(b) Mean over tasks",
-                         stamp, log=False, logged=keyword_weight_logged(table), phone=phone)
-
-
-def lambda_scale_figure(table: pd.DataFrame, *, stamp: str | None = None,
-                        phone: bool = False) -> Figure:
-    """(a) max head effect per task vs lambda; (b) mean recovery with 95% CI vs lambda."""
-    return _sweep_figure(table, study.BY_NAME["lambda_scale"], "Lambda scale (λ, log axis)",
-                         "max_head_effect", "Max head effect (KL)", "(a) Head-effect magnitude",
-                         "(b) Selection quality", stamp, log=True, phone=phone)
-
-
-def task_sensitivity_figure(table: pd.DataFrame, *, stamp: str | None = None,
-                            phone: bool = False) -> Figure:
+def per_task_figure(table: pd.DataFrame, ablation: study.Ablation, *, stamp: str | None = None,
+                    phone: bool = False) -> Figure:
     """(a) sensitivity vs auto-last gap per task, Spearman rho; (b) auto-last and best-last
     gaps per task; (c) recovery per task, sorted, by task type."""
     with style.paper_style():
@@ -236,7 +222,7 @@ def task_sensitivity_figure(table: pd.DataFrame, *, stamp: str | None = None,
         a.margins(0.12)
         corr = stats.spearman(tasks["sensitivity"], tasks["auto_last_gap"])
         rho = f"{corr.rho:.2f}" if np.isfinite(corr.rho) else "undefined"  # fewer than 3 tasks, or ties
-        a.set_title(f"(a) Sensitivity vs gain\nSpearman ρ = {rho}, n = {corr.n} tasks")
+        a.set_title(f"{ablation.panels[0]}\nSpearman ρ = {rho}, n = {corr.n} tasks")
         a.set_xlabel("Layer sensitivity")
         a.set_ylabel("Auto − last gap (pp)")
 
@@ -247,7 +233,7 @@ def task_sensitivity_figure(table: pd.DataFrame, *, stamp: str | None = None,
         b.set_xticks(pos, [task_label(t) for t in tasks["task"]], rotation=45, ha="right",
                      rotation_mode="anchor")
         b.set_ylabel("Gap (pp)")
-        b.set_title("(b) Gaps by task")
+        b.set_title(ablation.panels[1])
         b.grid(axis="x", visible=False)
 
         ranked = tasks.sort_values("recovery_rate", ascending=True)
@@ -258,7 +244,7 @@ def task_sensitivity_figure(table: pd.DataFrame, *, stamp: str | None = None,
         c.axvline(100, color="0.35", linestyle=":", linewidth=1.0)
         c.set_xlim(0, 110)
         c.set_xlabel("Recovery rate (%)")
-        c.set_title("(c) Recovery by task")
+        c.set_title(ablation.panels[2])
         c.grid(axis="y", visible=False)
 
         handles = []
@@ -286,8 +272,8 @@ def _model_tick(model: str) -> str:
     return model.split("-", 1)[1] if model.startswith("Qwen2-") else model
 
 
-def model_size_figure(table: pd.DataFrame, *, stamp: str | None = None,
-                      phone: bool = False) -> Figure:
+def per_model_figure(table: pd.DataFrame, ablation: study.Ablation, *, stamp: str | None = None,
+                     phone: bool = False) -> Figure:
     """(a) best-last gap per model (tasks as points, mean and 95% CI); (b) recovery per model;
     (c) normalised best-layer position per model (0 = first layer, 1 = last)."""
     with style.paper_style():
@@ -325,7 +311,7 @@ def model_size_figure(table: pd.DataFrame, *, stamp: str | None = None,
         points(a, "best_last_gap", 100)
         means(a, "best_last_gap", 100)
         a.set_ylabel("Best − last gap (pp)")
-        a.set_title("(a) Selection potential")
+        a.set_title(ablation.panels[0])
 
         recovery = stats.summarise(table, "model", "recovery_rate").set_index("model").loc[models]
         b.bar(np.arange(len(models)), recovery["mean"], width=0.7,
@@ -336,7 +322,7 @@ def model_size_figure(table: pd.DataFrame, *, stamp: str | None = None,
         b.axhline(1.0, color="0.35", linestyle=":", linewidth=1.0)
         b.set_ylim(0, 1.1)
         b.set_ylabel("Recovery rate")
-        b.set_title("(b) Selection effectiveness")
+        b.set_title(ablation.panels[1])
         for ax in (a, b):
             ax.set_xticks(range(len(models)), ticks)
             ax.set_xlim(-0.55, len(models) - 0.45)
@@ -352,7 +338,7 @@ def model_size_figure(table: pd.DataFrame, *, stamp: str | None = None,
         c.xaxis.set_major_locator(FixedLocator([0.0, 0.25, 0.5, 0.75, 1.0]))
         c.set_ylabel(family)
         c.set_xlabel("Best layer (0 = first, 1 = last)")
-        c.set_title("(c) Best-layer position")
+        c.set_title(ablation.panels[2])
         c.grid(axis="y", visible=False)
 
         handles = _task_handles(tasks)
@@ -433,12 +419,13 @@ WHOLE_FIGURES: dict[str, Callable[..., Figure]] = {"paired": paired_figure}
 EXPORTED_FIGURES: tuple[str, ...] = (*FIGURE_NAMES, *WHOLE_FIGURES)
 
 
-FIGURES: dict[str, Callable[..., Figure]] = {
-    "sample_size": sample_size_figure,
-    "keyword_weight": keyword_weight_figure,
-    "lambda_scale": lambda_scale_figure,
-    "task_sensitivity": task_sensitivity_figure,
-    "model_size": model_size_figure,
+# Each kind of ablation's figure (pifi_ablation.study declares each ablation's kind): the table
+# and the declaration in, a Figure out.
+FIGURE_OF_KIND: dict[study.Kind, Callable[..., Figure]] = {
+    "sample_sweep": sample_sweep_figure,
+    "sweep": sweep_figure,
+    "per_task": per_task_figure,
+    "per_model": per_model_figure,
 }
 
 
@@ -459,7 +446,7 @@ def make_figure(ablations: Ablations, name: str, *, phone: bool = False) -> Figu
 
     ``phone=True`` draws the phone layout: the panels stacked, at ``style.PHONE_WIDTH_IN``.
     """
-    if name not in FIGURES and name not in WHOLE_FIGURES and name not in LAYER_FIGURES:
+    if name not in study.BY_NAME and name not in WHOLE_FIGURES and name not in LAYER_FIGURES:
         raise KeyError(f"unknown figure {name!r}; known: "
                        f"{', '.join([*EXPORTED_FIGURES, *LAYER_FIGURES])}")
     if name in LAYER_FIGURES:
@@ -468,4 +455,6 @@ def make_figure(ablations: Ablations, name: str, *, phone: bool = False) -> Figu
         return WHOLE_FIGURES[name](ablations, stamp=ablations.provenance.label(), phone=phone)
     if not has_data(ablations, name):
         return no_data_figure(name, stamp=ablations.provenance.label(name), phone=phone)
-    return FIGURES[name](getattr(ablations, name), stamp=ablations.provenance.label(name), phone=phone)
+    ablation = study.BY_NAME[name]
+    draw = FIGURE_OF_KIND[ablation.kind]
+    return draw(ablations.table(name), ablation, stamp=ablations.provenance.label(name), phone=phone)

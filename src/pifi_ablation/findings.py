@@ -17,10 +17,12 @@ needs nothing more to be safe on a partial study.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from pifi_ablation import stats, study
-from pifi_ablation.ablations import Ablations, keyword_weight_curve
+from pifi_ablation.ablations import Ablations, sweep_curve
 from pifi_ablation.finding import (
     MISSING_TEXT,
     NO_DATA,
@@ -37,8 +39,7 @@ from pifi_ablation.verdicts import paired_findings
 
 # Also the names of the quotable value, for callers that import them from here.
 __all__ = ["MISSING_TEXT", "NO_DATA", "TIME_NOT_LOGGED", "Finding", "Format", "findings", "format_value",
-           "keyword_weight_findings", "lambda_scale_findings", "model_findings", "no_data",
-           "sample_size_findings", "task_findings"]
+           "no_data", "per_model_findings", "per_task_findings", "sample_sweep_findings", "sweep_findings"]
 
 
 def _int(value: float) -> int | float:
@@ -59,52 +60,59 @@ def _row(summary: pd.DataFrame, setting: str, value: float) -> stats.Estimate:
     return stats.Estimate(float(r["mean"]), float(r["ci_low"]), float(r["ci_high"]), int(r["n"]))
 
 
-def sample_size_findings(table: pd.DataFrame) -> list[Finding]:
-    recovery = stats.summarise(table, "n_samples", "recovery_rate")
-    quality = stats.summarise(table, "n_samples", "signal_quality")
-    time = stats.summarise(table, "n_samples", "time_sec")
-    smallest, largest = _int(recovery["n_samples"].min()), _int(recovery["n_samples"].max())
-    recommended = stats.recommended_sample_size(recovery)
-    best_n = _int(stats.argmax_setting(recovery, "n_samples"))
+def sample_sweep_findings(table: pd.DataFrame, sweep: Ablation) -> list[Finding]:
+    """A sample sweep's counts tried, recovery, signal quality and time at the smallest, largest,
+    best and recommended counts (its words name the counts: "sample size")."""
+    n, p = sweep.setting, sweep.prefix
+    recovery = stats.summarise(table, n, "recovery_rate")
+    quality = stats.summarise(table, n, "signal_quality")
+    time = stats.summarise(table, n, "time_sec")
+    smallest, largest = _int(recovery[n].min()), _int(recovery[n].max())
+    recommended = stats.recommended_setting(recovery, n)
+    best_n = _int(stats.argmax_setting(recovery, n))
     # Time "not logged" only where runs exist that could have logged it.
     no_time = TIME_NOT_LOGGED if len(table) else NO_DATA
     return [
-        Finding("ss_n_tasks", int(table["task"].nunique()), "int", "tasks in the sample-size ablation"),
-        Finding("ss_smallest_n", smallest, "int", "smallest sample size tried"),
-        Finding("ss_largest_n", largest, "int", "largest sample size tried"),
-        _from_estimate("ss_recovery_smallest", _row(recovery, "n_samples", smallest), "pct",
+        Finding(f"{p}_n_tasks", int(table["task"].nunique()), "int", "tasks in the sample-size ablation"),
+        Finding(f"{p}_smallest_n", smallest, "int", "smallest sample size tried"),
+        Finding(f"{p}_largest_n", largest, "int", "largest sample size tried"),
+        _from_estimate(f"{p}_recovery_smallest", _row(recovery, n, smallest), "pct",
                        "mean recovery at the smallest sample size"),
-        _from_estimate("ss_recovery_largest", _row(recovery, "n_samples", largest), "pct",
+        _from_estimate(f"{p}_recovery_largest", _row(recovery, n, largest), "pct",
                        "mean recovery at the largest sample size"),
-        Finding("ss_best_n", best_n, "int", "sample size of highest mean recovery"),
-        _from_estimate("ss_recovery_best", _row(recovery, "n_samples", best_n), "pct",
+        Finding(f"{p}_best_n", best_n, "int", "sample size of highest mean recovery"),
+        _from_estimate(f"{p}_recovery_best", _row(recovery, n, best_n), "pct",
                        "highest mean recovery over sample sizes"),
-        Finding("ss_share", stats.RECOMMENDED_SHARE, "share",
+        Finding(f"{p}_share", stats.RECOMMENDED_SHARE, "share",
                 "share of the best mean recovery that the recommended sample size reaches"),
-        Finding("ss_recommended_n", recommended, "int",
+        Finding(f"{p}_recommended_n", recommended, "int",
                 f"smallest sample size whose mean recovery reaches {stats.RECOMMENDED_SHARE:.0%} of the "
                 "best mean"),
-        _from_estimate("ss_recovery_recommended", _row(recovery, "n_samples", recommended), "pct",
+        _from_estimate(f"{p}_recovery_recommended", _row(recovery, n, recommended), "pct",
                        "mean recovery at the recommended sample size"),
-        _from_estimate("ss_quality_smallest", _row(quality, "n_samples", smallest), "rho",
+        _from_estimate(f"{p}_quality_smallest", _row(quality, n, smallest), "rho",
                        "mean signal quality (Spearman rho) at the smallest sample size"),
-        _from_estimate("ss_quality_largest", _row(quality, "n_samples", largest), "rho",
+        _from_estimate(f"{p}_quality_largest", _row(quality, n, largest), "rho",
                        "mean signal quality (Spearman rho) at the largest sample size"),
-        _from_estimate("ss_time_smallest", _row(time, "n_samples", smallest), "sec",
+        _from_estimate(f"{p}_time_smallest", _row(time, n, smallest), "sec",
                        "mean selection time (s) at the smallest sample size", missing=no_time),
-        _from_estimate("ss_time_largest", _row(time, "n_samples", largest), "sec",
+        _from_estimate(f"{p}_time_largest", _row(time, n, largest), "sec",
                        "mean selection time (s) at the largest sample size", missing=no_time),
     ]
 
 
-def _sweep_findings(table: pd.DataFrame, sweep: Ablation) -> list[Finding]:
+def sweep_findings(table: pd.DataFrame, sweep: Ablation) -> list[Finding]:
+    """A sweep's best and default settings, their mean recovery and the per-task optima (the
+    stage-1 re-selection where the table marks its rows' basis), and its declared ``metric``'s
+    peak."""
+    table = sweep_curve(table)
     setting, default, prefix, label = sweep.setting, sweep.default, sweep.prefix, sweep.label
     recovery = stats.summarise(table, setting, "recovery_rate")
     best = stats.argmax_setting(recovery, setting)
     at_best = _row(recovery, setting, best)
     at_default = _row(recovery, setting, default)
     optima = stats.per_task_optimum(table, setting)
-    return [
+    found = [
         Finding(f"{prefix}_n_tasks", int(table["task"].nunique()), "int", f"tasks in the {label} ablation"),
         Finding(f"{prefix}_best", best, "setting", f"{label} of highest mean recovery"),
         _from_estimate(f"{prefix}_recovery_best", at_best, "pct", f"mean recovery at the best {label}"),
@@ -118,25 +126,20 @@ def _sweep_findings(table: pd.DataFrame, sweep: Ablation) -> list[Finding]:
         Finding(f"{prefix}_task_optimum_high", float(optima[setting].max()), "setting",
                 f"highest per-task best {label}"),
     ]
-
-
-def keyword_weight_findings(table: pd.DataFrame) -> list[Finding]:
-    return _sweep_findings(keyword_weight_curve(table), study.BY_NAME["keyword_weight"])
-
-
-def lambda_scale_findings(table: pd.DataFrame) -> list[Finding]:
-    found = _sweep_findings(table, study.BY_NAME["lambda_scale"])
-    effect = stats.summarise(table, "lambda_scale", "max_head_effect")
-    peak = stats.argmax_setting(effect, "lambda_scale")
-    found += [
-        Finding("lam_effect_peak", peak, "setting", "lambda scale of the largest mean max head effect"),
-        _from_estimate("lam_effect_at_peak", _row(effect, "lambda_scale", peak), "rho",
-                       "largest mean max head effect (KL)"),
-    ]
+    metric = sweep.metric
+    if metric is not None:
+        effect = stats.summarise(table, setting, metric.column)
+        peak = stats.argmax_setting(effect, setting)
+        found += [
+            Finding(f"{prefix}_{metric.key}_peak", peak, "setting",
+                    f"{label} of the largest mean {metric.words}"),
+            _from_estimate(f"{prefix}_{metric.key}_at_peak", _row(effect, setting, peak),
+                           metric.fmt, f"largest mean {metric.words} ({metric.unit})"),
+        ]
     return found
 
 
-def task_findings(table: pd.DataFrame) -> list[Finding]:
+def per_task_findings(table: pd.DataFrame, ablation: Ablation) -> list[Finding]:
     tasks = stats.per_task(table, ["task_type"], "sensitivity").merge(
         stats.per_task(table, ["task_type"], "auto_last_gap"), on=["task_type", "task"])
     corr = stats.spearman(tasks["sensitivity"], tasks["auto_last_gap"])
@@ -174,7 +177,7 @@ def _model_slug(model: str) -> str:
     return model.lower().replace("-", "_").replace(".", "_")
 
 
-def model_findings(table: pd.DataFrame) -> list[Finding]:
+def per_model_findings(table: pd.DataFrame, ablation: Ablation) -> list[Finding]:
     gap = stats.summarise(table, "model", "best_last_gap")
     recovery = stats.summarise(table, "model", "recovery_rate")
     position = stats.summarise(table, "model", "best_layer_norm")
@@ -203,19 +206,18 @@ def model_findings(table: pd.DataFrame) -> list[Finding]:
     return found
 
 
-# Each ablation's findings, from its table (pifi_ablation.study names them).
-ABLATION_FINDINGS = {
-    "sample_size": sample_size_findings,
-    "keyword_weight": keyword_weight_findings,
-    "lambda_scale": lambda_scale_findings,
-    "task_sensitivity": task_findings,
-    "model_size": model_findings,
+# Each kind of ablation's findings, from its table and declaration (pifi_ablation.study).
+FINDINGS_OF_KIND: dict[study.Kind, Callable[[pd.DataFrame, Ablation], list[Finding]]] = {
+    "sample_sweep": sample_sweep_findings,
+    "sweep": sweep_findings,
+    "per_task": per_task_findings,
+    "per_model": per_model_findings,
 }
 
 
 def findings(ablations: Ablations) -> dict[str, Finding]:
     """Every named finding of the five ablations, by key."""
-    found = [f for name in study.NAMES for f in ABLATION_FINDINGS[name](getattr(ablations, name))]
+    found = [f for a in study.ABLATIONS for f in FINDINGS_OF_KIND[a.kind](ablations.table(a.name), a)]
     found += paired_findings(ablations)  # the sweeps' paired comparisons with the default
     found += layer_findings(ablations.layers)  # the main-results and selection-signals chapters
     return {f.key: f for f in found}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pifi_ablation.ablations import Ablations, keyword_weight_curve
+from pifi_ablation.ablations import Ablations, sweep_curve
 from pifi_ablation.study import GRID, GRID_KO, NEEDS, SELECTION, Need
 
 # Also the needs themselves, for callers that import them from here.
@@ -22,8 +22,7 @@ __all__ = ["GRID", "GRID_KO", "NEEDS", "SELECTION", "Need", "has_data", "missing
 
 def shown_rows(ablations: Ablations, name: str) -> pd.DataFrame:
     """The rows ablation ``name``'s figure, table and findings are computed from."""
-    table = getattr(ablations, name)
-    return keyword_weight_curve(table) if name == "keyword_weight" else table
+    return sweep_curve(ablations.table(name))
 
 
 def has_data(ablations: Ablations, name: str) -> bool:

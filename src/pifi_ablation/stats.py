@@ -101,22 +101,23 @@ def summarise(table: pd.DataFrame, by: str | Sequence[str], value: str) -> pd.Da
     return pd.DataFrame(rows, columns=[*by, "mean", "ci_low", "ci_high", "n", "runs"])
 
 
-def recommended_sample_size(summary: pd.DataFrame, share: float = RECOMMENDED_SHARE) -> int | float:
-    """Smallest ``n_samples`` whose mean recovery reaches ``share`` of the best mean recovery.
+def recommended_setting(summary: pd.DataFrame, setting: str, share: float = RECOMMENDED_SHARE) -> int | float:
+    """Smallest ``setting`` (a whole count: the sample size) whose mean recovery reaches ``share``
+    of the best mean recovery.
 
-    ``summary`` is :func:`summarise` of recovery_rate by n_samples.  NaN when no mean is
+    ``summary`` is :func:`summarise` of recovery_rate by ``setting``.  NaN when no mean is
     defined (no data: see ``findings.no_data``).
 
     >>> s = pd.DataFrame({"n_samples": [50, 100, 200], "mean": [0.5, 0.8, 0.85]})
-    >>> recommended_sample_size(s)
+    >>> recommended_setting(s, "n_samples")
     100
     """
-    ordered = summary.sort_values("n_samples")
+    ordered = summary.sort_values(setting)
     target = share * ordered["mean"].max()
     reached = ordered[ordered["mean"] >= target]
     if reached.empty:
         return float("nan")
-    return int(reached["n_samples"].iloc[0])
+    return int(reached[setting].iloc[0])
 
 
 def argmax_setting(summary: pd.DataFrame, setting: str) -> float:

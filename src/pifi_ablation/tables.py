@@ -8,26 +8,25 @@ Column labels exist in English and Korean; the book shows the reader's language.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 
 from pifi_ablation import paired, stats, study
-from pifi_ablation.ablations import Ablations, keyword_weight_curve, keyword_weight_logged
+from pifi_ablation.ablations import Ablations, sweep_curve, sweep_logged
 from pifi_ablation.finding import MISSING_TEXT, TIME_NOT_LOGGED, Format, format_value
 from pifi_ablation.registry import MODEL_ORDER, task_label
 from pifi_ablation.study import Ablation
 
 KO_LABELS: dict[str, str] = {
-    "Selection samples (n)": "선택 샘플 수(n)",
+    **{a.axis: a.axis_ko for a in study.SWEEPS},  # a sweep's setting column
     "Mean recovery [95% CI]": "평균 회복률 [95% 신뢰구간]",
     "Mean signal quality (ρ) [95% CI]": "평균 신호 품질(ρ) [95% 신뢰구간]",
     "Mean selection time, s [95% CI]": "평균 선택 시간(초) [95% 신뢰구간]",
     "Tasks (n)": "태스크 수(n)",
     "Runs (n)": "실행 수(n)",
     "Logged runs (stages 1+2): mean recovery": "기록된 실행(1+2단계): 평균 회복률",
-    "Keyword weight (α)": "키워드 가중치(α)",
-    "Lambda scale (λ)": "람다 스케일(λ)",
     "Mean max head effect, KL [95% CI]": "평균 최대 헤드 효과(KL) [95% 신뢰구간]",
     "Note": "비고",
     "Task": "태스크",
@@ -82,25 +81,22 @@ def _with_ci(summary: pd.DataFrame, fmt: Format, missing: str | None = None) -> 
     return summary.apply(cell, axis=1)
 
 
-def sample_size_table(table: pd.DataFrame) -> SummaryTable:
-    rec = stats.summarise(table, "n_samples", "recovery_rate")
-    qual = stats.summarise(table, "n_samples", "signal_quality")
-    time = stats.summarise(table, "n_samples", "time_sec")
+def sample_sweep_table(table: pd.DataFrame, sweep: Ablation) -> SummaryTable:
+    """Per sample count: mean recovery, signal quality and selection time with their 95% CIs."""
+    n = sweep.setting
+    rec = stats.summarise(table, n, "recovery_rate")
+    qual = stats.summarise(table, n, "signal_quality")
+    time = stats.summarise(table, n, "time_sec")
     frame = pd.DataFrame({
-        "Selection samples (n)": rec["n_samples"].map(lambda v: format_value(v, "int")),
+        sweep.axis: rec[n].map(lambda v: format_value(v, "int")),
         "Mean recovery [95% CI]": _with_ci(rec, "pct"),
         "Mean signal quality (ρ) [95% CI]": _with_ci(qual, "rho"),
         "Mean selection time, s [95% CI]": _with_ci(time, "sec", missing=TIME_NOT_LOGGED),
         "Tasks (n)": rec["n"].astype(str),
         "Runs (n)": rec["runs"].astype(str),
     })
-    return SummaryTable(
-        "sample_size", frame,
-        "Sample-size ablation: means over tasks with 95% t-intervals."
-        + OVER_TASKS_EN + BEST_PICKED_EN,
-        "샘플 수 절제 실험: 태스크 평균과 95% 신뢰구간."
-        + OVER_TASKS_KO + BEST_PICKED_KO,
-    )
+    return SummaryTable(sweep.name, frame, sweep.caption[0] + OVER_TASKS_EN + BEST_PICKED_EN,
+                        sweep.caption[1] + OVER_TASKS_KO + BEST_PICKED_KO)
 
 
 def _sweep_table(table: pd.DataFrame, sweep: Ablation, extra: dict[str, tuple[str, Format]]) -> pd.DataFrame:
@@ -124,38 +120,26 @@ def _sweep_table(table: pd.DataFrame, sweep: Ablation, extra: dict[str, tuple[st
     return frame
 
 
-def keyword_weight_table(table: pd.DataFrame) -> SummaryTable:
-    sweep = study.BY_NAME["keyword_weight"]
-    frame = _sweep_table(keyword_weight_curve(table), sweep, {})
-    logged = keyword_weight_logged(table)
-    if not logged.empty:  # measured runs at a logged keyword_weight: shown beside, never averaged in
-        rec = stats.summarise(logged, "keyword_weight", "recovery_rate")
-        text = dict(zip(rec["keyword_weight"].map(lambda v: format_value(v, "setting")),
+def sweep_table(table: pd.DataFrame, sweep: Ablation) -> SummaryTable:
+    """Per setting: the declared ``metric`` (if any) and mean recovery with their 95% CIs, the
+    default and the best mean marked.  Where the table marks its rows' basis (measured keyword
+    weight), the logged runs (stages 1 and 2) get a column of their own, never averaged in."""
+    metric = sweep.metric
+    extra = ({f"Mean {metric.words}, {metric.unit} [95% CI]": (metric.column, metric.fmt)}
+             if metric else {})
+    frame = _sweep_table(sweep_curve(table), sweep, extra)
+    logged = sweep_logged(table)
+    if not logged.empty:
+        rec = stats.summarise(logged, sweep.setting, "recovery_rate")
+        text = dict(zip(rec[sweep.setting].map(lambda v: format_value(v, "setting")),
                         _with_ci(rec, "pct") + " (" + rec["runs"].astype(str) + " runs)", strict=True))
         frame["Logged runs (stages 1+2): mean recovery"] = frame[sweep.axis].map(
             lambda v: text.get(v, "–"))
-    return SummaryTable(
-        "keyword_weight", frame,
-        "Keyword-weight ablation: mean recovery over tasks with 95% t-intervals."
-        + OVER_TASKS_EN + BEST_PICKED_EN,
-        "키워드 가중치 절제 실험: 태스크 평균 회복률과 95% 신뢰구간."
-        + OVER_TASKS_KO + BEST_PICKED_KO,
-    )
+    return SummaryTable(sweep.name, frame, sweep.caption[0] + OVER_TASKS_EN + BEST_PICKED_EN,
+                        sweep.caption[1] + OVER_TASKS_KO + BEST_PICKED_KO)
 
 
-def lambda_scale_table(table: pd.DataFrame) -> SummaryTable:
-    frame = _sweep_table(table, study.BY_NAME["lambda_scale"],
-                         {"Mean max head effect, KL [95% CI]": ("max_head_effect", "rho")})
-    return SummaryTable(
-        "lambda_scale", frame,
-        "Lambda-scale ablation: mean max head effect and recovery over tasks with 95% t-intervals."
-        + OVER_TASKS_EN + BEST_PICKED_EN,
-        "람다 스케일 절제 실험: 태스크 평균 최대 헤드 효과와 회복률, 95% 신뢰구간."
-        + OVER_TASKS_KO + BEST_PICKED_KO,
-    )
-
-
-def task_table(table: pd.DataFrame) -> SummaryTable:
+def per_task_table(table: pd.DataFrame, ablation: Ablation) -> SummaryTable:
     cols = ["sensitivity", "best_last_gap", "auto_last_gap", "recovery_rate"]
     per = table.groupby(["task", "task_type"], sort=False)[cols].mean().reset_index()
     runs = table.groupby(["task", "task_type"], sort=False).size().to_numpy()
@@ -168,14 +152,10 @@ def task_table(table: pd.DataFrame) -> SummaryTable:
         "Recovery": per["recovery_rate"].map(lambda v: format_value(v, "pct")),
         "Runs (n)": runs.astype(str),
     })
-    return SummaryTable(
-        "task_sensitivity", frame,
-        "Task characteristics: layer sensitivity, gaps and recovery per task.",
-        "태스크 특성: 태스크별 레이어 민감도, 격차, 회복률.",
-    )
+    return SummaryTable(ablation.name, frame, *ablation.caption)
 
 
-def model_table(table: pd.DataFrame) -> SummaryTable:
+def per_model_table(table: pd.DataFrame, ablation: Ablation) -> SummaryTable:
     gap = stats.summarise(table, "model", "best_last_gap")
     rec = stats.summarise(table, "model", "recovery_rate")
     pos = stats.summarise(table, "model", "best_layer_norm")
@@ -193,29 +173,23 @@ def model_table(table: pd.DataFrame) -> SummaryTable:
         "Tasks (n)": ordered(rec)["n"].astype(str).to_numpy(),
         "Runs (n)": ordered(rec)["runs"].astype(str).to_numpy(),
     })
-    return SummaryTable(
-        "model_size", frame,
-        "Model size: means over tasks with 95% t-intervals (best-layer position: 0 = first, "
-        "1 = last layer)."
-        + OVER_TASKS_EN,
-        "모델 크기: 태스크 평균과 95% 신뢰구간(최적 레이어 위치: 0 = 첫 레이어, 1 = 마지막 레이어)."
-        + OVER_TASKS_KO,
-    )
+    return SummaryTable(ablation.name, frame, ablation.caption[0] + OVER_TASKS_EN,
+                        ablation.caption[1] + OVER_TASKS_KO)
 
 
-# Each ablation's chapter table (pifi_ablation.study names them).
-SUMMARY_TABLES = {
-    "sample_size": sample_size_table,
-    "keyword_weight": keyword_weight_table,
-    "lambda_scale": lambda_scale_table,
-    "task_sensitivity": task_table,
-    "model_size": model_table,
+# Each kind of ablation's chapter table (pifi_ablation.study declares each ablation's kind).
+TABLE_OF_KIND: dict[study.Kind, Callable[[pd.DataFrame, Ablation], SummaryTable]] = {
+    "sample_sweep": sample_sweep_table,
+    "sweep": sweep_table,
+    "per_task": per_task_table,
+    "per_model": per_model_table,
 }
 
 
 def summary_table(ablations: Ablations, name: str) -> SummaryTable:
     """The chapter table of ablation ``name``."""
-    return SUMMARY_TABLES[name](getattr(ablations, name))
+    ablation = study.BY_NAME[name]
+    return TABLE_OF_KIND[ablation.kind](ablations.table(name), ablation)
 
 
 # Paired comparisons with the default (pifi_ablation.verdicts): one table per sweep.
@@ -276,7 +250,7 @@ def paired_table(ablations: Ablations, name: str) -> SummaryTable:
     for c in verdicts.comparisons(ablations, sweep):
         rows.append({label: format_value(c.value, "setting"),
                      **_paired_cells(c, "best" if c.value in ties else "")})
-    logged = verdicts.logged_comparisons(ablations) if name == "keyword_weight" else []
+    logged = verdicts.logged_comparisons(ablations, sweep)
     if logged:
         for c in logged:
             rows.append({label: format_value(c.value, "setting"), **_paired_cells(c, "logged")})

@@ -25,15 +25,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pifi_ablation import paired, stats
-from pifi_ablation.ablations import Ablations, keyword_weight_curve, keyword_weight_logged
+from pifi_ablation.ablations import Ablations, sweep_curve, sweep_logged
 from pifi_ablation.finding import Finding, format_value
-from pifi_ablation.registry import (
-    DEFAULT_KEYWORD_WEIGHT,
-    DEFAULT_N_SAMPLES,
-    MODEL_ORDER,
-    MODELS,
-)
-from pifi_ablation.study import SWEEPS, Ablation
+from pifi_ablation.registry import MODEL_ORDER, MODELS
+from pifi_ablation.study import ABLATIONS, SWEEPS, Ablation
 
 DEFAULT_IS_BEST = "the default is the best"
 RECOMMENDED_IS_BEST = "the recommended size is the best"
@@ -45,10 +40,9 @@ SWEEP_BY_NAME: dict[str, Sweep] = {s.name: s for s in SWEEPS}
 
 
 def sweep_table(ablations: Ablations, sweep: Sweep) -> pd.DataFrame:
-    """The rows a sweep's curve (and so its comparison) is computed from: for the keyword
-    weight, the stage-1 re-selection, never the logged runs."""
-    table = getattr(ablations, sweep.name)
-    return keyword_weight_curve(table) if sweep.name == "keyword_weight" else table
+    """The rows a sweep's curve (and so its comparison) is computed from: for the measured
+    keyword weight, the stage-1 re-selection, never the logged runs (``ablations.sweep_curve``)."""
+    return sweep_curve(ablations.table(sweep.name))
 
 
 def comparisons(ablations: Ablations, sweep: Sweep) -> list[paired.Comparison]:
@@ -56,11 +50,10 @@ def comparisons(ablations: Ablations, sweep: Sweep) -> list[paired.Comparison]:
     return paired.compare_settings(sweep_table(ablations, sweep), sweep.setting, sweep.default)
 
 
-def logged_comparisons(ablations: Ablations) -> list[paired.Comparison]:
-    """Logged keyword_weight runs (stages 1 and 2) against logged default runs: a family of
-    their own, never mixed with the re-selection."""
-    return paired.compare_settings(keyword_weight_logged(ablations.keyword_weight), "keyword_weight",
-                                   DEFAULT_KEYWORD_WEIGHT)
+def logged_comparisons(ablations: Ablations, sweep: Sweep) -> list[paired.Comparison]:
+    """A re-selected sweep's logged runs (stages 1 and 2) against logged default runs: a family
+    of their own, never mixed with the re-selection (none where the table has no logged runs)."""
+    return paired.compare_settings(sweep_logged(ablations.table(sweep.name)), sweep.setting, sweep.default)
 
 
 def best_ties(summary: pd.DataFrame, setting: str) -> list[float]:
@@ -239,32 +232,33 @@ def sweep_findings(ablations: Ablations, sweep: Sweep) -> list[Finding]:
     return found
 
 
-def recommended_findings(ablations: Ablations) -> list[Finding]:
-    """What the recommended sample size costs: recommended minus best, paired, with its p."""
-    table = ablations.sample_size
-    keys = ("ss_recommended_vs_best_diff", "ss_recommended_vs_best_p")
+def recommended_findings(ablations: Ablations, sweep: Sweep) -> list[Finding]:
+    """What a sample sweep's recommended count costs: recommended minus best, paired, with its p."""
+    table, n, p = ablations.table(sweep.name), sweep.setting, sweep.prefix
+    keys = (f"{p}_recommended_vs_best_diff", f"{p}_recommended_vs_best_p")
     descriptions = ("paired difference in mean recovery, recommended minus best sample size "
                     "(percentage points of recovery; 95% t-interval over tasks)",
                     "two-sided paired t p-value of that difference (not adjusted)")
-    summary = stats.summarise(table, "n_samples", "recovery_rate") if not table.empty else None
+    summary = stats.summarise(table, n, "recovery_rate") if not table.empty else None
     if summary is None or summary["n"].sum() == 0:
         return [_missing(keys[0], "pp", descriptions[0], paired.NO_DATA, n=0, ci=True),
-                _missing(keys[1], "p", descriptions[1], paired.NO_DATA), _cost_phrase(None, None, 0, 1)]
-    recommended = float(stats.recommended_sample_size(summary))
-    best = stats.argmax_setting(summary, "n_samples")
+                _missing(keys[1], "p", descriptions[1], paired.NO_DATA), _cost_phrase(p, None, None, 0, 1)]
+    recommended = float(stats.recommended_setting(summary, n))
+    best = stats.argmax_setting(summary, n)
     if recommended == best:
         return [_missing(keys[0], "pp", descriptions[0], RECOMMENDED_IS_BEST, n=0, ci=True),
                 _missing(keys[1], "p", descriptions[1], RECOMMENDED_IS_BEST),
-                _cost_phrase(None, None, int(recommended), int(best))]
-    c = paired.compare(table, "n_samples", recommended, best)
+                _cost_phrase(p, None, None, int(recommended), int(best))]
+    c = paired.compare(table, n, recommended, best)
     why = _why(c)
     found = [Finding(keys[0], c.t.mean, "pp", descriptions[0], ci=(c.t.low, c.t.high), n=c.n, missing=why),
              Finding(keys[1], c.t.p_value, "p", descriptions[1], missing=why)]
-    return [*found, _cost_phrase(found[0], found[1], int(recommended), int(best))]
+    return [*found, _cost_phrase(p, found[0], found[1], int(recommended), int(best))]
 
 
-def _cost_phrase(diff: Finding | None, p: Finding | None, recommended: int, best: int) -> Finding:
-    """``ss_recommended_cost`` (+ ``_ko``): what the recommended sample size costs, as a sentence."""
+def _cost_phrase(prefix: str, diff: Finding | None, p: Finding | None, recommended: int,
+                 best: int) -> Finding:
+    """``PREFIX_recommended_cost`` (+ ``_ko``): what the recommended sample count costs, as a sentence."""
     description = "what the recommended sample size costs against the best, as a sentence"
     if diff is None or p is None:
         reason = RECOMMENDED_IS_BEST if recommended == best else paired.NO_DATA
@@ -272,14 +266,14 @@ def _cost_phrase(diff: Finding | None, p: Finding | None, recommended: int, best
               else "There are no sample-size data to compare.")
         ko = ("권장 샘플 수가 곧 최고 평균의 샘플 수이다." if reason == RECOMMENDED_IS_BEST
               else "비교할 샘플 수 데이터가 없다.")
-        return Finding("ss_recommended_cost", en, "name", description, ko=ko)
+        return Finding(f"{prefix}_recommended_cost", en, "name", description, ko=ko)
     ci = f" {diff.ci_text}" if diff.ci is not None and not math.isnan(diff.ci[0]) else ""
     p_text = f"p = {p.text}" if p.defined and p.value >= 0.001 else (f"p {p.text}" if p.defined else p.text)
     en = (f"Against the best ({best} samples), the recommended {recommended} samples change mean recovery "
           f"by {diff.text}{ci} percentage points (paired over {diff.n} tasks, {p_text}).")
     ko = (f"최고 평균의 샘플 수({best}개)와 비교하면 권장 샘플 수({recommended}개)에서 평균 회복률이 "
           f"{diff.text}%p{ci} 달라진다(태스크 {diff.n}개에 대한 대응 비교, {p_text}).")
-    return Finding("ss_recommended_cost", en, "name", description, ko=ko)
+    return Finding(f"{prefix}_recommended_cost", en, "name", description, ko=ko)
 
 
 def models_by_size(table: pd.DataFrame) -> list[str]:
@@ -312,9 +306,9 @@ def model_verdict(big: str, small: str, c: paired.Comparison | None) -> Verdict:
                    Reference(f"that of {small}", ref.ko, ref.ko_with))
 
 
-def model_findings(ablations: Ablations) -> list[Finding]:
+def model_findings(ablations: Ablations, ablation: Ablation) -> list[Finding]:
     """The largest model against the smallest, paired over tasks, Holm over the model pairs."""
-    table = ablations.model_size
+    table = ablations.table(ablation.name)
     pairs = model_comparisons(table)
     models = models_by_size(table)
     keys = ("model_largest_vs_smallest_diff", "model_largest_vs_smallest_p",
@@ -355,9 +349,10 @@ def task_rho_exact_finding(table: pd.DataFrame) -> Finding:
     return Finding("task_rho_p_exact", c.p_value, "p", description, n=c.n, missing=why)
 
 
-def seed_finding(ablations: Ablations) -> Finding:
-    """``seed_sd_recovery``: selection-seed variation of recovery over default (task, model) cells."""
-    sd, cells = paired.seed_sd(ablations.model_size)
+def seed_finding(table: pd.DataFrame) -> Finding:
+    """``seed_sd_recovery``: selection-seed variation of recovery over default (task, model) cells
+    (``table``: the per-model comparison's, which holds every default run)."""
+    sd, cells = paired.seed_sd(table)
     return Finding("seed_sd_recovery", sd, "pp",
                    "selection-seed variation: square root of the mean across-seed variance (ddof 1) of "
                    "recovery over default (task, model) cells with at least two seeds (percentage points "
@@ -367,13 +362,17 @@ def seed_finding(ablations: Ablations) -> Finding:
 
 def paired_findings(ablations: Ablations) -> list[Finding]:
     """Every finding of this module, in the chapters' order."""
-    # The sample size's default, for the prose (keyword weight and lambda have theirs already).
-    found = [Finding("ss_default", DEFAULT_N_SAMPLES, "int", "default sample size")]
-    for sweep in SWEEPS:
-        found += sweep_findings(ablations, sweep)
-        if sweep.prefix == "ss":
-            found += recommended_findings(ablations)
-    found.append(task_rho_exact_finding(ablations.task_sensitivity))
-    found += model_findings(ablations)
-    found.append(seed_finding(ablations))
+    # A sample sweep's default, for the prose (the other sweeps' findings quote theirs already).
+    found = [Finding(f"{a.prefix}_default", int(a.default), "int", f"default {a.label}")
+             for a in ABLATIONS if a.kind == "sample_sweep"]
+    for a in ABLATIONS:
+        if a.is_sweep:
+            found += sweep_findings(ablations, a)
+        if a.kind == "sample_sweep":
+            found += recommended_findings(ablations, a)
+        elif a.kind == "per_task":
+            found.append(task_rho_exact_finding(ablations.table(a.name)))
+        elif a.kind == "per_model":
+            found += model_findings(ablations, a)
+            found.append(seed_finding(ablations.table(a.name)))
     return found
