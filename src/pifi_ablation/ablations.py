@@ -127,7 +127,11 @@ def _demo() -> Ablations:
         content_hash=hashlib.sha256(code).hexdigest(),
         location="pifi_ablation.sources.demo",
     )
-    return Ablations(**demo.tables(), provenance=provenance, layers=demo_layers.layers())
+    # The seed simulates each ablation it knows; one declared since has no demo rows (its chapter
+    # says that it has no data).
+    simulated = demo.tables()
+    tables = {name: simulated.get(name, schema.empty(name)) for name in schema.TABLE_NAMES}
+    return Ablations(**tables, provenance=provenance, layers=demo_layers.layers())
 
 
 def _measured(path: Path) -> Ablations:

@@ -355,15 +355,15 @@ _LAST_RED = "#C0392B"
 
 def paired_figure(ablations: Ablations, *, stamp: str | None = None,
                   phone: bool = False) -> Figure:
-    """Per-task differences from the default for every setting of the three sweeps: (a) sample
-    size, (b) keyword weight (stage-1 re-selection), (c) lambda scale.  A dot per task, the mean
+    """Per-task differences from the default for every setting of each sweep, a panel per sweep
+    in the study's order (the keyword weight's: the stage-1 re-selection).  A dot per task, the mean
     difference with its 95% t-interval over tasks, zero (the default) dashed, the best mean starred."""
     from pifi_ablation import verdicts
 
     with style.paper_style():
-        fig, axes = new_figure(3, phone)
+        fig, axes = new_figure(len(verdicts.SWEEPS), phone)
         tasks: list[str] = []
-        letters = ("(a)", "(b)", "(c)")
+        letters = [f"({chr(ord('a') + i)})" for i in range(len(verdicts.SWEEPS))]
         for ax, sweep, letter in zip(axes, verdicts.SWEEPS, letters, strict=True):
             found = verdicts.comparisons(ablations, sweep)
             curve = verdicts.sweep_table(ablations, sweep)

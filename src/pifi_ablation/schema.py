@@ -1,6 +1,8 @@
-"""The five ablation tables: columns, dtypes and ranges, declared once.
+"""The ablation tables: columns, dtypes and ranges, one schema per kind of ablation.
 
-Every source fills these tables and :func:`validate` checks them on load.  The
+Each declared ablation (:mod:`pifi_ablation.study`) gets its table's schema from its kind and
+its declaration: a sweep's setting column, bounds and metric, a per-task or per-model table's
+fixed columns.  Every source fills these tables and :func:`validate` checks them on load.  The
 check is lazy in the pandera sense: it collects every failing column and row,
 then raises one :class:`~pifi_ablation.errors.SchemaError` that names the
 table, each column and the offending rows.
@@ -15,8 +17,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from pifi_ablation import study
 from pifi_ablation.errors import SchemaError
 from pifi_ablation.registry import TASK_TYPES
+from pifi_ablation.study import Ablation
 
 Kind = Literal["str", "int", "float"]
 _MAX_ROWS_SHOWN = 8
@@ -100,110 +104,112 @@ _AUTO_NOT_ABOVE_BEST = Check(
     _gap_order,
 )
 
-SAMPLE_SIZE = TableSchema(
-    "sample_size",
-    (
-        _TASK,
-        Column("n_samples", "int", min=1, description="labelled examples used for selection"),
-        _RECOVERY,
-        Column("signal_quality", "float", min=-1.0, max=1.0, nullable=True,
-               description="Spearman rho of PCL score vs grid accuracy"),
-        _AUTO_GAP,
-        _BEST_GAP,
-        Column("time_sec", "float", min=0.0, nullable=True,
-               description="wall time of the selection, seconds"),
-        _MODEL,
-        _SEED,
-    ),
-    key=("model", "task", "n_samples", "seed"),
-    checks=(_AUTO_NOT_ABOVE_BEST,),
-)
-
-KEYWORD_WEIGHT = TableSchema(
-    "keyword_weight",
-    (
-        _TASK,
-        Column("keyword_weight", "float", min=0.0, max=1.0,
-               description="alpha in score = alpha*keyword + (1-alpha)*corr"),
-        _RECOVERY,
-        Column("optimal_weight", "float", min=0.0, max=1.0, required=False,
-               description="simulation truth of the demo generator; never plotted"),
-        Column("basis", "str", allowed=("stage-1 re-selection", "logged run"), required=False,
-               description="measured only: re-selected from per-layer signals, or a logged run"),
-        _MODEL,
-        _SEED,
-        _AUTO_GAP_MEASURED,
-    ),
-    key=("model", "task", "keyword_weight", "basis", "seed"),
-)
-
-LAMBDA_SCALE = TableSchema(
-    "lambda_scale",
-    (
-        _TASK,
-        Column("lambda_scale", "float", min=0.0, description="patching strength lambda"),
-        Column("max_head_effect", "float", min=0.0, nullable=True,
-               description="largest head effect (KL) in stage 2"),
-        _RECOVERY,
-        Column("optimal_lambda", "float", min=0.0, required=False,
-               description="simulation truth of the demo generator; never plotted"),
-        _MODEL,
-        _SEED,
-        _AUTO_GAP_MEASURED,
-    ),
-    key=("model", "task", "lambda_scale", "seed"),
-)
-
-TASK_SENSITIVITY = TableSchema(
-    "task_sensitivity",
-    (
-        _TASK,
-        Column("task_type", "str", allowed=TASK_TYPES),
-        Column("avg_length", "int", min=1, required=False,
-               description="mean input length in tokens (demo only)"),
-        Column("n_classes", "int", min=2),
-        Column("sensitivity", "float", min=0.0, max=1.0,
-               description="(max acc - min acc) / max acc over layers"),
-        _BEST_GAP,
-        _AUTO_GAP,
-        _RECOVERY,
-        _MODEL,
-        _SEED,
-    ),
-    key=("model", "task", "seed"),
-    checks=(_AUTO_NOT_ABOVE_BEST,),
-)
-
-MODEL_SIZE = TableSchema(
-    "model_size",
-    (
-        Column("model", "str"),
-        Column("n_layers", "int", min=1),
-        Column("params_b", "float", min=0.0),
-        _TASK,
-        Column("last_acc", "float", min=0.0, max=1.0),
-        Column("best_acc", "float", min=0.0, max=1.0),
-        _BEST_GAP,
-        _RECOVERY,
-        Column("best_layer_norm", "float", min=0.0, max=1.0,
-               description="best_layer / (n_layers - 1)"),
-        _SEED,
-    ),
-    key=("model", "task", "seed"),
-    checks=(
-        Check(
-            "best_acc - last_acc = best_last_gap",
-            ("best_acc", "last_acc", "best_last_gap"),
-            lambda df: np.isclose(df["best_acc"] - df["last_acc"], df["best_last_gap"],
-                                  rtol=0.0, atol=1e-6),
+def _sample_sweep(a: Ablation) -> TableSchema:
+    low, high = a.bounds
+    return TableSchema(
+        a.name,
+        (
+            _TASK,
+            Column(a.setting, "int", min=low, max=high, description=a.meaning),
+            _RECOVERY,
+            Column("signal_quality", "float", min=-1.0, max=1.0, nullable=True,
+                   description="Spearman rho of PCL score vs grid accuracy"),
+            _AUTO_GAP,
+            _BEST_GAP,
+            Column("time_sec", "float", min=0.0, nullable=True,
+                   description="wall time of the selection, seconds"),
+            _MODEL,
+            _SEED,
         ),
-    ),
-)
+        key=("model", "task", a.setting, "seed"),
+        checks=(_AUTO_NOT_ABOVE_BEST,),
+    )
 
-SCHEMAS: dict[str, TableSchema] = {
-    s.name: s for s in (SAMPLE_SIZE, KEYWORD_WEIGHT, LAMBDA_SCALE, TASK_SENSITIVITY, MODEL_SIZE)
+
+def _sweep(a: Ablation) -> TableSchema:
+    low, high = a.bounds
+    metric = ((Column(a.metric.column, "float", min=a.metric.minimum, nullable=True,
+                      description=a.metric.meaning),) if a.metric else ())
+    truth = ((Column(a.truth, "float", min=low, max=high, required=False,
+                     description="simulation truth of the demo generator; never plotted"),)
+             if a.truth else ())
+    basis = ((Column("basis", "str", allowed=("stage-1 re-selection", "logged run"), required=False,
+                     description="measured only: re-selected from per-layer signals, or a logged run"),)
+             if a.reselected else ())
+    return TableSchema(
+        a.name,
+        (_TASK, Column(a.setting, "float", min=low, max=high, description=a.meaning), *metric, _RECOVERY,
+         *truth, *basis, _MODEL, _SEED, _AUTO_GAP_MEASURED),
+        key=("model", "task", a.setting, *(("basis",) if a.reselected else ()), "seed"),
+    )
+
+
+def _per_task(a: Ablation) -> TableSchema:
+    return TableSchema(
+        a.name,
+        (
+            _TASK,
+            Column("task_type", "str", allowed=TASK_TYPES),
+            Column("avg_length", "int", min=1, required=False,
+                   description="mean input length in tokens (demo only)"),
+            Column("n_classes", "int", min=2),
+            Column("sensitivity", "float", min=0.0, max=1.0,
+                   description="(max acc - min acc) / max acc over layers"),
+            _BEST_GAP,
+            _AUTO_GAP,
+            _RECOVERY,
+            _MODEL,
+            _SEED,
+        ),
+        key=("model", "task", "seed"),
+        checks=(_AUTO_NOT_ABOVE_BEST,),
+    )
+
+
+def _per_model(a: Ablation) -> TableSchema:
+    return TableSchema(
+        a.name,
+        (
+            Column("model", "str"),
+            Column("n_layers", "int", min=1),
+            Column("params_b", "float", min=0.0),
+            _TASK,
+            Column("last_acc", "float", min=0.0, max=1.0),
+            Column("best_acc", "float", min=0.0, max=1.0),
+            _BEST_GAP,
+            _RECOVERY,
+            Column("best_layer_norm", "float", min=0.0, max=1.0,
+                   description="best_layer / (n_layers - 1)"),
+            _SEED,
+        ),
+        key=("model", "task", "seed"),
+        checks=(
+            Check(
+                "best_acc - last_acc = best_last_gap",
+                ("best_acc", "last_acc", "best_last_gap"),
+                lambda df: np.isclose(df["best_acc"] - df["last_acc"], df["best_last_gap"],
+                                      rtol=0.0, atol=1e-6),
+            ),
+        ),
+    )
+
+
+# Each kind's table schema, from the ablation's declaration.
+SCHEMA_OF_KIND: dict[study.Kind, Callable[[Ablation], TableSchema]] = {
+    "sample_sweep": _sample_sweep,
+    "sweep": _sweep,
+    "per_task": _per_task,
+    "per_model": _per_model,
 }
+SCHEMAS: dict[str, TableSchema] = {a.name: SCHEMA_OF_KIND[a.kind](a) for a in study.ABLATIONS}
 TABLE_NAMES: tuple[str, ...] = tuple(SCHEMAS)
+
+
+def empty(name: str) -> pd.DataFrame:
+    """A table of ablation ``name`` with no rows: its required columns, of their dtypes."""
+    dtypes = {"str": "str", "int": "int64", "float": "float64"}
+    return pd.DataFrame({c.name: pd.Series(dtype=dtypes[c.kind])
+                         for c in SCHEMAS[name].columns if c.required})
 
 
 def _kind_ok(series: pd.Series, kind: Kind) -> bool:

@@ -62,6 +62,8 @@ class Metric:
     words: str  # as prose names it: "max head effect"
     unit: str  # as axes and columns name its unit: "KL"
     key: str  # its findings' glue-key word: "effect"
+    meaning: str  # its table column's description
+    minimum: float | None = None  # its values' lower bound, if any
     fmt: str = "rho"  # how its values are written (pifi_ablation.finding.Format)
 
 
@@ -91,6 +93,11 @@ class Ablation:
     # Stage 1 re-selected from the default runs' logged signals at every setting of a grid, so
     # the default runs alone give the sweep its curve; runs logged at a setting are shown apart.
     reselected: bool = False
+    # A sweep's table column (pifi_ablation.schema): what the setting is, its closed bounds, and
+    # the column of the demo's simulated optimum (never plotted), if the demo simulates one.
+    meaning: str = ""
+    bounds: tuple[float | None, float | None] = (None, None)
+    truth: str = ""
 
     @property
     def is_sweep(self) -> bool:
@@ -112,7 +119,8 @@ ABLATIONS: tuple[Ablation, ...] = (
              ("Sample-size ablation: means over tasks with 95% t-intervals.",
               "샘플 수 절제 실험: 태스크 평균과 95% 신뢰구간."),
              default=float(DEFAULT_N_SAMPLES), symbol="n", label="sample size", label_ko="샘플 수",
-             axis="Selection samples (n)", axis_ko="선택 샘플 수(n)", macro_word="SampleSize", log=True),
+             axis="Selection samples (n)", axis_ko="선택 샘플 수(n)", macro_word="SampleSize", log=True,
+             meaning="labelled examples used for selection", bounds=(1, None)),
     Ablation("keyword_weight", "sweep", "kw", ("Keyword weight", "키워드 가중치"), "keyword_weight",
              ("(a) Recovery per task", "(b) Mean over tasks"),
              Need(_DEFAULT_RUNS.en + " (stage 1 is re-selected from their logged per-layer signals)",
@@ -122,7 +130,8 @@ ABLATIONS: tuple[Ablation, ...] = (
               "키워드 가중치 절제 실험: 태스크 평균 회복률과 95% 신뢰구간."),
              default=DEFAULT_KEYWORD_WEIGHT, symbol="α", label="keyword weight", label_ko="키워드 가중치",
              axis="Keyword weight (α)", axis_ko="키워드 가중치(α)", macro_word="KeywordWeight",
-             reselected=True),
+             reselected=True, meaning="alpha in score = alpha*keyword + (1-alpha)*corr", bounds=(0.0, 1.0),
+             truth="optimal_weight"),
     Ablation("lambda_scale", "sweep", "lam", ("Lambda scale", "람다 스케일"), "lambda_scale",
              ("(a) Head-effect magnitude", "(b) Selection quality"),
              Need("selection runs at a lambda scale other than the default 3.0, each in its own "
@@ -135,7 +144,9 @@ ABLATIONS: tuple[Ablation, ...] = (
               "람다 스케일 절제 실험: 태스크 평균 최대 헤드 효과와 회복률, 95% 신뢰구간."),
              default=DEFAULT_LAMBDA_SCALE, symbol="λ", label="lambda scale", label_ko="람다 스케일",
              axis="Lambda scale (λ)", axis_ko="람다 스케일(λ)", macro_word="Lambda", log=True,
-             metric=Metric("max_head_effect", "max head effect", "KL", "effect")),
+             metric=Metric("max_head_effect", "max head effect", "KL", "effect",
+                           "largest head effect (KL) in stage 2", minimum=0.0),
+             meaning="patching strength lambda", bounds=(0.0, None), truth="optimal_lambda"),
     Ablation("task_sensitivity", "per_task", "task", ("Task characteristics", "태스크 특성"), "task_type",
              ("(a) Sensitivity vs gain", "(b) Gaps by task", "(c) Recovery by task"), _DEFAULT_RUNS,
              ("Task characteristics: layer sensitivity, gaps and recovery per task.",

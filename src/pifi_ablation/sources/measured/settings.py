@@ -10,18 +10,19 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from pifi_ablation import study
 from pifi_ablation.errors import LayoutError
 from pifi_ablation.messages import Message
 from pifi_ablation.registry import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE, DEFAULT_N_SAMPLES
 
-# The settings a run can depart from its defaults in: the sweeps' (pifi_ablation.study).
-SETTINGS: tuple[str, ...] = tuple(a.setting for a in study.SWEEPS)
+# The settings a run can depart from its defaults in: the selection's parameters that the
+# reader knows (a sweep of pifi_ablation.study over a new parameter adds it here, to the log
+# reader, logs.py, and to derive.py).
 DEFAULTS: dict[str, float] = {
     "n_samples": DEFAULT_N_SAMPLES,
     "keyword_weight": DEFAULT_KEYWORD_WEIGHT,
     "lambda_scale": DEFAULT_LAMBDA_SCALE,
 }
+SETTINGS: tuple[str, ...] = tuple(DEFAULTS)
 SWEEP_FOLDER_EXAMPLE = "selection_logs/lambda_scale=5.0/"
 SWEEP_COMMAND = "--log_dir results/selection_logs/lambda_scale=5.0"
 
