@@ -31,6 +31,7 @@ from typing import Any
 
 from pifi_ablation.errors import SourceError
 from pifi_ablation.release import RECORD_NAME, load_source, record, run_identity
+from pifi_ablation.sources.measured.settings import SETTINGS
 
 FLAGS: dict[str, tuple[str, str]] = {  # code -> (English, Korean)
     "best": ("best setting changed", "최적 설정이 바뀜"),
@@ -227,8 +228,9 @@ def compare_runs(old: Mapping[str, Any], new: Mapping[str, Any]) -> RunChanges:
 
 
 def describe_run(run: Mapping[str, Any]) -> str:
-    task, model, seed, n, kw, lam = run_identity(run)
-    return f"{task} / {model} / seed {seed} (n_samples={n}, keyword_weight={kw}, lambda_scale={lam})"
+    task, model, seed, *values = run_identity(run)
+    settings = ", ".join(f"{s}={v}" for s, v in zip(SETTINGS, values, strict=True))
+    return f"{task} / {model} / seed {seed} ({settings})"
 
 
 @dataclass(frozen=True)
@@ -244,8 +246,7 @@ class Diff:
 
     def as_json(self) -> dict[str, Any]:
         def run(r: Mapping[str, Any]) -> dict[str, Any]:
-            return {k: r.get(k) for k in ("task", "model", "seed", "n_samples", "keyword_weight",
-                                          "lambda_scale", "log", "grid")}
+            return {k: r.get(k) for k in ("task", "model", "seed", *SETTINGS, "log", "grid")}
 
         def meta(s: Side) -> dict[str, Any]:
             return {"spec": s.spec, "kind": s.kind, "version": s.record.get("version"),

@@ -29,6 +29,7 @@ from typing import Any
 from pifi_ablation import paths
 from pifi_ablation.ablations import Ablations
 from pifi_ablation.findings import MISSING_TEXT, TIME_NOT_LOGGED, Finding, findings
+from pifi_ablation.sources.measured.settings import SETTINGS
 
 RECORD_NAME = "findings.json"
 FORMAT = 1
@@ -108,11 +109,11 @@ class Source:
     counts: Mapping[str, int]
 
 
-def run_identity(run: Mapping[str, Any]) -> tuple[str, str, int, str, str, str]:
-    """A run's identity: task, model, seed and its three settings (as printed, so that 0.65 read
-    back from JSON is the same setting)."""
-    return (str(run["task"]), str(run["model"]), int(run["seed"]), f"{float(run['n_samples']):g}",
-            f"{float(run['keyword_weight']):g}", f"{float(run['lambda_scale']):g}")
+def run_identity(run: Mapping[str, Any]) -> tuple[Any, ...]:
+    """A run's identity: task, model, seed and its settings (``settings.SETTINGS``, as printed,
+    so that 0.65 read back from JSON is the same setting)."""
+    return (str(run["task"]), str(run["model"]), int(run["seed"]),
+            *(f"{float(run[s]):g}" for s in SETTINGS))
 
 
 def load_source(source: str) -> Source:
@@ -133,8 +134,7 @@ def load_source(source: str) -> Source:
             grid_path = grid.path if grid is not None else reading.unusable_grids.get((run.task, run.model))
             runs.append({
                 "task": run.task, "model": run.model, "seed": int(run.seed),
-                "n_samples": int(run.n_samples), "keyword_weight": float(run.keyword_weight),
-                "lambda_scale": float(run.lambda_scale), "state": state,
+                **{s: getattr(run, s) for s in SETTINGS}, "state": state,
                 "log": run.path, "log_sha256": reading.hashes.get(run.path),
                 "grid": grid_path, "grid_sha256": reading.hashes.get(grid_path) if grid_path else None,
             })
