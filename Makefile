@@ -66,10 +66,11 @@ export: setup
 	$(BIN)/python -m pifi_ablation export
 
 # The whole suite on TEST_WORKERS processes (pytest-xdist); each file runs in one worker, so a
-# file's module fixtures (its book builds) are made once, and the demo book is built once per
-# run and shared by the workers (tests/conftest.py).
+# file's module fixtures (its book builds) are made once, except the browser tests, which are
+# spread test by test (tests/conftest.py: SPREAD_FILES); the demo and measured books are built
+# once per run and shared by the workers.
 TEST_WORKERS ?= 2
-PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadfile
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadgroup
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL)

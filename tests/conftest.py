@@ -25,10 +25,21 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED_GOLDEN = ROOT / "tests" / "data" / "seed_golden.json"
 # Fixtures that build the book: a test using one must carry the `book` marker (`make test-fast`
 # deselects those, so it never builds the book).
-BOOK_FIXTURES = frozenset({"html_dir", "pdf_dir"})
+BOOK_FIXTURES = frozenset({"html_dir", "pdf_dir", "measured_book", "measured_pdf_dir"})
 
 
+# Under pytest-xdist (``--dist loadgroup``) each test file runs in one worker, so that a module's
+# fixtures (a book built for that file, a results folder) are made once; the files listed here
+# are spread test by test over the workers instead: their tests share only session fixtures
+# (the demo book is built once per run, in whichever worker asks first) and take minutes.
+SPREAD_FILES = frozenset({"test_browser.py"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.name not in SPREAD_FILES:
+            item.add_marker(pytest.mark.xdist_group(item.path.name))
     unmarked = [item.nodeid for item in items
                 if BOOK_FIXTURES & set(getattr(item, "fixturenames", ()))
                 and item.get_closest_marker("book") is None]
@@ -64,6 +75,44 @@ def shared_dir(tmp_path_factory, name: str) -> contextlib.AbstractContextManager
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     return held()
+
+
+@pytest.fixture(scope="session")
+def measured_book(tmp_path_factory):
+    """A results folder written by upstream's own writers, plus a stray file
+    (``upstream_factory.ODD_NAME``), and the book built from it, once per test run:
+    ``(folder, out)``, the folder's ``upstream_factory.Upstream`` description and the build's
+    output folder (``out/_build``)."""
+    import pickle
+
+    from upstream_factory import ODD_NAME, write_upstream_results
+
+    with shared_dir(tmp_path_factory, "measured") as (out, ready):  # one build per test run
+        described = out / "upstream.pickle"
+        if not ready:
+            folder = write_upstream_results(out / "results")
+            (folder.root / ODD_NAME).write_text("not a result\n", encoding="utf-8")
+            described.write_bytes(pickle.dumps(folder))
+            result = build_book(ROOT, out, data=str(folder.root))
+            assert result.returncode == 0, failure_report(result)
+        folder = pickle.loads(described.read_bytes())
+    return folder, out
+
+
+@pytest.fixture(scope="session")
+def measured_pdf_dir(measured_book, tmp_path_factory) -> Path:
+    """``appendix-{en,ko}.pdf`` of the measured book (:func:`measured_book`), printed once per
+    test run from its single-page build, which reuses the pages its html build executed."""
+    folder, out = measured_book
+    with shared_dir(tmp_path_factory, "measured-pdf") as (_, ready):
+        if not ready:
+            result = build_book(ROOT, out, data=str(folder.root), builder="singlehtml")
+            assert result.returncode == 0, failure_report(result)
+            printed = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_pdf.py"),
+                                      str(out / "_build" / "singlehtml"), str(out / "_build" / "pdf")],
+                                     capture_output=True, text=True, check=False)
+            assert printed.returncode == 0, printed.stdout + printed.stderr
+    return out / "_build" / "pdf"
 
 
 @pytest.fixture(scope="session")

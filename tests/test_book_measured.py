@@ -13,30 +13,23 @@ import pytest
 from bs4 import BeautifulSoup
 
 import pifi_ablation
-from book_build import CHAPTERS, build_book, failure_report
+from book_build import CHAPTERS
 from pifi_ablation.findings import findings
 from pifi_ablation.pages import default_comparison, glue_texts
 from test_book import FIGURES, GLUE_ROLE, PHRASES, ROOT, figure_markup_problems
-from upstream_factory import write_upstream_results
+from upstream_factory import ODD_NAME
 
 pytestmark = pytest.mark.book
-ODD_NAME = "notes <img src=x onerror=alert(1)> & more.txt"
 
 
 @pytest.fixture(scope="module")
-def folder(tmp_path_factory):
-    root = tmp_path_factory.mktemp("measured") / "results"
-    upstream = write_upstream_results(root)
-    (root / ODD_NAME).write_text("not a result\n", encoding="utf-8")
-    return upstream
+def folder(measured_book):
+    return measured_book[0]
 
 
 @pytest.fixture(scope="module")
-def measured_html(folder, tmp_path_factory):
-    out = tmp_path_factory.mktemp("book_measured")
-    result = build_book(ROOT, out, data=str(folder.root))
-    assert result.returncode == 0, failure_report(result)
-    return out / "_build" / "html"
+def measured_html(measured_book):
+    return measured_book[1] / "_build" / "html"
 
 
 @pytest.fixture(scope="module")

@@ -45,6 +45,11 @@ OUTSIDE = ("PiFi_Classification/sst2_bert_llama3.1_results.txt",
            "PiFi_Classification/sst2_roberta_qwen2_1.5b_results.txt")
 
 
+# A file in a results folder that is not a result, named to try HTML injection: the book lists
+# it as skipped, escaped.
+ODD_NAME = "notes <img src=x onerror=alert(1)> & more.txt"
+
+
 @dataclass
 class UpstreamRun:
     path: Path
