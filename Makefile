@@ -66,11 +66,11 @@ export: setup
 	$(BIN)/python -m pifi_ablation export
 
 # The whole suite on TEST_WORKERS processes (pytest-xdist); each file runs in one worker, so a
-# file's module fixtures (its book builds) are made once, except the browser tests, which are
-# spread test by test (tests/conftest.py: SPREAD_FILES); the demo and measured books are built
-# once per run and shared by the workers.
+# file's module fixtures (its book builds) are made once, and the demo and measured books are
+# built once per run and shared by the workers (tests/conftest.py). (--dist loadgroup would
+# spread files finer, but pytest-xdist 3.8 cannot group tests under pytest 9.)
 TEST_WORKERS ?= 2
-PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadgroup
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadfile
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL)

@@ -28,18 +28,7 @@ SEED_GOLDEN = ROOT / "tests" / "data" / "seed_golden.json"
 BOOK_FIXTURES = frozenset({"html_dir", "pdf_dir", "measured_book", "measured_pdf_dir"})
 
 
-# Under pytest-xdist (``--dist loadgroup``) each test file runs in one worker, so that a module's
-# fixtures (a book built for that file, a results folder) are made once; the files listed here
-# are spread test by test over the workers instead: their tests share only session fixtures
-# (the demo book is built once per run, in whichever worker asks first) and take minutes.
-SPREAD_FILES = frozenset({"test_browser.py"})
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if item.path.name not in SPREAD_FILES:
-            item.add_marker(pytest.mark.xdist_group(item.path.name))
     unmarked = [item.nodeid for item in items
                 if BOOK_FIXTURES & set(getattr(item, "fixturenames", ()))
                 and item.get_closest_marker("book") is None]
