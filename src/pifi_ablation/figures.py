@@ -1,4 +1,6 @@
-"""One function per figure: tables in, a matplotlib Figure out.
+"""The ablations' figures: one function per kind of ablation (``FIGURE_OF_KIND``), which draws
+an ablation's table as its declaration (:mod:`pifi_ablation.study`) says, and the figure drawn
+from all the sweeps at once (the paired comparisons).  Tables in, a matplotlib Figure out.
 
 Functions neither read files nor save; ``export.py`` saves.  Every figure keeps
 the seed notebook's panels, letters and meanings, and improves on them where

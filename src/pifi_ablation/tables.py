@@ -1,4 +1,5 @@
-"""The table each chapter shows: one summary per ablation, formatted once.
+"""The table each chapter shows: one summary per ablation, formatted once, by the function of
+its kind (``TABLE_OF_KIND``), and a paired comparison with the default for each sweep.
 
 Values are formatted by the same rules as the findings (``findings.format_value``),
 so a number in a table, in the prose and in the paper's macros reads the same.
