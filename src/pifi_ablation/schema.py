@@ -45,6 +45,7 @@ class Column:
     nullable: bool = False
     required: bool = True
     description: str = ""
+    demo_only: bool = False  # filled by the demo's simulation only, never by measured data
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ def _sweep(a: Ablation) -> TableSchema:
     low, high = a.bounds
     metric = ((Column(a.metric.column, "float", min=a.metric.minimum, nullable=True,
                       description=a.metric.meaning),) if a.metric else ())
-    truth = ((Column(a.truth, "float", min=low, max=high, required=False,
+    truth = ((Column(a.truth, "float", min=low, max=high, required=False, demo_only=True,
                      description="simulation truth of the demo generator; never plotted"),)
              if a.truth else ())
     basis = ((Column("basis", "str", allowed=("stage-1 re-selection", "logged run"), required=False,
@@ -150,7 +151,7 @@ def _per_task(a: Ablation) -> TableSchema:
         (
             _TASK,
             Column("task_type", "str", allowed=TASK_TYPES),
-            Column("avg_length", "int", min=1, required=False,
+            Column("avg_length", "int", min=1, required=False, demo_only=True,
                    description="mean input length in tokens (demo only)"),
             Column("n_classes", "int", min=2),
             Column("sensitivity", "float", min=0.0, max=1.0,

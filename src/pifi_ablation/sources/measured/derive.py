@@ -1,4 +1,4 @@
-"""From paired runs and grids to the five tables, as SPEC.md defines each.
+"""From paired runs and grids to the ablations' tables, as SPEC.md defines each, by kind.
 
 A sweep table (sample size, lambda scale, logged keyword weight) holds, for every
 (task, model, seed) cell with at least one run away from that setting's default, its runs at
@@ -93,6 +93,12 @@ def in_sweep(run: Run, setting: str, cells: dict[str, set[tuple[str, str, int]]]
 def derive(reading: ResultsFolder) -> None:
     """Fill ``reading.tables`` from its usable runs."""
     cols: dict[str, dict[str, list]] = {name: defaultdict(list) for name in study.NAMES}
+    # The sweeps whose stage 1 is re-selected from the default runs at every weight of a grid.
+    reselected = [a for a in study.SWEEPS if a.reselected]
+    # Which runs each table holds: a sweep's (its setting), or the default runs (none); and
+    # whether its runs should have logged their time.
+    members = [(a.name, a.setting if a.is_sweep else None, a.kind == "sample_sweep") for a in study.ABLATIONS]
+    any_default = False
     flat, no_effect, no_time, reselection_mismatch, unshown = (Notes() for _ in range(5))
     cells = sweep_cells(reading.runs)
     by_grid: dict[tuple[str, str], list[Run]] = defaultdict(list)
@@ -137,40 +143,33 @@ def derive(reading: ResultsFolder) -> None:
             if run.head_effect_missing:
                 code = "derive.effect-missing-final" if run.found_nothing else "derive.effect-missing"
                 no_effect.add(said(code, why=run.head_effect_missing), run.path)
-            if in_sweep(run, "n_samples", cells):
-                if np.isnan(run.elapsed_sec):
-                    no_time.add(said("derive.time-missing"), run.path)
-                rows["sample_size"].append(i)
-            if in_sweep(run, "lambda_scale", cells):
-                rows["lambda_scale"].append(i)
-            if in_sweep(run, "keyword_weight", cells):
-                rows["keyword_weight"].append(i)
             if differs == ():
-                rows["task_sensitivity"].append(i)
-                rows["model_size"].append(i)
+                any_default = True
+            for name, setting, timed in members:  # a sweep's points, or the default runs
+                if in_sweep(run, setting, cells) if setting else differs == ():
+                    if timed and np.isnan(run.elapsed_sec):
+                        no_time.add(said("derive.time-missing"), run.path)
+                    rows[name].append(i)
         # A column at a time, each table's rows in the order of the runs.
-        idx = rows["sample_size"]
-        _extend(cols["sample_size"], len(idx), task=task, model=model, seed=_of(runs, idx, "seed"),
-                n_samples=_of(runs, idx, "n_samples"), recovery_rate=_at(recovery, idx),
-                signal_quality=_at(quality_list, idx), auto_last_gap=_at(auto, idx),
-                best_last_gap=_at(best_gap, idx), time_sec=_of(runs, idx, "elapsed_sec"))
-        idx = rows["lambda_scale"]
-        _extend(cols["lambda_scale"], len(idx), task=task, model=model, seed=_of(runs, idx, "seed"),
-                lambda_scale=_of(runs, idx, "lambda_scale"),
-                max_head_effect=_of(runs, idx, "max_head_effect"),
-                recovery_rate=_at(recovery, idx), auto_last_gap=_at(auto, idx))
-        idx = rows["keyword_weight"]
-        _extend(cols["keyword_weight"], len(idx), task=task, model=model, seed=_of(runs, idx, "seed"),
-                keyword_weight=_of(runs, idx, "keyword_weight"), recovery_rate=_at(recovery, idx),
-                basis=LOGGED, auto_last_gap=_at(auto, idx))
-        idx = rows["task_sensitivity"]
-        _extend(cols["task_sensitivity"], len(idx), task=task, model=model, seed=_of(runs, idx, "seed"),
-                **per_grid, best_last_gap=_at(best_gap, idx), auto_last_gap=_at(auto, idx),
-                recovery_rate=_at(recovery, idx))
-        idx = rows["model_size"]
-        _extend(cols["model_size"], len(idx), task=task, model=model, seed=_of(runs, idx, "seed"),
-                **per_model, best_last_gap=_at(best_gap, idx), recovery_rate=_at(recovery, idx),
-                best_layer_norm=best_norm)
+        for a in study.ABLATIONS:
+            idx = rows[a.name]
+            same = {"task": task, "model": model, "seed": _of(runs, idx, "seed")}
+            if a.kind == "sample_sweep":
+                _extend(cols[a.name], len(idx), **same, **{a.setting: _of(runs, idx, a.setting)},
+                        recovery_rate=_at(recovery, idx), signal_quality=_at(quality_list, idx),
+                        auto_last_gap=_at(auto, idx), best_last_gap=_at(best_gap, idx),
+                        time_sec=_of(runs, idx, "elapsed_sec"))
+            elif a.kind == "sweep":
+                metric = {a.metric.column: _of(runs, idx, a.metric.column)} if a.metric else {}
+                basis = {"basis": LOGGED} if a.reselected else {}
+                _extend(cols[a.name], len(idx), **same, **{a.setting: _of(runs, idx, a.setting)}, **metric,
+                        recovery_rate=_at(recovery, idx), **basis, auto_last_gap=_at(auto, idx))
+            elif a.kind == "per_task":
+                _extend(cols[a.name], len(idx), **same, **per_grid, best_last_gap=_at(best_gap, idx),
+                        auto_last_gap=_at(auto, idx), recovery_rate=_at(recovery, idx))
+            else:  # per_model
+                _extend(cols[a.name], len(idx), **same, **per_model, best_last_gap=_at(best_gap, idx),
+                        recovery_rate=_at(recovery, idx), best_layer_norm=best_norm)
         defaults = [i for i, r in enumerate(runs) if not r.differs()]
         if defaults:
             for weight in weights_grid:
@@ -178,9 +177,10 @@ def derive(reading: ResultsFolder) -> None:
                 rec, gained = _recovery(acc, chosen)[:2]
                 # A column at a time: these rows are most of the table (every weight of the grid
                 # for every default run).
-                _extend(cols["keyword_weight"], len(defaults), task=task, model=model,
-                        seed=[runs[i].seed for i in defaults], keyword_weight=weight,
-                        recovery_rate=rec.tolist(), basis=RESELECTION, auto_last_gap=gained.tolist())
+                for a in reselected:
+                    _extend(cols[a.name], len(defaults), task=task, model=model,
+                            seed=[runs[i].seed for i in defaults], **{a.setting: weight},
+                            recovery_rate=rec.tolist(), basis=RESELECTION, auto_last_gap=gained.tolist())
     reading.warnings.extend(flat.lines() + no_effect.lines() + no_time.lines()
                             + reselection_mismatch.lines() + unshown.lines())
     reading.tables = {name: _frame(name, c) for name, c in cols.items()}
@@ -188,9 +188,9 @@ def derive(reading: ResultsFolder) -> None:
         found = schema.problems(table, schema.SCHEMAS[name])
         if found:
             reading.problems.append(SchemaError(f"table {name!r}", None, "; ".join(found)))
-    logged = LOGGED in cols["keyword_weight"]["basis"]
-    reading.notes = {"keyword_weight": Message("note.reselection-logged") if logged else RESELECTION_NOTE}
-    if not cols["task_sensitivity"]["task"]:
+    reading.notes = {a.name: Message("note.reselection-logged") if LOGGED in cols[a.name]["basis"]
+                     else RESELECTION_NOTE for a in reselected}
+    if not any_default:
         # Not unusable: a sweep without its default run, or a study whose grids are all pending,
         # still renders what it has (each chapter without data says what would produce it).
         reading.warnings.append(NO_DEFAULT_RUN)
@@ -214,35 +214,25 @@ def _extend(columns: dict[str, list], n: int, **values: Any) -> None:
         columns[k].extend(v if isinstance(v, list) else [v] * n)
 
 
+# Each table's columns, in its schema's order: all but those only the demo fills.
 _COLUMNS: dict[str, tuple[str, ...]] = {
-    "sample_size": ("task", "n_samples", "recovery_rate", "signal_quality", "auto_last_gap",
-                    "best_last_gap", "time_sec", "model", "seed"),
-    "keyword_weight": ("task", "keyword_weight", "recovery_rate", "basis", "model", "seed",
-                       "auto_last_gap"),
-    "lambda_scale": ("task", "lambda_scale", "max_head_effect", "recovery_rate", "model", "seed",
-                     "auto_last_gap"),
-    "task_sensitivity": ("task", "task_type", "n_classes", "sensitivity", "best_last_gap",
-                         "auto_last_gap", "recovery_rate", "model", "seed"),
-    "model_size": ("model", "n_layers", "params_b", "task", "last_acc", "best_acc", "best_last_gap",
-                   "recovery_rate", "best_layer_norm", "seed"),
+    name: tuple(c.name for c in table.columns if not c.demo_only) for name, table in schema.SCHEMAS.items()
 }
-_INT_COLUMNS = frozenset({"n_samples", "seed", "n_layers", "n_classes"})
-_STR_COLUMNS = frozenset({"task", "model", "task_type", "basis"})
+_KINDS: dict[str, str] = {c.name: c.kind for table in schema.SCHEMAS.values() for c in table.columns}
 
 
 def _frame(name: str, columns: dict[str, list]) -> pd.DataFrame:
     data = {}
     for col in _COLUMNS[name]:
         values = columns.get(col, [])
-        if col in _STR_COLUMNS:
+        if _KINDS[col] == "str":
             data[col] = pd.Series(values, dtype="str")
-        elif col in _INT_COLUMNS:
+        elif _KINDS[col] == "int":
             data[col] = pd.Series(np.asarray(values, dtype=np.int64))
         else:
             data[col] = pd.Series(np.asarray(values, dtype=float))
     frame = pd.DataFrame(data)
-    order = [c for c in ("model", "task", "n_samples", "keyword_weight", "lambda_scale", "seed")
-             if c in frame.columns]
+    order = [c for c in ("model", "task", *SETTINGS, "seed") if c in frame.columns]
     return frame.sort_values(order, kind="stable", ignore_index=True)
 
 
