@@ -19,10 +19,9 @@ import pandas as pd
 from pifi_ablation import registry, schema, study
 from pifi_ablation.errors import SchemaError
 from pifi_ablation.messages import Message, said
-from pifi_ablation.registry import DEFAULT_KEYWORD_WEIGHT, DEFAULT_LAMBDA_SCALE, DEFAULT_N_SAMPLES
 from pifi_ablation.sources.measured.checks import Notes
 from pifi_ablation.sources.measured.logs import Run
-from pifi_ablation.sources.measured.settings import SETTINGS
+from pifi_ablation.sources.measured.settings import DEFAULTS, SETTINGS
 
 if TYPE_CHECKING:  # derive fills what reading.read found; reading imports derive
     from pifi_ablation.sources.measured.reading import ResultsFolder
@@ -33,8 +32,7 @@ RESELECTION_WEIGHTS: tuple[float, ...] = (0.0, 0.25, 0.5, 0.65, 0.75, 0.9, 1.0)
 RESELECTION = "stage-1 re-selection"
 LOGGED = "logged run"
 RESELECTION_NOTE = Message("note.reselection")
-NO_DEFAULT_RUN = Message("derive.no-default-run", n_samples=DEFAULT_N_SAMPLES,
-                         keyword_weight=DEFAULT_KEYWORD_WEIGHT, lambda_scale=DEFAULT_LAMBDA_SCALE)
+NO_DEFAULT_RUN = Message("derive.no-default-run", **DEFAULTS)  # the settings' defaults, by name
 
 
 def spearman_rows(scores: np.ndarray, acc: np.ndarray) -> np.ndarray:
