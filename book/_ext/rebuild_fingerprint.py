@@ -1,8 +1,8 @@
 """Build speed and freshness of the book.
 
 *Fast*: pages execute their notebooks while Sphinx reads them, so reading in
-parallel runs several kernels at once.  ``jupyter-book build`` has no ``-j`` flag;
-this extension sets Sphinx's parallelism to twice the number of cores.
+parallel runs one kernel per core.  ``jupyter-book build`` has no ``-j`` flag;
+this extension sets Sphinx's parallelism to the number of cores.
 
 *Never stale*: Sphinx re-reads only pages whose source changed, but a page's
 output also depends on the package's code and on the data source, and on the
@@ -94,9 +94,7 @@ def _declare_parallel_safe(app: Sphinx, env: BuildEnvironment, docnames: list[st
 
 
 def setup(app: Sphinx) -> dict[str, object]:
-    # Two pages per core: a page's process spends part of its time waiting for its kernel (to
-    # start, to answer), and another page's kernel computes meanwhile.
-    app.parallel = max(app.parallel, 2 * (os.cpu_count() or 1))
+    app.parallel = max(app.parallel, os.cpu_count() or 1)
     app.connect("env-get-outdated", _outdated)
     app.connect("env-before-read-docs", _declare_parallel_safe)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1",
