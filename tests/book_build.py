@@ -29,6 +29,17 @@ def build_book(source: Path, out: Path, data: str = "demo",
         capture_output=True, text=True, env={**base, **(env or {})}, check=False)
 
 
+def print_pdfs(source: Path, out: Path, data: str = "demo", env: dict[str, str] | None = None) -> None:
+    """As ``make pdf`` does: the single-page build of the book built into ``out`` (it reuses the
+    pages that build executed), printed to ``out/_build/pdf/appendix-{en,ko}.pdf``."""
+    single = build_book(source, out, data=data, env=env, builder="singlehtml")
+    assert single.returncode == 0, failure_report(single)
+    printed = subprocess.run([sys.executable, str(source / "scripts" / "make_pdf.py"),
+                              str(out / "_build" / "singlehtml"), str(out / "_build" / "pdf")],
+                             capture_output=True, text=True, check=False)
+    assert printed.returncode == 0, printed.stdout + printed.stderr
+
+
 def failure_report(result: subprocess.CompletedProcess[str], context: int = 12) -> str:
     """What a failed build said: every warning, error and traceback with the lines
     around it (the tail alone is jupyter-book's "Look above for the cause")."""

@@ -6,8 +6,6 @@ import contextlib
 import fcntl
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +17,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 import pifi_ablation
-from book_build import build_book, failure_report
+from book_build import build_book, failure_report, print_pdfs
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_GOLDEN = ROOT / "tests" / "data" / "seed_golden.json"
@@ -95,12 +93,7 @@ def measured_pdf_dir(measured_book, tmp_path_factory) -> Path:
     folder, out = measured_book
     with shared_dir(tmp_path_factory, "measured-pdf") as (_, ready):
         if not ready:
-            result = build_book(ROOT, out, data=str(folder.root), builder="singlehtml")
-            assert result.returncode == 0, failure_report(result)
-            printed = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_pdf.py"),
-                                      str(out / "_build" / "singlehtml"), str(out / "_build" / "pdf")],
-                                     capture_output=True, text=True, check=False)
-            assert printed.returncode == 0, printed.stdout + printed.stderr
+            print_pdfs(ROOT, out, data=str(folder.root))
     return out / "_build" / "pdf"
 
 
@@ -127,12 +120,7 @@ def pdf_dir(html_dir, tmp_path_factory) -> Path:
     out = html_dir.parent.parent
     with shared_dir(tmp_path_factory, "pdf") as (_, ready):  # printed once per test run
         if not ready:
-            result = build_book(ROOT, out, builder="singlehtml")
-            assert result.returncode == 0, failure_report(result)
-            printed = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_pdf.py"),
-                                      str(out / "_build" / "singlehtml"), str(out / "_build" / "pdf")],
-                                     capture_output=True, text=True, check=False)
-            assert printed.returncode == 0, printed.stdout + printed.stderr
+            print_pdfs(ROOT, out)
     return out / "_build" / "pdf"
 
 

@@ -5,8 +5,6 @@ how many findings changed; without it there is no such page and no entry in the 
 from __future__ import annotations
 
 import copy
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -14,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from book_build import build_book, failure_report
+from book_build import build_book, failure_report, print_pdfs
 from pifi_ablation import release
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,12 +41,7 @@ def built(previous, tmp_path_factory) -> Path:
     env = {"PIFI_ABLATION_PREVIOUS": str(previous[0])}
     result = build_book(ROOT, out, env=env)
     assert result.returncode == 0, failure_report(result)
-    single = build_book(ROOT, out, env=env, builder="singlehtml")
-    assert single.returncode == 0, failure_report(single)
-    printed = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_pdf.py"),
-                              str(out / "_build" / "singlehtml"), str(out / "_build" / "pdf")],
-                             capture_output=True, text=True, check=False)
-    assert printed.returncode == 0, printed.stdout + printed.stderr
+    print_pdfs(ROOT, out, env=env)
     return out / "_build"
 
 
