@@ -140,6 +140,9 @@ def sweep_findings(table: pd.DataFrame, sweep: Ablation) -> list[Finding]:
 
 
 def per_task_findings(table: pd.DataFrame, ablation: Ablation) -> list[Finding]:
+    """Over tasks: Spearman's rho of sensitivity and gain, recovery by task type, the most
+    sensitive task (keys under the ablation's prefix: ``task_rho``, ...)."""
+    p = ablation.prefix
     tasks = stats.per_task(table, ["task_type"], "sensitivity").merge(
         stats.per_task(table, ["task_type"], "auto_last_gap"), on=["task_type", "task"])
     corr = stats.spearman(tasks["sensitivity"], tasks["auto_last_gap"])
@@ -148,24 +151,24 @@ def per_task_findings(table: pd.DataFrame, ablation: Ablation) -> list[Finding]:
     ent = _row(by_type, "task_type", "entailment")
     ranked = tasks.sort_values("sensitivity", ascending=False)
     if ranked.empty:
-        most_sensitive = no_data("task_most_sensitive", "name", "task of highest sensitivity")
-        max_sensitivity = no_data("task_max_sensitivity", "rho", "highest sensitivity")
+        most_sensitive = no_data(f"{p}_most_sensitive", "name", "task of highest sensitivity")
+        max_sensitivity = no_data(f"{p}_max_sensitivity", "rho", "highest sensitivity")
     else:
         most = ranked.iloc[0]
-        most_sensitive = Finding("task_most_sensitive", task_label(str(most["task"])), "name",
+        most_sensitive = Finding(f"{p}_most_sensitive", task_label(str(most["task"])), "name",
                                  "task of highest sensitivity")
-        max_sensitivity = Finding("task_max_sensitivity", float(most["sensitivity"]), "rho",
+        max_sensitivity = Finding(f"{p}_max_sensitivity", float(most["sensitivity"]), "rho",
                                   "highest sensitivity")
     return [
-        Finding("task_n", int(corr.n), "int", "tasks in the task-characteristics ablation"),
-        Finding("task_rho", corr.rho, "rho", "Spearman rho of sensitivity vs auto-last gap over tasks",
+        Finding(f"{p}_n", int(corr.n), "int", "tasks in the task-characteristics ablation"),
+        Finding(f"{p}_rho", corr.rho, "rho", "Spearman rho of sensitivity vs auto-last gap over tasks",
                 n=corr.n),
-        Finding("task_rho_p", corr.p_value, "p", "two-sided p-value of that rho", n=corr.n),
-        _from_estimate("task_recovery_cls", cls, "pct", "mean recovery over classification tasks"),
-        Finding("task_n_cls", cls.n, "int", "classification tasks"),
-        _from_estimate("task_recovery_ent", ent, "pct", "mean recovery over entailment tasks"),
-        Finding("task_n_ent", ent.n, "int", "entailment tasks"),
-        Finding("task_recovery_diff", cls.mean - ent.mean, "pp",
+        Finding(f"{p}_rho_p", corr.p_value, "p", "two-sided p-value of that rho", n=corr.n),
+        _from_estimate(f"{p}_recovery_cls", cls, "pct", "mean recovery over classification tasks"),
+        Finding(f"{p}_n_cls", cls.n, "int", "classification tasks"),
+        _from_estimate(f"{p}_recovery_ent", ent, "pct", "mean recovery over entailment tasks"),
+        Finding(f"{p}_n_ent", ent.n, "int", "entailment tasks"),
+        Finding(f"{p}_recovery_diff", cls.mean - ent.mean, "pp",
                 "classification minus entailment mean recovery, percentage points of recovery"),
         most_sensitive,
         max_sensitivity,
@@ -178,6 +181,9 @@ def _model_slug(model: str) -> str:
 
 
 def per_model_findings(table: pd.DataFrame, ablation: Ablation) -> list[Finding]:
+    """Per model: best-last gap, recovery and best-layer position, and the spread over models
+    (keys under the ablation's prefix: ``model_qwen2_7b_gap``, ...)."""
+    p = ablation.prefix
     gap = stats.summarise(table, "model", "best_last_gap")
     recovery = stats.summarise(table, "model", "recovery_rate")
     position = stats.summarise(table, "model", "best_layer_norm")
@@ -188,20 +194,20 @@ def per_model_findings(table: pd.DataFrame, ablation: Ablation) -> list[Finding]
     for model in MODEL_ORDER:
         slug = _model_slug(model)
         found += [
-            _from_estimate(f"model_{slug}_gap", _row(gap, "model", model), "pp",
+            _from_estimate(f"{p}_{slug}_gap", _row(gap, "model", model), "pp",
                            f"mean best-last gap of {model}, percentage points"),
-            _from_estimate(f"model_{slug}_recovery", _row(recovery, "model", model), "pct",
+            _from_estimate(f"{p}_{slug}_recovery", _row(recovery, "model", model), "pct",
                            f"mean recovery of {model}"),
-            _from_estimate(f"model_{slug}_position", _row(position, "model", model), "rho",
+            _from_estimate(f"{p}_{slug}_position", _row(position, "model", model), "rho",
                            f"mean normalised best-layer position of {model}"),
         ]
     means = recovery.set_index("model")["mean"]
     found += [
-        Finding("model_recovery_spread", float(means.max() - means.min()), "pp",
+        Finding(f"{p}_recovery_spread", float(means.max() - means.min()), "pp",
                 "highest minus lowest per-model mean recovery, percentage points of recovery"),
-        Finding("model_position_max", float(table["best_layer_norm"].max()), "rho",
+        Finding(f"{p}_position_max", float(table["best_layer_norm"].max()), "rho",
                 "latest normalised best-layer position over models and tasks"),
-        Finding("model_n_models", len(present), "int", "models compared"),
+        Finding(f"{p}_n_models", len(present), "int", "models compared"),
     ]
     return found
 

@@ -311,8 +311,8 @@ def model_findings(ablations: Ablations, ablation: Ablation) -> list[Finding]:
     table = ablations.table(ablation.name)
     pairs = model_comparisons(table)
     models = models_by_size(table)
-    keys = ("model_largest_vs_smallest_diff", "model_largest_vs_smallest_p",
-            "model_largest_vs_smallest_p_holm")
+    p = ablation.prefix
+    keys = (f"{p}_largest_vs_smallest_diff", f"{p}_largest_vs_smallest_p", f"{p}_largest_vs_smallest_p_holm")
     descriptions = ("paired difference in mean recovery, largest minus smallest model by parameter "
                     "count (percentage points of recovery; 95% t-interval over shared tasks)",
                     "two-sided paired t p-value of that difference",
@@ -330,23 +330,23 @@ def model_findings(ablations: Ablations, ablation: Ablation) -> list[Finding]:
                          missing=why),
                  Finding(keys[1], c.t.p_value, "p", descriptions[1], missing=why),
                  Finding(keys[2], c.p_holm, "p", descriptions[2], missing=why)]
-    found.append(Finding("model_verdict", verdict.en, "name",
+    found.append(Finding(f"{p}_verdict", verdict.en, "name",
                          "verdict on the largest against the smallest model (Holm p at 0.05, "
                          "simultaneous interval)", ko=verdict.ko))
     return found
 
 
-def task_rho_exact_finding(table: pd.DataFrame) -> Finding:
-    """``task_rho_p_exact``: the permutation p of Spearman's rho of sensitivity vs auto-last gap."""
+def task_rho_exact_finding(table: pd.DataFrame, prefix: str) -> Finding:
+    """``PREFIX_rho_p_exact``: the permutation p of Spearman's rho of sensitivity vs auto-last gap."""
     description = ("two-sided permutation p of that rho: exact over the n! orderings up to 9 tasks, "
                    f"else {paired.RANDOM_PERMUTATIONS:,} random orderings (fixed seed), (b + 1)/(B + 1)")
     if table.empty:
-        return Finding("task_rho_p_exact", float("nan"), "p", description, n=0, missing=paired.NO_DATA)
+        return Finding(f"{prefix}_rho_p_exact", float("nan"), "p", description, n=0, missing=paired.NO_DATA)
     tasks = stats.per_task(table, [], "sensitivity").merge(stats.per_task(table, [], "auto_last_gap"),
                                                            on="task")
     c = paired.spearman_exact(tasks["sensitivity"], tasks["auto_last_gap"])
     why = paired.TOO_FEW if c.n < 3 else "a variable is constant over tasks"
-    return Finding("task_rho_p_exact", c.p_value, "p", description, n=c.n, missing=why)
+    return Finding(f"{prefix}_rho_p_exact", c.p_value, "p", description, n=c.n, missing=why)
 
 
 def seed_finding(table: pd.DataFrame) -> Finding:
@@ -371,7 +371,7 @@ def paired_findings(ablations: Ablations) -> list[Finding]:
         if a.kind == "sample_sweep":
             found += recommended_findings(ablations, a)
         elif a.kind == "per_task":
-            found.append(task_rho_exact_finding(ablations.table(a.name)))
+            found.append(task_rho_exact_finding(ablations.table(a.name), a.prefix))
         elif a.kind == "per_model":
             found += model_findings(ablations, a)
             found.append(seed_finding(ablations.table(a.name)))
