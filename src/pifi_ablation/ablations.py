@@ -79,14 +79,11 @@ class Ablations:
     def replace(self, **changes: object) -> Ablations:
         """A copy with ``changes``: tables by ablation name, or ``provenance``/``coverage``/``layers``
         (changed tables are validated)."""
-        fields: dict[str, object] = {"provenance": self.provenance, "coverage": self.coverage,
-                                     "layers": self.layers}
         tables = {name: changes.pop(name) for name in list(changes) if name in self._tables}
-        fields.update(changes)
-        copy = Ablations(**fields, checked=True, **{**self._tables, **tables})  # type: ignore[arg-type]
         for name, table in tables.items():
             schema.validate(table, name)
-        return copy
+        parts = {"provenance": self.provenance, "coverage": self.coverage, "layers": self.layers, **changes}
+        return Ablations(**parts, checked=True, **{**self._tables, **tables})  # type: ignore[arg-type]
 
 
 def _restored(tables: dict[str, pd.DataFrame], provenance: Provenance, coverage: Coverage | None,

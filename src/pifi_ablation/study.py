@@ -162,8 +162,3 @@ NAMES: tuple[str, ...] = tuple(a.name for a in ABLATIONS)
 BY_NAME: dict[str, Ablation] = {a.name: a for a in ABLATIONS}
 SWEEPS: tuple[Ablation, ...] = tuple(a for a in ABLATIONS if a.is_sweep)
 NEEDS: dict[str, Need] = {a.name: a.need for a in ABLATIONS}
-
-
-def of_kind(kind: Kind) -> tuple[Ablation, ...]:
-    """The ablations of ``kind``, in the chapters' order."""
-    return tuple(a for a in ABLATIONS if a.kind == kind)
