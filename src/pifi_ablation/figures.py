@@ -29,7 +29,7 @@ from pifi_ablation.figure_layout import (
     not_recorded,
 )
 from pifi_ablation.figures_main import LAYER_FIGURES
-from pifi_ablation.nodata import has_data
+from pifi_ablation.nodata import has_data, shown_rows
 from pifi_ablation.registry import (
     MODEL_ORDER,
     TASK_TYPES,
@@ -368,7 +368,7 @@ def paired_figure(ablations: Ablations, *, stamp: str | None = None,
         letters = [f"({chr(ord('a') + i)})" for i in range(len(verdicts.SWEEPS))]
         for ax, sweep, letter in zip(axes, verdicts.SWEEPS, letters, strict=True):
             found = verdicts.comparisons(ablations, sweep)
-            curve = verdicts.sweep_table(ablations, sweep)
+            curve = shown_rows(ablations, sweep.name)
             summary = (stats.summarise(curve, sweep.setting, "recovery_rate") if not curve.empty
                        else pd.DataFrame(columns=[sweep.setting, "mean"]))
             ties = set(verdicts.best_ties(summary, sweep.setting))

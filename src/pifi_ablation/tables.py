@@ -17,6 +17,7 @@ import pandas as pd
 from pifi_ablation import paired, stats, study
 from pifi_ablation.ablations import Ablations, sweep_curve, sweep_logged
 from pifi_ablation.finding import MISSING_TEXT, TIME_NOT_LOGGED, Format, format_value
+from pifi_ablation.nodata import shown_rows
 from pifi_ablation.registry import MODEL_ORDER, task_label
 from pifi_ablation.study import Ablation
 
@@ -243,7 +244,7 @@ def paired_table(ablations: Ablations, name: str) -> SummaryTable:
 
     sweep = verdicts.SWEEP_BY_NAME[name]
     label = sweep.axis
-    curve = verdicts.sweep_table(ablations, sweep)
+    curve = shown_rows(ablations, sweep.name)
     summary = (stats.summarise(curve, sweep.setting, "recovery_rate") if not curve.empty
                else pd.DataFrame(columns=[sweep.setting, "mean"]))
     ties = set(verdicts.best_ties(summary, sweep.setting))

@@ -25,8 +25,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pifi_ablation import paired, stats
-from pifi_ablation.ablations import Ablations, sweep_curve, sweep_logged
+from pifi_ablation.ablations import Ablations, sweep_logged
 from pifi_ablation.finding import Finding, format_value
+from pifi_ablation.nodata import shown_rows
 from pifi_ablation.registry import MODEL_ORDER, MODELS
 from pifi_ablation.study import ABLATIONS, SWEEPS, Ablation
 
@@ -39,15 +40,9 @@ Sweep = Ablation
 SWEEP_BY_NAME: dict[str, Sweep] = {s.name: s for s in SWEEPS}
 
 
-def sweep_table(ablations: Ablations, sweep: Sweep) -> pd.DataFrame:
-    """The rows a sweep's curve (and so its comparison) is computed from: for the measured
-    keyword weight, the stage-1 re-selection, never the logged runs (``ablations.sweep_curve``)."""
-    return sweep_curve(ablations.table(sweep.name))
-
-
 def comparisons(ablations: Ablations, sweep: Sweep) -> list[paired.Comparison]:
     """Every non-default setting of ``sweep`` against its default: one Holm family."""
-    return paired.compare_settings(sweep_table(ablations, sweep), sweep.setting, sweep.default)
+    return paired.compare_settings(shown_rows(ablations, sweep.name), sweep.setting, sweep.default)
 
 
 def logged_comparisons(ablations: Ablations, sweep: Sweep) -> list[paired.Comparison]:
@@ -191,7 +186,7 @@ def _why(c: paired.Comparison | None) -> str:
 
 def sweep_findings(ablations: Ablations, sweep: Sweep) -> list[Finding]:
     """``PREFIX_best_vs_default_{diff,p,p_holm,wins}`` and ``PREFIX_verdict`` (+ ``_ko``)."""
-    table = sweep_table(ablations, sweep)
+    table = shown_rows(ablations, sweep.name)
     summary = (stats.summarise(table, sweep.setting, "recovery_rate") if not table.empty
                else pd.DataFrame(columns=[sweep.setting, "mean"]))
     ties = best_ties(summary, sweep.setting)
