@@ -26,8 +26,8 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("model", frozenset({"ablations", "layers", "coverage", "nodata", "sources.demo_layers"})),
     ("analysis", frozenset({"stats", "paired", "metrics", "finding", "findings", "verdicts",
                             "main_findings", "main_results", "signals"})),
-    ("presentation", frozenset({"style", "markup", "figure_layout", "figures", "figures_main", "figures_ko",
-                                "tables", "latex", "korean"})),
+    ("presentation", frozenset({"style", "markup", "figure_layout", "figure_cost", "figures", "figures_main",
+                                "figures_ko", "tables", "latex", "korean"})),
     ("edges", frozenset({"", "__main__", "pages", "pages_main", "data", "export", "export_main",
                          "release", "diff", "check_paper", "changes"})),
 )

@@ -19,6 +19,7 @@ mpl.use("Agg")  # export never needs a display; set before pyplot is imported
 
 from pifi_ablation import export_main, latex, style
 from pifi_ablation.ablations import Ablations
+from pifi_ablation.figure_cost import figure_cost
 from pifi_ablation.figures import EXPORTED_FIGURES, FIGURE_NAMES, make_figure
 from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
 from pifi_ablation.findings import findings
@@ -75,17 +76,12 @@ def export_figures(ablations: Ablations, out_dir: Path | str,
     context = multiprocessing.get_context("fork")
     jobs = sorted([(export_figure, name) for name in EXPORTED_FIGURES]
                   + [(export_main.export_layer_figure, name) for name in LAYER_FIGURE_NAMES],
-                  key=lambda job: -_COST.get(job[1], 1.0))
+                  key=lambda job: -figure_cost(job[1]))
     with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context) as pool:
         done = {name: pool.submit(job, ablations, name, out) for job, name in jobs}
         others = also()
         return ([p for name in EXPORTED_FIGURES for p in done[name].result()]
                 + [p for name in LAYER_FIGURE_NAMES for p in done[name].result()] + others)
-
-
-# Relative cost of drawing and saving each figure (the demo's, measured once), to start the
-# costliest first; a figure not listed counts as 1.
-_COST: dict[str, float] = {"layer_curves": 3.0, "selection_signals": 1.7, "main_results": 1.4}
 
 
 def table_path(out_dir: Path, name: str) -> Path:
