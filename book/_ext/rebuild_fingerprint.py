@@ -2,7 +2,12 @@
 
 *Fast*: pages execute their notebooks while Sphinx reads them, so reading in
 parallel runs one kernel per core.  ``jupyter-book build`` has no ``-j`` flag;
-this extension sets Sphinx's parallelism to the number of cores.
+this extension sets Sphinx's parallelism to the number of cores.  Sphinx hands each
+core a run of consecutive pages (``make_chunks``: 11 pages on 2 cores read as 5, 5 and
+then 1), so the order of the pages decides when the cores finish: :func:`balance_pages`
+orders them by what each costs to execute (the figures it draws, ``figure_cost.py``)
+so that the cores' runs cost about the same, and the runs that wait for a free core
+hold the cheapest pages.  The order changes nothing in the built pages.
 
 *Never stale*: Sphinx re-reads only pages whose source changed, but a page's
 output also depends on the package's code and on the data source, and on the
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -93,9 +99,84 @@ def _declare_parallel_safe(app: Sphinx, env: BuildEnvironment, docnames: list[st
             app.extensions[name].parallel_write_safe = True
 
 
+# A page's cells call ``page.glue_figure("name")`` for each figure they draw (book/*.md).
+_GLUED_FIGURE = re.compile(r"""glue_figure\(\s*["'](\w+)["']""")
+# What a page with code costs besides its figures (its kernel, its setup cell), in the units
+# of figure_cost: an ablation's figure with all its versions takes about twice a page's kernel.
+_PAGE_COST = 0.5
+
+
+def page_cost(source: str) -> float:
+    """What executing a page costs, estimated from its source: nothing without a code cell,
+    else a kernel and the figures it draws (``pifi_ablation.figure_cost``)."""
+    from pifi_ablation.figure_cost import figure_cost
+
+    if "{code-cell}" not in source:
+        return 0.0
+    return _PAGE_COST + sum(figure_cost(name) for name in _GLUED_FIGURE.findall(source))
+
+
+def planned_finish(order: list[str], cost: dict[str, float], nproc: int) -> float:
+    """When Sphinx's parallel reading of ``order`` ends, in cost units: it reads
+    ``make_chunks(order, nproc)``, consecutive runs of pages, the first ``nproc`` at once and
+    each further run on the core that is free first."""
+    from sphinx.util.parallel import make_chunks
+
+    runs = [sum(cost[name] for name in run) for run in make_chunks(order, nproc)]
+    cores = sorted(runs[:nproc])
+    for run in runs[nproc:]:
+        cores[0] += run
+        cores.sort()
+    return max(cores)
+
+
+def balance_pages(docnames: list[str], cost: dict[str, float], nproc: int) -> list[str]:
+    """``docnames`` in an order whose parallel reading ends soonest (:func:`planned_finish`).
+
+    The costliest pages are dealt first, each to the run that has room and the least cost so
+    far (the cheapest pages fill the runs that wait for a free core); then any two pages of
+    different runs swap places while that makes the reading end sooner."""
+    from sphinx.util.parallel import make_chunks
+
+    sizes = [len(run) for run in make_chunks(list(range(len(docnames))), nproc)]
+    ranked = sorted(docnames, key=lambda name: (-cost[name], name))
+    first = len(ranked) - sum(sizes[nproc:])
+    runs: list[list[str]] = [[] for _ in sizes[:nproc]]
+    loads = [0.0] * len(runs)
+    for name in ranked[:first]:
+        run = min((i for i in range(len(runs)) if len(runs[i]) < sizes[i]), key=lambda i: (loads[i], i))
+        runs[run].append(name)
+        loads[run] += cost[name]
+    order = [name for run in runs for name in run] + ranked[first:]
+    run_of = [i for i, size in enumerate(sizes) for _ in range(size)]
+    best = planned_finish(order, cost, nproc)
+    improved = True
+    while improved:
+        improved = False
+        for i in range(len(order)):
+            for j in range(i + 1, len(order)):
+                if run_of[i] == run_of[j] or cost[order[i]] == cost[order[j]]:
+                    continue
+                order[i], order[j] = order[j], order[i]
+                finish = planned_finish(order, cost, nproc)
+                if finish < best - 1e-9:
+                    best, improved = finish, True
+                else:
+                    order[i], order[j] = order[j], order[i]
+    return order
+
+
+def _balance(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    if app.parallel <= 1 or len(docnames) <= 1:
+        return
+    cost = {name: page_cost(Path(env.doc2path(name)).read_text(encoding="utf-8")) for name in docnames}
+    docnames[:] = balance_pages(docnames, cost, app.parallel)
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     app.parallel = max(app.parallel, os.cpu_count() or 1)
     app.connect("env-get-outdated", _outdated)
     app.connect("env-before-read-docs", _declare_parallel_safe)
+    app.connect("env-before-read-docs", _balance, priority=950)  # after every page is listed
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1",
             "env_version": 1}
