@@ -22,13 +22,21 @@ def _preload() -> None:
     # As ipykernel does before anything imports matplotlib.
     if not os.environ.get("MPLBACKEND"):
         os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-    import ipykernel.kernelapp  # noqa: F401
+    import ipykernel.ipkernel
+    import ipykernel.kernelapp
+    import ipykernel.zmqshell
     import matplotlib.figure  # noqa: F401
+    import matplotlib_inline.backend_inline  # noqa: F401
     import pandas as pd  # noqa: F401
+    import PIL.PngImagePlugin  # noqa: F401  (the pages' PNGs)
+    from myst_nb import glue  # noqa: F401  (nbformat, jsonschema: every page glues)
+
+    with contextlib.suppress(ImportError):  # what a kernel's start-up imports
+        import ipykernel.debugger  # noqa: F401
 
     # Whatever fails here is left to the page's kernel, which reports it as without the zygote.
     with contextlib.suppress(Exception):
-        from pifi_ablation import figures, pages, pages_main, paths  # noqa: F401
+        from pifi_ablation import figures, figures_ko, markup, pages, pages_main, paths  # noqa: F401
 
         pages._load(paths.default_source())  # the pages' cache of the loaded data
         pages._findings(paths.default_source())  # and of the findings every page glues
@@ -71,7 +79,8 @@ def main() -> None:
     listener.listen(16)
     Path(partial).rename(socket_path)  # launchers connect only once it listens
     while True:
-        ready, _, _ = select.select([listener], [], [], 0.05)
+        # Every 10 ms: a page's kernel that exits is reported to its launcher that soon.
+        ready, _, _ = select.select([listener], [], [], 0.01)
         if ready:
             conn, _ = listener.accept()
             request = json.loads(conn.makefile("r").readline())
