@@ -85,50 +85,45 @@ def _collect_phone_layouts(app: Sphinx) -> None:
     os.environ["PIFI_ABLATION_PHONE_DIR"] = str(folder)
 
 
-def _phone_images(outdir: Path, drawn: Path, vector: bool = False) -> dict[str, dict[str, str]]:
+def _phone_images(outdir: Path, drawn: Path, names: list[str],
+                  vector: bool = False) -> dict[str, dict[str, str]]:
     """Each figure's phone layout and its Korean versions (desktop and phone layouts, for the
     Korean mode and the Korean PDF) in ``_images/``: file names by figure name and version
     (``phone``, ``ko``, ``ko_phone``).  As a page's kernel drew them into ``drawn`` (every page
-    re-executes when code or data change, so these are current), else drawn here.  ``vector``:
-    the Korean desktop version as SVG (the single page that ``make pdf`` prints), else PNG."""
-    from pifi_ablation import paths
-    from pifi_ablation.ablations import load
-    from pifi_ablation.figures import EXPORTED_FIGURES, make_figure
-    from pifi_ablation.figures_ko import make_figure_ko
-    from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
-    from pifi_ablation.pages import figure_png, figure_svg
-
-    ablations = None
+    re-executes when code or data change, so these are current), else drawn here (matplotlib is
+    loaded only then).  ``names``: the figures the pages show.  ``vector``: the Korean desktop
+    version as SVG (the single page that ``make pdf`` prints), else PNG."""
     (outdir / "_images").mkdir(exist_ok=True)
 
-    def data():  # loaded only if a kernel did not draw a version
-        nonlocal ablations
-        if ablations is None:
-            ablations = load(paths.default_source())
-        return ablations
+    def draw(name: str, *, korean: bool = False, phone: bool = False, vector: bool = False) -> bytes:
+        from pifi_ablation import paths
+        from pifi_ablation.figures import make_figure
+        from pifi_ablation.figures_ko import make_figure_ko
+        from pifi_ablation.pages import _load, figure_png, figure_svg
 
-    def kept_or(file: str, draw) -> bytes:
+        fig = (make_figure_ko if korean else make_figure)(_load(paths.default_source()), name, phone=phone)
+        return figure_svg(fig).encode() if vector else figure_png(fig)
+
+    def kept_or(file: str, name: str, **version: bool) -> bytes:
         saved = drawn / file
-        return saved.read_bytes() if saved.is_file() else draw()
+        return saved.read_bytes() if saved.is_file() else draw(name, **version)
 
     def save(data: bytes, stem: str, suffix: str) -> str:
         file = f"{stem}-{hashlib.sha256(data).hexdigest()[:16]}.{suffix}"
         (outdir / "_images" / file).write_bytes(data)
         return file
 
-    names = {}
-    for name in (*EXPORTED_FIGURES, *LAYER_FIGURE_NAMES):
-        phone = kept_or(f"{name}.png", lambda n=name: figure_png(make_figure(data(), n, phone=True)))
-        ko_phone = kept_or(f"{name}.ko_phone.png",
-                           lambda n=name: figure_png(make_figure_ko(data(), n, phone=True)))
+    files = {}
+    for name in names:
+        phone = kept_or(f"{name}.png", name, phone=True)
+        ko_phone = kept_or(f"{name}.ko_phone.png", name, korean=True, phone=True)
         if vector:
-            ko = save(figure_svg(make_figure_ko(data(), name)).encode(), f"{name}-ko", "svg")
+            ko = save(draw(name, korean=True, vector=True), f"{name}-ko", "svg")
         else:
-            ko = save(kept_or(f"{name}.ko.png", lambda n=name: figure_png(make_figure_ko(data(), n))),
-                      f"{name}-ko", "png")
-        names[name] = {"phone": save(phone, f"{name}-phone", "png"), "ko": ko,
+            ko = save(kept_or(f"{name}.ko.png", name, korean=True), f"{name}-ko", "png")
+        files[name] = {"phone": save(phone, f"{name}-phone", "png"), "ko": ko,
                        "ko_phone": save(ko_phone, f"{name}-ko-phone", "png")}
-    return names
+    return files
 
 
 _NUMBER = re.compile(r'<span class="caption-number">[^<\d]*(\d+)')
@@ -174,18 +169,31 @@ def _describe_figures(page: str, phone: dict[str, dict[str, str]], lazy_korean: 
     return _FIGURE.sub(one, page)
 
 
+def _ours(name: str, drawn: Path) -> bool:
+    """Whether figure ``name`` is one the package draws: a page's kernel drew its phone layout,
+    or the package lists it (which loads matplotlib, so it is asked only when none did)."""
+    if (drawn / f"{name}.png").is_file():
+        return True
+    from pifi_ablation.figures import EXPORTED_FIGURES
+    from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
+
+    return name in (*EXPORTED_FIGURES, *LAYER_FIGURE_NAMES)
+
+
 def _finish(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
     printed = app.builder.name == "singlehtml"  # the page `make pdf` prints: vector, loaded at once
-    phone: dict[str, dict[str, str]] | None = None
-    for page in outdir.rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        if not _FIGURE.search(text):
-            continue
-        if phone is None:
-            phone = _phone_images(outdir, _phone_dir(app), vector=printed)
+    pages = {page: page.read_text(encoding="utf-8") for page in sorted(outdir.rglob("*.html"))}
+    pages = {page: text for page, text in pages.items() if _FIGURE.search(text)}
+    if not pages:
+        return
+    drawn = _phone_dir(app)
+    shown = sorted({match.group(2).replace("-", "_") for text in pages.values()
+                    for match in _FIGURE.finditer(text)})
+    phone = _phone_images(outdir, drawn, [name for name in shown if _ours(name, drawn)], vector=printed)
+    for page, text in pages.items():
         page.write_text(_describe_figures(text, phone, lazy_korean=not printed), encoding="utf-8")
 
 
