@@ -110,10 +110,10 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
             continue
         if ablations is None:
             from pifi_ablation import paths
-            from pifi_ablation.ablations import load
             from pifi_ablation.data import DATA_FOLDER, book_data_files
+            from pifi_ablation.pages import _load
 
-            ablations = load(paths.default_source())
+            ablations = _load(paths.default_source())  # as data_tags.py loaded it for this build
             folder = outdir / DATA_FOLDER
             folder.mkdir(exist_ok=True)
             for file, csv in book_data_files(ablations).items():

@@ -53,8 +53,9 @@ _STATE: dict[str, object] = {}
 
 def _stop() -> None:
     zygote = _STATE.pop("zygote", None)
-    if isinstance(zygote, subprocess.Popen) and zygote.poll() is None:
-        zygote.terminate()  # it ends the kernels it forked that are still running
+    if isinstance(zygote, subprocess.Popen):
+        if zygote.poll() is None:
+            zygote.terminate()  # it ends the kernels it forked that are still running
         try:
             zygote.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -182,7 +183,11 @@ def _finished(app: Sphinx, exception: Exception | None) -> None:
 
 
 def _after_reading(app: Sphinx, env: BuildEnvironment) -> None:
-    _stop()  # every page has executed: free the zygote's memory before writing
+    # Every page has executed: the zygote frees its memory while the pages are written (the
+    # build waits for it at its end, _stop).
+    zygote = _STATE.get("zygote")
+    if isinstance(zygote, subprocess.Popen) and zygote.poll() is None:
+        zygote.terminate()
 
 
 def setup(app: Sphinx) -> dict[str, object]:
