@@ -66,3 +66,30 @@ def test_quick_kernels_give_a_page_the_same_outputs(monkeypatch):
     assert quick == run()
     assert quick[0] == [{"output_type": "stream", "name": "stdout", "text": "first cell\n"}]
     assert len(quick[1]) == 2 and quick[1][0]["metadata"] == {"k": 1}  # the display, then 42
+
+
+def test_gluing_flushes_the_streams_once_and_keeps_the_outputs_in_order():
+    """A page's setup cell glues a few hundred findings without ipykernel's flush of stdout and
+    stderr before each (pifi_ablation.pages._streams_flushed_once): what was printed before
+    still comes first, and the kernel flushes before each display again afterwards."""
+    import nbclient
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
+                                                           "display_name": "Python 3"}})
+    nb.cells = [nbformat.v4.new_code_cell(
+        "import sys\n"
+        "from myst_nb import glue\n"
+        "from pifi_ablation.pages import _streams_flushed_once\n"
+        "publisher = get_ipython().display_pub\n"
+        "print('before')\n"
+        "with _streams_flushed_once():\n"
+        "    skipped = publisher._flush_streams.__name__\n"
+        "    for i in range(3):\n"
+        "        glue(f'key{i}', i, display=False)\n"
+        "print('after', skipped, publisher._flush_streams.__func__ is type(publisher)._flush_streams)\n")]
+    nbclient.NotebookClient(nb).execute()
+    outputs = nb.cells[0].outputs
+    assert [o.get("text", o.get("metadata", {}).get("scrapbook", {}).get("name")) for o in outputs] == [
+        "before\n", "key0", "key1", "key2", "after <lambda> True\n"]
+

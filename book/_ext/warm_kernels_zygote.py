@@ -27,9 +27,9 @@ def _preload() -> None:
     import ipykernel.zmqshell
     import matplotlib.figure  # noqa: F401
     import matplotlib_inline.backend_inline  # noqa: F401
+    import myst_nb.ext.glue  # noqa: F401  (nbformat, jsonschema: every page glues)
     import pandas as pd  # noqa: F401
     import PIL.PngImagePlugin  # noqa: F401  (the pages' PNGs)
-    from myst_nb import glue  # noqa: F401  (nbformat, jsonschema: every page glues)
 
     with contextlib.suppress(ImportError):  # what a kernel's start-up imports
         import ipykernel.debugger  # noqa: F401
@@ -38,6 +38,9 @@ def _preload() -> None:
     with contextlib.suppress(Exception):
         from pifi_ablation import figures, figures_ko, markup, pages, pages_main, paths  # noqa: F401
 
+        templates = markup._environment()  # Jinja2, and every HTML template compiled
+        for template in sorted(markup.TEMPLATES.glob("*.html")):
+            templates.get_template(template.name)
         pages._load(paths.default_source())  # the pages' cache of the loaded data
         pages._findings(paths.default_source())  # and of the findings every page glues
 

@@ -8,6 +8,8 @@ cells stay one line each.  The HTML blocks come from the templates of
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
@@ -555,12 +557,42 @@ def setup_page(source: str | None = None) -> Page:
     source = source or paths.default_source()
     ablations = _load(source)
     page = Page(ablations, dict(_findings(source)))
-    glue_findings(page.findings, ablations.provenance.is_demo)
-    glue_phrases(page.findings)
-    glue_source(ablations.provenance)
-    glue_time_caption(page.findings)
+    with _streams_flushed_once():
+        glue_findings(page.findings, ablations.provenance.is_demo)
+        glue_phrases(page.findings)
+        glue_source(ablations.provenance)
+        glue_time_caption(page.findings)
     display(Html(notice_html(ablations.provenance)))
     return page
+
+
+@contextmanager
+def _streams_flushed_once() -> Iterator[None]:
+    """Within: the kernel's displays do not flush stdout and stderr first, as ipykernel's do
+    each time; they are flushed once, on entering.
+
+    A flush is a round trip to the kernel's IO thread, and a page glues its few hundred findings
+    as one display each: these waits were half of a page's setup cell.  Nothing in between
+    prints, so the outputs keep their order.  Outside an ipykernel (no such publisher), nothing
+    changes."""
+    import sys
+
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with the book's requirements
+        yield
+        return
+    publisher = getattr(get_ipython(), "display_pub", None)
+    if publisher is None or not callable(getattr(publisher, "_flush_streams", None)):
+        yield
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    publisher._flush_streams = lambda: None
+    try:
+        yield
+    finally:
+        del publisher._flush_streams
 
 
 def _settings_text(column: pd.Series) -> str:
