@@ -51,7 +51,8 @@ HERE = Path(__file__).resolve().parent
 _STATE: dict[str, object] = {}
 
 
-def _stop() -> None:
+def stop() -> None:
+    """Stop the zygote and its kernels, and undo what :func:`start` set."""
     zygote = _STATE.pop("zygote", None)
     if isinstance(zygote, subprocess.Popen):
         if zygote.poll() is None:
@@ -150,9 +151,14 @@ def _start_cold(app: Sphinx, config: Config) -> None:
 
 
 def _launch(app: Sphinx) -> None:
+    if app.config["nb_execution_mode"] not in ("off", "cache"):
+        start()
+
+
+def start() -> None:
+    """Start the zygote, and have this process's notebook executions (MyST-NB's, through
+    jupyter_cache) use its kernels and :class:`QuickManager` until :func:`stop`."""
     if "zygote" in _STATE or not hasattr(os, "fork"):
-        return
-    if app.config["nb_execution_mode"] in ("off", "cache"):
         return
     # The socket's path must be short (108 bytes), so the folder is a fresh one in /tmp.
     folder = tempfile.TemporaryDirectory(prefix="pifi-kernels-")
@@ -175,16 +181,16 @@ def _launch(app: Sphinx) -> None:
     _STATE["jupyter_path"] = os.environ.get("JUPYTER_PATH", "")
     os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(root), os.environ.get("JUPYTER_PATH"))
                                                  if p)
-    atexit.register(_stop)
+    atexit.register(stop)
 
 
 def _finished(app: Sphinx, exception: Exception | None) -> None:
-    _stop()
+    stop()
 
 
 def _after_reading(app: Sphinx, env: BuildEnvironment) -> None:
     # Every page has executed: the zygote frees its memory while the pages are written (the
-    # build waits for it at its end, _stop).
+    # build waits for it at its end, stop).
     zygote = _STATE.get("zygote")
     if isinstance(zygote, subprocess.Popen) and zygote.poll() is None:
         zygote.terminate()
