@@ -31,7 +31,10 @@ def _preload() -> None:
     import pandas as pd  # noqa: F401
     import PIL.PngImagePlugin  # noqa: F401  (the pages' PNGs)
 
-    with contextlib.suppress(ImportError):  # what a kernel's start-up imports
+    # What a kernel's start-up imports; pydevd's note that this Python has frozen modules is
+    # about breakpoints, which a build never sets (a kernel's start-up kept it quiet too).
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    with contextlib.suppress(ImportError):
         import ipykernel.debugger  # noqa: F401
 
     # Whatever fails here is left to the page's kernel, which reports it as without the zygote.
