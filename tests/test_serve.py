@@ -44,7 +44,7 @@ def _wait_for_page(url: str, server: subprocess.Popen, log: Path) -> str:
             with urllib.request.urlopen(url, timeout=10) as response:
                 return response.read().decode("utf-8")
         except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(2)
+            time.sleep(0.25)
     raise AssertionError("the page was never served:\n" + log.read_text(errors="replace")[-5000:])
 
 
@@ -80,7 +80,7 @@ def test_a_changed_chapter_is_rebuilt_and_the_browser_reloads(project, tmp_path)
                                encoding="utf-8")
             # The test never reloads: the page must reload itself once the rebuild is done.
             page.wait_for_function("m => !!document.body && document.body.innerText.includes(m)",
-                                   arg=marker, timeout=PATIENCE * 1000, polling=1000)
+                                   arg=marker, timeout=PATIENCE * 1000, polling=250)
             browser.close()
         assert marker in _wait_for_page(url, server, log)
         # The book's freshness rules hold: the changed chapter alone was read and executed again.
