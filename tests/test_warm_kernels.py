@@ -93,3 +93,19 @@ def test_gluing_flushes_the_streams_once_and_keeps_the_outputs_in_order():
     assert [o.get("text", o.get("metadata", {}).get("scrapbook", {}).get("name")) for o in outputs] == [
         "before\n", "key0", "key1", "key2", "after <lambda> True\n"]
 
+
+
+def test_the_zygote_preload_compiles_the_templates(monkeypatch):
+    """The pages' HTML templates are compiled once, in the zygote, not in each page's kernel."""
+    monkeypatch.setenv("MPLBACKEND", os.environ.get("MPLBACKEND", "Agg"))
+    spec = importlib.util.spec_from_file_location("warm_kernels_zygote",
+                                                  ROOT / "book" / "_ext" / "warm_kernels_zygote.py")
+    zygote = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(zygote)
+    from pifi_ablation import markup
+
+    markup._environment.cache_clear()
+    zygote._preload()
+    assert markup._environment.cache_info().currsize == 1
+    compiled = {name for _, name in markup._environment().cache}  # Jinja2's (loader, name) keys
+    assert compiled == {path.name for path in markup.TEMPLATES.glob("*.html")}

@@ -39,13 +39,16 @@ def _preload() -> None:
 
     # Whatever fails here is left to the page's kernel, which reports it as without the zygote.
     with contextlib.suppress(Exception):
-        from pifi_ablation import figures, figures_ko, markup, pages, pages_main, paths  # noqa: F401
+        from pifi_ablation import figures, figures_ko, pages, pages_main, paths  # noqa: F401
+
+        pages._load(paths.default_source())  # the pages' cache of the loaded data
+        pages._findings(paths.default_source())  # and of the findings every page glues
+    with contextlib.suppress(Exception):  # apart: a template's error must not undo the data's preload
+        from pifi_ablation import markup
 
         templates = markup._environment()  # Jinja2, and every HTML template compiled
         for template in sorted(markup.TEMPLATES.glob("*.html")):
             templates.get_template(template.name)
-        pages._load(paths.default_source())  # the pages' cache of the loaded data
-        pages._findings(paths.default_source())  # and of the findings every page glues
 
 
 def _kernel(request: dict, listener: socket.socket, clients: dict) -> None:
