@@ -13,18 +13,23 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_the_zygote_preload_fills_the_pages_caches(monkeypatch):
+    """The loaded data and the findings, and the pages' HTML templates compiled: once, in the
+    zygote, not in each page's kernel."""
     monkeypatch.setenv("MPLBACKEND", os.environ.get("MPLBACKEND", "Agg"))
     spec = importlib.util.spec_from_file_location("warm_kernels_zygote",
                                                   ROOT / "book" / "_ext" / "warm_kernels_zygote.py")
     zygote = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(zygote)
-    from pifi_ablation import pages
+    from pifi_ablation import markup, pages
 
     pages._load.cache_clear()
     pages._findings.cache_clear()
+    markup._environment.cache_clear()
     zygote._preload()
     assert pages._load.cache_info().currsize == 1
     assert pages._findings.cache_info().currsize == 1
+    compiled = {name for _, name in markup._environment().cache}  # Jinja2's (loader, name) keys
+    assert compiled == {path.name for path in markup.TEMPLATES.glob("*.html")}
 
 
 def test_quick_kernels_give_a_page_the_same_outputs(monkeypatch):
@@ -94,18 +99,3 @@ def test_gluing_flushes_the_streams_once_and_keeps_the_outputs_in_order():
         "before\n", "key0", "key1", "key2", "after <lambda> True\n"]
 
 
-
-def test_the_zygote_preload_compiles_the_templates(monkeypatch):
-    """The pages' HTML templates are compiled once, in the zygote, not in each page's kernel."""
-    monkeypatch.setenv("MPLBACKEND", os.environ.get("MPLBACKEND", "Agg"))
-    spec = importlib.util.spec_from_file_location("warm_kernels_zygote",
-                                                  ROOT / "book" / "_ext" / "warm_kernels_zygote.py")
-    zygote = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(zygote)
-    from pifi_ablation import markup
-
-    markup._environment.cache_clear()
-    zygote._preload()
-    assert markup._environment.cache_info().currsize == 1
-    compiled = {name for _, name in markup._environment().cache}  # Jinja2's (loader, name) keys
-    assert compiled == {path.name for path in markup.TEMPLATES.glob("*.html")}
