@@ -39,6 +39,7 @@ import tempfile
 import time
 from pathlib import Path
 from queue import Empty
+from types import ModuleType
 
 from jupyter_client import AsyncKernelManager
 from jupyter_client.asynchronous import AsyncKernelClient
@@ -122,7 +123,8 @@ class QuickManager(AsyncKernelManager):
         await super()._async_finish_shutdown(waittime, 0.005, restart)
 
 
-def _executor_module():  # type: ignore[no-untyped-def]
+def _executor_module() -> ModuleType:
+    """jupyter_cache's executor module, whose ``executenb`` MyST-NB's executions call."""
     import jupyter_cache.executors.utils
 
     return jupyter_cache.executors.utils

@@ -577,13 +577,10 @@ def _streams_flushed_once() -> Iterator[None]:
     changes."""
     import sys
 
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython comes with the book's requirements
-        yield
-        return
+    from IPython import get_ipython
+
     publisher = getattr(get_ipython(), "display_pub", None)
-    if publisher is None or not callable(getattr(publisher, "_flush_streams", None)):
+    if not callable(getattr(publisher, "_flush_streams", None)):
         yield
         return
     sys.stdout.flush()
