@@ -99,3 +99,30 @@ def test_gluing_flushes_the_streams_once_and_keeps_the_outputs_in_order():
         "before\n", "key0", "key1", "key2", "after <lambda> True\n"]
 
 
+
+
+def test_a_page_kernel_is_forked_from_the_zygote_with_its_preload_frozen(monkeypatch):
+    """A page's kernel is the zygote's child, and what the zygote preloaded is out of the garbage
+    collector's sight there (its collections would otherwise walk the whole inherited heap)."""
+    import sys
+
+    import nbclient
+    import nbformat
+
+    monkeypatch.setenv("PIFI_ABLATION_SOURCE", "demo")
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    try:
+        import warm_kernels
+    finally:
+        sys.path.pop(0)
+    warm_kernels.start()
+    try:
+        zygote = warm_kernels._STATE["zygote"].pid
+        nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
+                                                               "display_name": "Python 3"}})
+        nb.cells = [nbformat.v4.new_code_cell(
+            "import gc, os\nprint(os.getppid(), gc.get_freeze_count() > 10_000, gc.isenabled())")]
+        nbclient.execute(nb, cwd=str(ROOT / "book"), kernel_manager_class=warm_kernels.QuickManager)
+    finally:
+        warm_kernels.stop()
+    assert nb.cells[0].outputs[0]["text"] == f"{zygote} True True\n"

@@ -73,12 +73,13 @@ def _kernel(request: dict, listener: socket.socket, clients: dict) -> None:
 
 def main() -> None:
     socket_path = sys.argv[1]
+    gc.disable()  # the imports make little garbage; collecting while they run is wasted time
     _preload()
     # What the zygote holds now lives as long as every kernel forked from it: out of the garbage
     # collector's sight, a kernel's collections no longer walk (and copy, page by page) the
     # inherited heap.  That was about 0.09 s of each page's kernel.
-    gc.collect()
     gc.freeze()
+    gc.enable()
     clients: dict[int, socket.socket] = {}
 
     def stop(signum, frame):
