@@ -240,3 +240,28 @@ def test_paired_figure_draws_each_tasks_difference_from_the_default(demo):
     assert zero and set(zero[0].get_ydata()) == {0.0}
     phone = figures.make_figure(demo, "paired", phone=True)
     assert phone.get_figwidth() == pytest.approx(style.PHONE_WIDTH_IN)
+
+
+@pytest.mark.parametrize("name", ["selection_signals", "sample_size"])
+def test_the_page_png_keeps_the_figures_colours(demo, name):
+    """The page's PNG is a 256-colour palette of the figure as drawn: the same size, every pixel
+    within 16 levels (of 255) of the drawing in each channel, and the same bytes every time.
+    (The heatmap of the selection signals has the most colours of the book's figures.)"""
+    import io
+
+    from PIL import Image
+
+    from pifi_ablation.pages import SCREEN_DPI, figure_png
+
+    fig = figures.make_figure(demo, name)
+    raw = io.BytesIO()
+    with style.paper_style():
+        fig.savefig(raw, format="raw", dpi=SCREEN_DPI)
+    size = style.pixels(fig, SCREEN_DPI)
+    drawn = np.asarray(Image.frombuffer("RGBA", size, raw.getvalue(), "raw", "RGBA", 0, 1).convert("RGB"),
+                       dtype=int)
+    png = figure_png(fig)
+    page = Image.open(io.BytesIO(png))
+    assert page.mode == "P" and page.size == size
+    assert np.abs(np.asarray(page.convert("RGB"), dtype=int) - drawn).max() <= 16
+    assert figure_png(figures.make_figure(demo, name)) == png

@@ -191,12 +191,14 @@ def figure_png(fig: Figure, dpi: int = SCREEN_DPI) -> bytes:
     buffer = io.BytesIO()
     with style.paper_style():  # the raster's pixels as they are, with no PNG to decode again
         fig.savefig(buffer, format="raw", dpi=dpi)
-    # A 256-colour palette (median cut, no dithering: the same bytes on every run) keeps the
-    # page light: a third of the RGBA file, with no visible change to flat-coloured plots.
+    # A 256-colour palette (no dithering: the same bytes on every run) keeps the page light: a
+    # third of the RGBA file, with no visible change to flat-coloured plots.  Maximum coverage
+    # picks it in 60% of median cut's time, and closer: over the book's figures no pixel is more
+    # than 14 levels (of 255) off, where median cut left hundreds of pixels 25 to 69 levels off.
     # The figures are opaque, so nothing is lost by dropping the alpha channel.  zlib level 6
     # writes it in a tenth of the time of level 9, for a file about 8% larger.
     image = Image.frombuffer("RGBA", style.pixels(fig, dpi), buffer.getvalue(), "raw", "RGBA", 0, 1)
-    palette = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT,
+    palette = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MAXCOVERAGE,
                                             dither=Image.Dither.NONE)
     out = io.BytesIO()
     palette.save(out, format="png", compress_level=6)
