@@ -24,7 +24,10 @@ carry no timestamp: the same build gives the same bytes (``pdf_finish.py``).
 from __future__ import annotations
 
 import argparse
+import multiprocessing
+import os
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import chromium
@@ -137,24 +140,35 @@ def render(browser: Browser, url: str, lang: str, title: str) -> bytes:
     return pdf
 
 
+def print_language(url: str, lang: str, title: str, target: Path) -> Path:
+    """Print the page at ``url`` in ``lang`` to ``target``, in a browser of its own."""
+    with sync_playwright() as p:
+        browser = chromium.launch(p, PRINT_ARGS)
+        try:
+            target.write_bytes(finish(render(browser, url, lang, title), lang, title))
+        finally:
+            browser.close()
+    return target
+
+
 def make(site: Path, out: Path) -> list[Path]:
-    """Print ``site`` (a single-page build) to ``out/appendix-{lang}.pdf``."""
+    """Print ``site`` (a single-page build) to ``out/appendix-{lang}.pdf``.
+
+    The languages print side by side, each in a process and a browser of its own: a printing is
+    mostly the browser's work and the PDF's finishing, one core each, so two cores print both in
+    little more than the time of one.  Each PDF's bytes do not depend on which process printed it.
+    """
     chromium.executable()  # before anything is written
     url = print_page(site).resolve().as_uri()
     names = titles()
     out.mkdir(parents=True, exist_ok=True)
-    written = []
-    with sync_playwright() as p:
-        browser = chromium.launch(p, PRINT_ARGS)
-        try:
-            for lang in LANGUAGES:
-                pdf = finish(render(browser, url, lang, names[lang]), lang, names[lang])
-                target = out / f"appendix-{lang}.pdf"
-                target.write_bytes(pdf)
-                written.append(target)
-        finally:
-            browser.close()
-    return written
+    jobs = [(url, lang, names[lang], out / f"appendix-{lang}.pdf") for lang in LANGUAGES]
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers == 1 or not hasattr(os, "fork"):
+        return [print_language(*job) for job in jobs]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        printing = [pool.submit(print_language, *job) for job in jobs]
+        return [job.result() for job in printing]
 
 
 def main(argv: list[str] | None = None) -> int:
