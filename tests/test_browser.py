@@ -22,9 +22,9 @@ from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
-from pypdf import PdfReader
 
 from book_build import CHAPTERS
+from pdf_text import page_texts, pages_with_images
 
 # The project's one way to start Debian's Chromium (scripts/chromium.py, shared with make_pdf).
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
@@ -273,9 +273,8 @@ def test_a_printed_page_holds_one_language_no_controls_and_figures_with_captions
         _open(page, f"{_url(server, chapter)}?lang={lang}")
         pdf = prints / f"{chapter}-{lang}.pdf"
         page.pdf(path=str(pdf), format="A4", print_background=True)
-        pages = [p for p in PdfReader(pdf).pages]
         # Compatibility forms: the PDF's font joins "fi" into one glyph.
-        texts = [re.sub(r"\s+", "", unicodedata.normalize("NFKC", p.extract_text())) for p in pages]
+        texts = [re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)) for text in page_texts(pdf)]
         whole = "".join(texts)
         title = re.sub(r"\s+", "", page.inner_text(f"article h1 .lang-{lang}"))
         assert whole.count(title) >= 1, (chapter, lang)
@@ -290,7 +289,7 @@ def test_a_printed_page_holds_one_language_no_controls_and_figures_with_captions
         page.emulate_media(media="null")  # as page.pdf() has it: print for the PDF
         # A page that prints a figure's image prints its caption (number and text) too.
         word = "Figure" if lang == "en" else "그림"
-        with_images = [i for i, p in enumerate(pages) if p.images]
+        with_images = pages_with_images(pdf)
         if chapter in FIGURE_CHAPTERS:
             assert with_images, chapter
         for i in with_images:

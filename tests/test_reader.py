@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 from book_build import CHAPTERS
+from pdf_text import page_texts
 from test_browser import _open, _url, axe_source, browser, server  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.book
@@ -128,8 +129,7 @@ def test_printing_from_the_dark_theme_prints_light_with_every_fold_open(browser,
     assert colours, "the PDF has text"
     light = [c for c in colours if _luminance(c) > 0.3]
     assert light == [], f"{len(light)} of {len(colours)} text runs printed in light colours"
-    printed = re.sub(r"\s+", "", unicodedata.normalize("NFKC", "".join(
-        p.extract_text() for p in PdfReader(pdf).pages)))
+    printed = re.sub(r"\s+", "", unicodedata.normalize("NFKC", "".join(page_texts(pdf))))
     for text in folded:
         words = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))[:60]
         assert words in printed, words
