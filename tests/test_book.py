@@ -90,6 +90,15 @@ def _pair_key(key: str) -> str:
     return key.removesuffix("_ko")
 
 
+def test_the_data_folder_holds_every_csv_of_the_data(html_dir, demo):
+    """``data/`` of the built book: every CSV of the data source, byte for byte as
+    ``book_data_files`` makes them (written while the pages are, book/_ext/figure_data.py)."""
+    from pifi_ablation.data import DATA_FOLDER, book_data_files
+
+    folder = html_dir / DATA_FOLDER
+    assert {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir()} == book_data_files(demo)
+
+
 def test_every_chapter_is_built(html_dir):
     for name in CHAPTERS:
         assert (html_dir / "book" / f"{name}.html").is_file(), name

@@ -133,3 +133,62 @@ def test_chapter_tables_get_a_caption_a_named_region_and_a_permalink_once():
     assert 'role="region" aria-label="Table 9"' in once and 'role="region" aria-label="표 9"' in once
     assert once.count('href="#table-model_size"') == 2 and 'title="이 표의 링크"' in once
     assert _captioned(once) == once
+
+
+def _figure_data_extension():
+    import importlib
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book" / "_ext"))
+    try:
+        return importlib.import_module("figure_data")
+    finally:
+        sys.path.pop(0)
+
+
+@pytest.mark.parametrize("child_fails", [False, True])
+def test_the_build_writes_the_csvs_while_the_pages_are_written(demo, tmp_path, monkeypatch, child_fails):
+    """Once the pages are read, a forked process writes the CSVs (book/_ext/figure_data.py); the
+    build's end waits for it, and writes them itself where that process failed.  Either way the
+    data folder holds every CSV of the data, as ``book_data_files`` makes them."""
+    import os
+    from types import SimpleNamespace
+
+    from pifi_ablation.data import book_data_files
+
+    extension = _figure_data_extension()
+    monkeypatch.setenv("PIFI_ABLATION_SOURCE", "demo")
+    monkeypatch.setattr(extension, "_WRITER", {})
+    parent, write = os.getpid(), extension.write_csvs
+    forked = []
+
+    def written_once(folder):
+        if os.getpid() != parent:
+            if child_fails:
+                raise OSError("disk full")
+        else:
+            forked.append("parent")
+        write(folder)
+
+    monkeypatch.setattr(extension, "write_csvs", written_once)
+    app = SimpleNamespace(builder=SimpleNamespace(name="html"), outdir=str(tmp_path))
+    extension._note_read(app, None, ["sample_size"])
+    extension._write_meanwhile(app, None)
+    assert "pid" in extension._WRITER  # forked
+    extension.csvs_written(tmp_path / "data")
+    assert "pid" not in extension._WRITER  # and reaped
+    assert forked == (["parent"] if child_fails else [])
+    folder = tmp_path / "data"
+    assert {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir()} == book_data_files(demo)
+
+
+def test_a_build_that_read_no_page_forks_no_csv_writer(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    extension = _figure_data_extension()
+    monkeypatch.setattr(extension, "_WRITER", {})
+    app = SimpleNamespace(builder=SimpleNamespace(name="html"), outdir=str(tmp_path))
+    extension._note_read(app, None, [])
+    extension._write_meanwhile(app, None)
+    assert "pid" not in extension._WRITER
