@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -44,8 +45,10 @@ def _js_korean(text: str) -> list[str]:
             if literal and HANGUL.search(literal)]
 
 
+@cache
 def korean_texts() -> dict[str, list[str]]:
-    """Every Korean text of the book and the package, by file."""
+    """Every Korean text of the book and the package, by file (read once per test run: the files
+    do not change during one, and each parametrized test reads them)."""
     found = {p.relative_to(ROOT).as_posix(): _md_korean(p.read_text(encoding="utf-8"))
              for p in sorted([*(ROOT / "book").glob("*.md"), *(ROOT / "book" / "_snippets").glob("*.md")])
              if p != GUIDE}
@@ -92,10 +95,10 @@ def test_korean_is_written_in_handache(path):
 @pytest.mark.parametrize("path", sorted(korean_texts()))
 def test_korean_uses_the_glossarys_terms(path):
     terms = forbidden_terms()
-    wrong = sorted({f"{bad} → {good}" for text in korean_texts()[path] for bad, good in terms.items()
-                    if bad in _prose(text)})
+    prose = [(text, _prose(text)) for text in korean_texts()[path]]
+    wrong = sorted({f"{bad} → {good}" for _, words in prose for bad, good in terms.items() if bad in words})
     assert wrong == [], f"{path}: {wrong}"
-    english = [text[:60] for text in korean_texts()[path] if "ablation" in _prose(text)]
+    english = [text[:60] for text, words in prose if "ablation" in words]
     assert english == [], f"{path}: 'ablation' left in English (절제 실험)"
     hangul_italic = re.compile(r"(?<!\*)\*[\uac00-\ud7a3][^*]*\*(?!\*)")
     italic = [m for text in korean_texts()[path] for m in hangul_italic.findall(text)]
