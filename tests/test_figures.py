@@ -265,3 +265,12 @@ def test_the_page_png_keeps_the_figures_colours(demo, name):
     assert page.mode == "P" and page.size == size
     assert np.abs(np.asarray(page.convert("RGB"), dtype=int) - drawn).max() <= 16
     assert figure_png(figures.make_figure(demo, name)) == png
+
+
+def test_the_recommended_sample_size_is_explained_in_the_legend_not_over_the_data(demo):
+    """Panel (a)'s dashed line is the recommended sample size; what it means is said in the legend,
+    as no words written beside the line can keep clear of every task's line."""
+    fig = figures.make_figure(demo, "sample_size")
+    assert len(fig.axes[0].texts) == 0
+    labels = [text.get_text() for legend in fig.legends for text in legend.get_texts()]
+    assert "Recommended n (a): 90% of best mean" in labels

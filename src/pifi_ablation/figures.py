@@ -104,11 +104,9 @@ def sample_sweep_figure(table: pd.DataFrame, sweep: study.Ablation, *, stamp: st
         a.plot(recovery[n], recovery["mean"], color=style.MEAN_COLOR, marker="s",
                linewidth=1.8)
         recommended = stats.recommended_setting(recovery, n)
+        # What the dashed line means is said in the legend, not beside the line, where a
+        # task's line would run under the words (or behind a box that dims it).
         a.axvline(recommended, **style.DEFAULT_LINE)
-        a.annotate(f"{stats.RECOMMENDED_SHARE:.0%} of best\nmean at {recommended}", (recommended, 0.03),
-                   xycoords=("data", "axes fraction"), xytext=(3, 0), textcoords="offset points",
-                   ha="left", va="bottom", color="0.3",
-                   bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1.0})
         _setting_axis(a, sizes, sweep.axis, sweep.log, whole=True)
         a.set_ylabel("Recovery rate")
         a.set_title(sweep.panels[0])
@@ -132,11 +130,13 @@ def sample_sweep_figure(table: pd.DataFrame, sweep: study.Ablation, *, stamp: st
             c.set_ylabel("Selection time (s)")
             c.grid(axis="x", visible=False)
         c.set_title(sweep.panels[2])
+        meaning = f"{stats.RECOMMENDED_SHARE:.0%} of best mean"
         handles = [*_task_handles(tasks),
                    Line2D([], [], color=style.MEAN_COLOR, marker="s", linewidth=1.8,
                           label="Mean over tasks"),
                    _band_handle(_n_text(quality)),
-                   Line2D([], [], **style.DEFAULT_LINE, label=f"Recommended {sweep.symbol} (a)")]
+                   Line2D([], [], **style.DEFAULT_LINE,
+                          label=f"Recommended {sweep.symbol} (a): {meaning}")]
         return finish(fig, stamp, handles, phone=phone)
 
 

@@ -154,7 +154,8 @@ _PATTERNS: list[tuple[re.Pattern[str], object]] = [
     (re.compile(rf"^({'|'.join(map(re.escape, _SWEEPS))}) vs (\S+)$"),
      lambda m: f"{_SWEEPS[m[1]]}: 기본값 {m[2]} 대비"),
     (re.compile(r"^95% CI over tasks \(n=(\d+)\)$"), lambda m: f"태스크 95% 신뢰구간(n={m[1]})"),
-    (re.compile(r"^(\d+)% of best mean at (\S+)$"), lambda m: f"{m[2]}개에서\n최고 평균의 {m[1]}%"),
+    (re.compile(r"^(Recommended \S+) (\([a-e]\)): (\d+)% of best mean$"),
+     lambda m: f"{WORDS[m[1]]} {m[2]}: 최고 평균의 {m[3]}%"),
     (re.compile(r"^(.*?) Spearman ρ = (\S+), n = (\d+) tasks$"),
      lambda m: f"{translate(m[1])}\nSpearman ρ = {m[2]}, 태스크 {m[3]}개"),
 ]
