@@ -556,6 +556,14 @@ def setup_page(source: str | None = None) -> Page:
     """Load the data (``$PIFI_ABLATION_SOURCE`` or demo), glue every finding, show the notice."""
     from IPython.display import display
 
+    page = glued_page(source)
+    display(Html(notice_html(page.ablations.provenance)))
+    return page
+
+
+def glued_page(source: str | None = None) -> Page:
+    """The page's handle on ``source`` (``$PIFI_ABLATION_SOURCE`` or demo), every finding and
+    phrase glued."""
     source = source or paths.default_source()
     ablations = _load(source)
     page = Page(ablations, dict(_findings(source)))
@@ -564,7 +572,6 @@ def setup_page(source: str | None = None) -> Page:
         glue_phrases(page.findings)
         glue_source(ablations.provenance)
         glue_time_caption(page.findings)
-    display(Html(notice_html(ablations.provenance)))
     return page
 
 

@@ -13,7 +13,7 @@ import html
 
 import pandas as pd
 
-from pifi_ablation import main_results, pages, paths, signals
+from pifi_ablation import main_results, pages, signals
 from pifi_ablation.ablations import Ablations
 from pifi_ablation.findings import format_value
 from pifi_ablation.markup import html as as_html
@@ -82,14 +82,8 @@ def setup_page(source: str | None = None) -> pages.Page:
     """As :func:`pifi_ablation.pages.setup_page`, with the per-layer chapters' data notice."""
     from IPython.display import display
 
-    source = source or paths.default_source()
-    ablations = pages._load(source)
-    page = pages.Page(ablations, dict(pages._findings(source)))
-    pages.glue_findings(page.findings, ablations.provenance.is_demo)
-    pages.glue_phrases(page.findings)
-    pages.glue_source(ablations.provenance)
-    pages.glue_time_caption(page.findings)
-    display(pages.Html(notice_html(ablations)))
+    page = pages.glued_page(source)
+    display(pages.Html(notice_html(page.ablations)))
     return page
 
 
