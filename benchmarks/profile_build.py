@@ -110,7 +110,7 @@ def _page_kernel(clone: Path, env: dict[str, str], repeat: int = 3) -> float:
             nb = nbformat.v4.new_notebook(metadata={"kernelspec": {
                 "name": "python3", "language": "python", "display_name": "Python 3"}})
             nb.cells = [nbformat.v4.new_code_cell("from pifi_ablation.pages import setup_page\n"
-                                                  "page = setup_page()")]
+                                                  "page = setup_page(chapter=\"sample_size\")")]
             start = time.perf_counter()
             nbclient.execute(nb, cwd=str(clone / "book"), kernel_manager_class=warm_kernels.QuickManager)
             times.append(time.perf_counter() - start)

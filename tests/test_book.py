@@ -245,7 +245,7 @@ def test_code_is_out_of_the_reading_but_folded_at_the_end_and_no_errors(pages, c
     assert len(folded) == 1 and not folded[0].has_attr("open")
     code = [c.get_text() for c in folded[0].find_all(class_="cell_input")]
     assert len(code) == len(cells) == source.count("```{code-cell}")
-    assert "setup_page()" in code[0]
+    assert f'setup_page(chapter="{chapter}")' in code[0]
     # At the end: no heading, paragraph or figure of the page comes after it.
     assert folded[0].find_next(["h2", "h3", "figure", "section"]) is None
     assert "Traceback" not in article.get_text()

@@ -8,10 +8,12 @@ cells stay one line each.  The HTML blocks come from the templates of
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
+import re
+from collections.abc import Container, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -493,12 +495,35 @@ def seed_phrases(found: dict[str, Finding]) -> dict[str, str]:
                                  "제곱근).")}
 
 
-def glue_findings(found: dict[str, Finding], demo: bool) -> None:
-    """Glue every finding's text under its key (see :func:`glue_texts`)."""
+def glue_findings(found: dict[str, Finding], demo: bool, keys: Container[str] | None = None) -> None:
+    """Glue every finding's text under its key (see :func:`glue_texts`); only ``keys``, when given."""
     from myst_nb import glue
 
     for key, text in glue_texts(found, demo).items():
-        glue(key, Plain(text), display=False)
+        if keys is None or key in keys:
+            glue(key, Plain(text), display=False)
+
+
+# What a chapter quotes: the {glue} role (and its {glue:text}-style variants, whose key may carry
+# a format after a colon), and the chapters' includes, whose text it quotes too.
+_GLUE_ROLE = re.compile(r"\{glue(?::[a-z]+)?\}`([^`:]+)")
+_INCLUDE = re.compile(r"^```\{include\}\s+(\S+)", re.M)
+
+
+def chapter_glue_keys(chapter: Path) -> set[str] | None:
+    """The glue keys that chapter ``chapter`` (its MyST file) and the files it includes quote, or
+    None when it cannot be read (then a page glues every key)."""
+    try:
+        text = chapter.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    keys = set(_GLUE_ROLE.findall(text))
+    for name in _INCLUDE.findall(text):
+        included = chapter_glue_keys(chapter.parent / name)
+        if included is None:
+            return None
+        keys |= included
+    return keys
 
 
 def default_comparison(found: dict[str, Finding], prefix: str) -> InlineHtml:
@@ -517,13 +542,14 @@ def default_comparison(found: dict[str, Finding], prefix: str) -> InlineHtml:
     return InlineHtml(bilingual(en, ko, tag="span"), en)
 
 
-def glue_phrases(found: dict[str, Finding]) -> None:
-    """Glue the computed phrases: ``kw_default_vs_best``, ``lam_default_vs_best``."""
+def glue_phrases(found: dict[str, Finding], keys: Container[str] | None = None) -> None:
+    """Glue the computed phrases: ``kw_default_vs_best``, ``lam_default_vs_best`` (only ``keys``)."""
     from myst_nb import glue
 
     for prefix in ("kw", "lam"):
-        if f"{prefix}_best" in found:
-            glue(f"{prefix}_default_vs_best", default_comparison(found, prefix), display=False)
+        key = f"{prefix}_default_vs_best"
+        if f"{prefix}_best" in found and (keys is None or key in keys):
+            glue(key, default_comparison(found, prefix), display=False)
 
 
 def glue_source(provenance: Provenance) -> None:
@@ -552,26 +578,40 @@ def glue_time_caption(found: dict[str, Finding]) -> None:
     glue("ss_time_caption", time_caption_html(found), display=False)
 
 
-def setup_page(source: str | None = None) -> Page:
-    """Load the data (``$PIFI_ABLATION_SOURCE`` or demo), glue every finding, show the notice."""
+def setup_page(source: str | None = None, *, chapter: str | None = None) -> Page:
+    """Load the data (``$PIFI_ABLATION_SOURCE`` or demo), glue the findings, show the notice.
+
+    ``chapter``: the page's name (``book/{chapter}.md``), so that only the findings it quotes
+    are glued (see :func:`glued_page`); without it, every finding is."""
     from IPython.display import display
 
-    page = glued_page(source)
+    page = glued_page(source, chapter)
     display(Html(notice_html(page.ablations.provenance)))
     return page
 
 
-def glued_page(source: str | None = None) -> Page:
-    """The page's handle on ``source`` (``$PIFI_ABLATION_SOURCE`` or demo), every finding and
-    phrase glued."""
+def glued_page(source: str | None = None, chapter: str | None = None) -> Page:
+    """The page's handle on ``source`` (``$PIFI_ABLATION_SOURCE`` or demo), its findings and
+    phrases glued: those chapter ``chapter`` quotes, else all.
+
+    A page's kernel runs in the chapter's folder (MyST-NB's), where ``{chapter}.md`` is read.
+    Each glued value is a message from the kernel and an output MyST-NB keeps; a chapter quotes
+    at most a quarter of the findings, and most none."""
     source = source or paths.default_source()
     ablations = _load(source)
     page = Page(ablations, dict(_findings(source)))
+    keys = chapter_glue_keys(Path(f"{chapter}.md")) if chapter else None
+
+    def wanted(key: str) -> bool:
+        return keys is None or key in keys
+
     with _streams_flushed_once():
-        glue_findings(page.findings, ablations.provenance.is_demo)
-        glue_phrases(page.findings)
-        glue_source(ablations.provenance)
-        glue_time_caption(page.findings)
+        glue_findings(page.findings, ablations.provenance.is_demo, keys)
+        glue_phrases(page.findings, keys)
+        if wanted("data_source"):
+            glue_source(ablations.provenance)
+        if wanted("ss_time_caption"):
+            glue_time_caption(page.findings)
     return page
 
 

@@ -78,11 +78,11 @@ def notice_html(ablations: Ablations) -> str:
     return pages.notice_block("warning", "demo", en, ko)
 
 
-def setup_page(source: str | None = None) -> pages.Page:
+def setup_page(source: str | None = None, *, chapter: str | None = None) -> pages.Page:
     """As :func:`pifi_ablation.pages.setup_page`, with the per-layer chapters' data notice."""
     from IPython.display import display
 
-    page = pages.glued_page(source)
+    page = pages.glued_page(source, chapter)
     display(pages.Html(notice_html(page.ablations)))
     return page
 
