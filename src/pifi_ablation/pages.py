@@ -596,7 +596,7 @@ def glued_page(source: str | None = None, chapter: str | None = None) -> Page:
 
     A page's kernel runs in the chapter's folder (MyST-NB's), where ``{chapter}.md`` is read.
     Each glued value is a message from the kernel and an output MyST-NB keeps; a chapter quotes
-    at most a quarter of the findings, and most none."""
+    at most a quarter of the findings, and some quote none."""
     source = source or paths.default_source()
     ablations = _load(source)
     page = Page(ablations, dict(_findings(source)))
