@@ -1,9 +1,10 @@
 """Reading a printed PDF in the tests: each page's text and whether it draws an image.
 
 PDFium (pypdfium2, the package's own dependency for the export's PNGs; Chromium's PDF engine)
-reads a page in a tenth of pypdf's time.  It places word spaces by the gaps between glyphs and
-joins some Korean words that the PDF separates, so it serves the checks that compare text with
-its spaces removed (the printed chapters of tests/test_browser.py and tests/test_reader.py).
+reads a page in a tenth of pypdf's time.  It reads the Korean contents page of the printed book
+without its word spaces (pypdf reads them), so it serves the checks that compare text with its
+spaces removed (the printed chapters of tests/test_browser.py and tests/test_reader.py, the
+changes chapter's PDFs of tests/test_book_changes.py).
 pypdf stays where a test reads the words as spaced (the whole-book PDFs, tests/test_pdf.py) or
 inspects the file's structure (fonts, tags, metadata).
 """
