@@ -43,7 +43,7 @@ def _preload() -> None:
         from pifi_ablation import figures, figures_ko, pages, pages_main, paths  # noqa: F401
 
         pages._load(paths.default_source())  # the pages' cache of the loaded data
-        pages._findings(paths.default_source())  # and of the findings every page glues
+        pages._findings(paths.default_source())  # and of the findings the pages glue
     with contextlib.suppress(Exception):  # apart: a template's error must not undo the data's preload
         from pifi_ablation import markup
 

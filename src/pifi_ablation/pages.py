@@ -552,11 +552,12 @@ def glue_phrases(found: dict[str, Finding], keys: Container[str] | None = None) 
             glue(key, default_comparison(found, prefix), display=False)
 
 
-def glue_source(provenance: Provenance) -> None:
-    """Glue the bilingual source note as ``data_source`` (figure captions quote it)."""
+def glue_source(provenance: Provenance, keys: Container[str] | None = None) -> None:
+    """Glue the bilingual source note as ``data_source`` (figure captions quote it), if in ``keys``."""
     from myst_nb import glue
 
-    glue("data_source", InlineHtml(source_html(provenance), provenance.label()), display=False)
+    if keys is None or "data_source" in keys:
+        glue("data_source", InlineHtml(source_html(provenance), provenance.label()), display=False)
 
 
 def time_caption_html(found: dict[str, Finding]) -> InlineHtml:
@@ -571,11 +572,12 @@ def time_caption_html(found: dict[str, Finding]) -> InlineHtml:
     return InlineHtml(bilingual(en, ko, tag="span"), en)
 
 
-def glue_time_caption(found: dict[str, Finding]) -> None:
-    """Glue panel (c)'s caption sentence as ``ss_time_caption``."""
+def glue_time_caption(found: dict[str, Finding], keys: Container[str] | None = None) -> None:
+    """Glue panel (c)'s caption sentence as ``ss_time_caption``, if in ``keys``."""
     from myst_nb import glue
 
-    glue("ss_time_caption", time_caption_html(found), display=False)
+    if keys is None or "ss_time_caption" in keys:
+        glue("ss_time_caption", time_caption_html(found), display=False)
 
 
 def setup_page(source: str | None = None, *, chapter: str | None = None) -> Page:
@@ -601,17 +603,11 @@ def glued_page(source: str | None = None, chapter: str | None = None) -> Page:
     ablations = _load(source)
     page = Page(ablations, dict(_findings(source)))
     keys = chapter_glue_keys(Path(f"{chapter}.md")) if chapter else None
-
-    def wanted(key: str) -> bool:
-        return keys is None or key in keys
-
     with _streams_flushed_once():
         glue_findings(page.findings, ablations.provenance.is_demo, keys)
         glue_phrases(page.findings, keys)
-        if wanted("data_source"):
-            glue_source(ablations.provenance)
-        if wanted("ss_time_caption"):
-            glue_time_caption(page.findings)
+        glue_source(ablations.provenance, keys)
+        glue_time_caption(page.findings, keys)
     return page
 
 
