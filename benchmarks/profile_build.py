@@ -12,7 +12,7 @@ demo source:
 - in a fresh interpreter, what the zygote pays once before the first page (the imports, loading
   the data, computing the findings);
 - drawing each figure the book shows, saving it as the page's PNG and the print SVG, and its
-  phone layout and Korean desktop and phone versions (drawn in the page's kernel,
+  phone layout and Korean desktop and phone versions (drawn by a child of the page's kernel,
   ``pages.save_phone_layout``, and served by book/_ext/page_layout.py).
 
 The kernel-side costs are CPU seconds spent once per page (or per figure); the build spreads

@@ -13,10 +13,11 @@ A figure's image is described by its English caption (``alt``; the language
 switch puts the Korean caption there in Korean) instead of its file path, and
 is a link to the image at full size.  On a phone the figure is served in its
 phone layout (``make_figure(..., phone=True)``: the panels stacked, drawn for
-that width) through a ``<picture>`` source.  The page's kernel draws it beside the figure
-(``pifi_ablation.pages.save_phone_layout``, into a folder of the build named by
-``$PIFI_ABLATION_PHONE_DIR``), where the data and matplotlib are already loaded and the
-pages run on all cores; a phone layout no page drew is drawn here, from the same data source.
+that width) through a ``<picture>`` source.  A child of the page's kernel draws it beside the
+figure, with the Korean versions (``pifi_ablation.pages.save_phone_layout``, into a folder of the
+build named by ``$PIFI_ABLATION_PHONE_DIR``), where the data and matplotlib are already loaded
+and the drawing fills the cores while the pages are read and written; the build waits for it at
+its end, and draws here, from the same data source, a version no page drew.
 """
 
 from __future__ import annotations
@@ -89,11 +90,12 @@ def _phone_images(outdir: Path, drawn: Path, names: list[str],
                   vector: bool = False) -> dict[str, dict[str, str]]:
     """Each figure's phone layout and its Korean versions (desktop and phone layouts, for the
     Korean mode and the Korean PDF) in ``_images/``: file names by figure name and version
-    (``phone``, ``ko``, ``ko_phone``).  As a page's kernel drew them into ``drawn`` (every page
+    (``phone``, ``ko``, ``ko_phone``).  As a page's kernel had them drawn into ``drawn`` (every page
     re-executes when code or data change, so these are current), else drawn here (matplotlib is
     loaded only then).  ``names``: the figures the pages show.  ``vector``: the Korean desktop
     version as SVG (the single page that ``make pdf`` prints), else PNG."""
     (outdir / "_images").mkdir(exist_ok=True)
+    _wait_for_drawing(drawn, names)
 
     def draw(name: str, *, korean: bool = False, phone: bool = False, vector: bool = False) -> bytes:
         from pifi_ablation import paths
@@ -124,6 +126,44 @@ def _phone_images(outdir: Path, drawn: Path, names: list[str],
         files[name] = {"phone": save(phone, f"{name}-phone", "png"), "ko": ko,
                        "ko_phone": save(ko_phone, f"{name}-ko-phone", "png")}
     return files
+
+
+DRAWING_PATIENCE = 300.0  # seconds: as long as a page may execute (_config.yml's timeout)
+
+
+def _wait_for_drawing(drawn: Path, names: list[str]) -> None:
+    """Wait until no child of a page's kernel is drawing a figure's phone and Korean versions
+    (it holds a lock on ``.{name}.drawing``: ``pifi_ablation.pages.save_phone_layout``), and
+    report what one printed (a warning, a traceback) as a warning of the build.  A version
+    still missing then is drawn by :func:`_phone_images`."""
+    import fcntl
+    import time
+
+    from sphinx.util import logging
+
+    logger = logging.getLogger(__name__)
+    deadline = time.monotonic() + DRAWING_PATIENCE
+    for name in names:
+        lock = drawn / f".{name}.drawing"
+        if lock.is_file():
+            with lock.open("r") as held:
+                while True:
+                    try:
+                        fcntl.flock(held, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                        break
+                    except BlockingIOError:
+                        if time.monotonic() > deadline:
+                            logger.warning("figure %r: its phone and Korean versions were still being "
+                                           "drawn after %.0f s; drawn again by the build", name,
+                                           DRAWING_PATIENCE)
+                            break
+                        time.sleep(0.005)
+        errors = drawn / f".{name}.errors"
+        if errors.is_file():
+            text = errors.read_text(encoding="utf-8").strip()
+            errors.unlink()
+            if text:
+                logger.warning("figure %r: drawing its phone and Korean versions printed:\n%s", name, text)
 
 
 _NUMBER = re.compile(r'<span class="caption-number">[^<\d]*(\d+)')

@@ -308,24 +308,76 @@ PHONE_DIR_ENV = "PIFI_ABLATION_PHONE_DIR"
 
 
 def save_phone_layout(ablations: Ablations, name: str) -> None:
-    """Draw figure ``name``'s phone layout into ``$PIFI_ABLATION_PHONE_DIR`` as ``{name}.png``,
-    while the page's kernel has the data and matplotlib loaded (the build then serves it,
-    ``book/_ext/page_layout.py``, instead of drawing it again after the build, in one process).
-    Nothing happens outside a build that set the variable."""
-    import os
-    from pathlib import Path
+    """Draw figure ``name``'s phone layout and its Korean versions into ``$PIFI_ABLATION_PHONE_DIR``
+    (``{name}.png``, ``{name}.ko.png``, ``{name}.ko_phone.png``), from the page's kernel, which has
+    the data and matplotlib loaded; the build serves them (``book/_ext/page_layout.py``).  Nothing
+    happens outside a build that set the variable.
 
-    from pifi_ablation.figures import make_figure
-    from pifi_ablation.figures_ko import make_figure_ko
+    Where the platform can fork, a child of the kernel draws them and the page goes on.  They
+    are more than half of a page's work, and the build needs them only at its end: drawn on
+    their own, they keep both cores busy while the build waits for its last page or writes
+    the HTML, which it does on one.  The child holds a lock on ``.{name}.drawing`` until it
+    has written them (the build waits for it), in its own process group (the kernel's
+    shutdown ends its group), and writes what it prints, warnings and errors included, to
+    ``.{name}.errors``, which the build reports as its own warnings."""
+    import os
 
     folder = os.environ.get(PHONE_DIR_ENV)
     if not folder:
         return
-    # The phone layout, and the Korean desktop and phone versions (the Korean mode's figures).
-    for file, draw in ((f"{name}.png", lambda: make_figure(ablations, name, phone=True)),
-                       (f"{name}.ko.png", lambda: make_figure_ko(ablations, name)),
-                       (f"{name}.ko_phone.png", lambda: make_figure_ko(ablations, name, phone=True))):
-        path = Path(folder) / file
+    folder_path = Path(folder)
+    if not hasattr(os, "fork"):
+        _draw_versions(ablations, name, folder_path)
+        return
+    import fcntl
+
+    for file in _version_files(name):  # none of an earlier build is served if this one fails
+        (folder_path / file).unlink(missing_ok=True)
+    lock = (folder_path / f".{name}.drawing").open("w")
+    fcntl.flock(lock, fcntl.LOCK_EX)  # taken before the fork: the build cannot miss the child
+    if os.fork():
+        lock.close()  # the child's copy of the lock holds it until the child exits
+        return
+    status = 1
+    try:
+        status = _draw_in_child(ablations, name, folder_path)
+    finally:
+        os._exit(status)  # nothing of the kernel's (its atexit, its threads' streams) runs here
+
+
+def _draw_in_child(ablations: Ablations, name: str, folder: Path) -> int:
+    import os
+    import sys
+    import traceback
+
+    os.setsid()
+    with (folder / f".{name}.errors").open("w", encoding="utf-8") as errors:
+        os.dup2(errors.fileno(), 1)
+        os.dup2(errors.fileno(), 2)
+        sys.stdout = sys.stderr = errors  # not the kernel's streams: their thread is not in this process
+        try:
+            _draw_versions(ablations, name, folder)
+        except BaseException:
+            traceback.print_exc()
+            return 1
+    return 0
+
+
+def _version_files(name: str) -> tuple[str, str, str]:
+    """The files of figure ``name``'s phone layout and Korean desktop and phone versions."""
+    return f"{name}.png", f"{name}.ko.png", f"{name}.ko_phone.png"
+
+
+def _draw_versions(ablations: Ablations, name: str, folder: Path) -> None:
+    import os
+
+    from pifi_ablation.figures import make_figure
+    from pifi_ablation.figures_ko import make_figure_ko
+
+    drawings = (lambda: make_figure(ablations, name, phone=True), lambda: make_figure_ko(ablations, name),
+                lambda: make_figure_ko(ablations, name, phone=True))
+    for file, draw in zip(_version_files(name), drawings, strict=True):
+        path = folder / file
         partial = path.with_name(f".{file}.{os.getpid()}")  # complete or absent, never half written
         partial.write_bytes(figure_png(draw()))
         partial.replace(path)
