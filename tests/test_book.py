@@ -18,8 +18,8 @@ from bs4 import BeautifulSoup, Tag
 
 import pifi_ablation
 from book_build import CHAPTERS, build_book
-from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
 from pifi_ablation.findings import Finding, findings
+from pifi_ablation.layer_rows import LAYER_FIGURE_NAMES
 from pifi_ablation.pages import BOOK_TABLES, default_comparison, glue_texts
 
 ROOT = Path(__file__).resolve().parents[1]

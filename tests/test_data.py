@@ -88,7 +88,7 @@ def test_the_paired_figures_csv_holds_every_sweeps_per_task_differences(demo):
 def test_the_books_data_folder_holds_the_per_layer_csvs_as_exported(demo, tmp_path):
     from pifi_ablation.data import book_data_files
     from pifi_ablation.export_main import write_layer_texts
-    from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
+    from pifi_ablation.layer_rows import LAYER_FIGURE_NAMES
 
     files = book_data_files(demo)
     written = {p.name: p.read_text(encoding="utf-8") for p in write_layer_texts(demo, tmp_path)
@@ -192,3 +192,28 @@ def test_a_build_that_read_no_page_forks_no_csv_writer(tmp_path, monkeypatch):
     extension._note_read(app, None, [])
     extension._write_meanwhile(app, None)
     assert "pid" not in extension._WRITER
+
+
+def test_the_build_adds_every_figures_data_without_matplotlib():
+    """The build's own process adds the data under the figures at its end, one step after
+    another: it does so without loading matplotlib (about 0.2 s), which only the pages'
+    kernels need."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = r"""
+import sys
+sys.path.insert(0, "book/_ext")
+from figure_data import FIGURES, with_data
+from pifi_ablation.pages import _load
+demo = _load("demo")
+figure = '<figure id="fig-{}"><span class="caption-number">Figure {} </span></figure>'
+page = "".join(figure.format(n.replace("_", "-"), i) for i, n in enumerate(FIGURES, 1))
+assert with_data(page, demo, "data").count('class="pifi-figure-data"') == len(FIGURES)
+print(sorted(m for m in sys.modules if m.split(".")[0] == "matplotlib"))
+"""
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

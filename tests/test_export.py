@@ -13,7 +13,7 @@ from pifi_ablation import style
 from pifi_ablation.export import MACRO_LIST_FILE, MACROS_FILE, export_all, export_figures
 from pifi_ablation.export_main import DATA_DIR, TABLE_FILE
 from pifi_ablation.figures import EXPORTED_FIGURES, FIGURE_NAMES
-from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
+from pifi_ablation.layer_rows import LAYER_FIGURE_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,7 +12,7 @@ from matplotlib.patches import Rectangle
 
 import pifi_ablation
 from pifi_ablation import figures, style
-from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
+from pifi_ablation.layer_rows import LAYER_FIGURE_NAMES
 from pifi_ablation.registry import task_label
 from results_factory import write_results
 

@@ -13,7 +13,7 @@ from pifi_ablation import style
 from pifi_ablation.ablations import Ablations
 from pifi_ablation.figures import EXPORTED_FIGURES, make_figure
 from pifi_ablation.figures_ko import KOREAN_FONT, make_figure_ko, translate
-from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
+from pifi_ablation.layer_rows import LAYER_FIGURE_NAMES
 from pifi_ablation.layers import Layers
 
 NAMES = (*EXPORTED_FIGURES, *LAYER_FIGURE_NAMES)

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 import pifi_ablation
 from pifi_ablation import figures, main_results, style
 from pifi_ablation.export_main import DATA_DIR, TABLE_FILE, layer_figure_paths, table_one_tex
-from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
+from pifi_ablation.layer_rows import LAYER_FIGURE_NAMES
 from pifi_ablation.layers import Layers
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -25,7 +25,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     # sources.demo_layers reads its simulation through the measured reader into Layers.
     ("model", frozenset({"ablations", "layers", "coverage", "nodata", "sources.demo_layers"})),
     ("analysis", frozenset({"stats", "paired", "metrics", "finding", "findings", "verdicts",
-                            "main_findings", "main_results", "signals"})),
+                            "main_findings", "main_results", "signals", "layer_rows"})),
     ("presentation", frozenset({"style", "markup", "figure_layout", "figure_cost", "figures", "figures_main",
                                 "figures_ko", "tables", "latex", "korean"})),
     ("edges", frozenset({"", "__main__", "pages", "pages_main", "data", "export", "export_main",

@@ -12,8 +12,8 @@ import pytest
 import pifi_ablation
 from pifi_ablation import latex
 from pifi_ablation.export import export_all
-from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
 from pifi_ablation.findings import findings
+from pifi_ablation.layer_rows import LAYER_FIGURE_NAMES
 from pifi_ablation.tables import summary_table
 from results_factory import write_results
 

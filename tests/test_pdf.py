@@ -17,7 +17,7 @@ from pypdf.generic import IndirectObject
 
 import pifi_ablation
 from book_build import CHAPTERS
-from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
+from pifi_ablation.layer_rows import LAYER_FIGURE_NAMES
 from pifi_ablation.pages import BOOK_TABLES
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))

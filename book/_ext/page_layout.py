@@ -215,7 +215,7 @@ def _ours(name: str, drawn: Path) -> bool:
     if (drawn / f"{name}.png").is_file():
         return True
     from pifi_ablation.figures import EXPORTED_FIGURES
-    from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
+    from pifi_ablation.layer_rows import LAYER_FIGURE_NAMES
 
     return name in (*EXPORTED_FIGURES, *LAYER_FIGURE_NAMES)
 

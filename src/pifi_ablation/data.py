@@ -27,7 +27,7 @@ FLOAT_FORMAT = "%.6g"
 def figure_csv_name(name: str) -> str:
     """The CSV of figure ``name``: ``ablation_{name}.csv`` for the ablations' figures and the
     paired figure, ``{name}.csv`` for the per-layer figures (as ``export_main`` names them)."""
-    from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
+    from pifi_ablation.layer_rows import LAYER_FIGURE_NAMES
 
     return f"{name}.csv" if name in LAYER_FIGURE_NAMES else f"ablation_{name}.csv"
 
@@ -51,8 +51,8 @@ def paired_rows(ablations: Ablations) -> pd.DataFrame:
 
 def figure_rows(ablations: Ablations, name: str) -> pd.DataFrame:
     """The rows figure ``name`` is drawn from: the ablation's validated table, the paired
-    differences, or a per-layer figure's table (:func:`pifi_ablation.figures_main.figure_data`)."""
-    from pifi_ablation.figures_main import LAYER_FIGURE_NAMES, figure_data
+    differences, or a per-layer figure's table (:func:`pifi_ablation.layer_rows.figure_data`)."""
+    from pifi_ablation.layer_rows import LAYER_FIGURE_NAMES, figure_data
 
     if name == "paired":
         return paired_rows(ablations)

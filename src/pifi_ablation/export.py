@@ -21,8 +21,8 @@ from pifi_ablation import export_main, latex, style
 from pifi_ablation.ablations import Ablations
 from pifi_ablation.figure_cost import figure_cost
 from pifi_ablation.figures import EXPORTED_FIGURES, FIGURE_NAMES, make_figure
-from pifi_ablation.figures_main import LAYER_FIGURE_NAMES
 from pifi_ablation.findings import findings
+from pifi_ablation.layer_rows import LAYER_FIGURE_NAMES
 from pifi_ablation.tables import PAIRED_TABLES, paired_table, summary_table
 
 MACROS_FILE = "findings_macros.tex"

@@ -15,8 +15,8 @@ import pandas as pd
 from pifi_ablation import main_results, style
 from pifi_ablation.ablations import Ablations
 from pifi_ablation.figures import make_figure
-from pifi_ablation.figures_main import LAYER_FIGURE_NAMES, figure_data
 from pifi_ablation.latex import source_note, tex_escape
+from pifi_ablation.layer_rows import LAYER_FIGURE_NAMES, figure_data
 from pifi_ablation.registry import task_label
 
 FORMATS = style.PRINT_FORMATS

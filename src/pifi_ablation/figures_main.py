@@ -23,8 +23,6 @@ from pifi_ablation import figure_layout, main_results, signals, style
 from pifi_ablation.layers import LayerRun, Layers
 from pifi_ablation.registry import MODEL_ORDER, TASKS, task_label
 
-LAYER_FIGURE_NAMES: tuple[str, ...] = ("main_results", "layer_curves", "selection_signals")
-
 BEST_COLOR = "#E6A800"  # the figures' gold for "best"
 LAST_COLOR = "#C0392B"
 AUTO_COLOR = "#0173b2"
@@ -319,19 +317,3 @@ LAYER_FIGURES: dict[str, Callable[..., Figure]] = {
     "layer_curves": layer_curves_figure,
     "selection_signals": selection_signals_figure,
 }
-
-
-def figure_data(layers: Layers, name: str) -> pd.DataFrame:
-    """The data behind figure ``name``, as the CSV the export writes beside it."""
-    if name == "main_results":
-        return main_results.run_table(layers)
-    if name == "layer_curves":
-        curves = layers.curves()
-        sel = layers.selections()
-        chosen = sel.groupby(["task", "model"])["final_layer"].apply(lambda s: set(s.tolist()))
-        curves["selected"] = [int(r.layer) in chosen.get((r.task, r.model), set())
-                              for r in curves.itertuples()]
-        return curves
-    if name == "selection_signals":
-        return signals.rho_table(layers)
-    raise KeyError(name)
