@@ -11,9 +11,10 @@ demo source:
   executed pages;
 - in a fresh interpreter, what the zygote pays once before the first page (the imports, loading
   the data, computing the findings);
-- drawing each figure the book shows, saving it as the page's PNG and the print SVG, and its
-  phone layout and Korean desktop and phone versions (drawn by a child of the page's kernel,
-  ``pages.save_phone_layout``, and served by book/_ext/page_layout.py).
+- drawing each figure the book shows and saving it as the page's PNG, its phone layout and
+  Korean desktop and phone versions (drawn by a child of the page's kernel,
+  ``pages.save_phone_layout``, and served by book/_ext/page_layout.py), and the print SVG,
+  which only the single-page build of ``make pdf`` draws.
 
 The kernel-side costs are CPU seconds spent once per page (or per figure); the build spreads
 them over the cores, so they add up to more than the build's wall time.
@@ -161,10 +162,10 @@ def main() -> None:
     korean = sum(f[4] for f in inside["figures"].values())
     rows.append(("figure drawing", draw, f"{n_fig} figures"))
     rows.append(("figure saving: page PNG (palette)", png, f"{n_fig} figures"))
-    rows.append(("figure saving: print SVG", svg, f"{n_fig} figures"))
-    rows.append(("phone layouts: drawn and saved", phone, f"{n_fig} figures, in the pages' kernels"))
-    rows.append(("Korean versions (desktop, phone): drawn and saved", korean,
-                 f"{n_fig} figures, in the pages' kernels"))
+    rows.append(("figure saving: print SVG", svg, f"{n_fig} figures, by `make pdf` only, not this build"))
+    children = f"{n_fig} figures, by the pages' kernels' children"
+    rows.append(("phone layouts: drawn and saved", phone, children))
+    rows.append(("Korean versions (desktop, phone): drawn and saved", korean, children))
 
     print(f"cold build, wall: {cold:.2f} s ({os.cpu_count()} cores); notebook execution summed over "
           f"{n} pages: {sum(pages.values()):.2f} s")

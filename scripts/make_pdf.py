@@ -4,9 +4,9 @@ The route is Chromium printing the single-page build (``jupyter-book build --bui
 singlehtml``), which shares the executed pages of ``make book``: the same data, the same
 glued numbers, the same bilingual markup, switched to one language by the book's own
 ``language.js`` (``?lang=``).  Chromium is Debian's, driven by the pinned Playwright, as
-in the browser tests; nothing is downloaded.  Figures come as the SVG that the book's
-figure cells also produce (``_config.yml`` ranks SVG first for ``singlehtml``), so they
-stay vector; equations are MathJax's SVG paths; fonts are embedded by Chromium as
+in the browser tests; nothing is downloaded.  Figures come as SVG, which the single-page
+build draws for each figure in both languages (``book/_ext/page_layout.py``), so they stay
+vector; equations are MathJax's SVG paths; fonts are embedded by Chromium as
 TrueType (DejaVu Sans; NanumGothic for Hangul, since Chromium prints CFF fonts such as
 the screen's Noto Sans CJK as Type 3).
 

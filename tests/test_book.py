@@ -213,6 +213,20 @@ def figure_markup_problems(html_dir: Path, figure: Tag) -> list[str]:
     return problems
 
 
+def test_the_pages_draw_no_print_svg(html_dir):
+    """The pages' kernels glue each figure's PNG alone: the print SVG is drawn only by the
+    single-page build that `make pdf` prints (tests/test_pdf.py checks it there)."""
+    import json
+
+    glued = {}
+    for file in (html_dir.parent / "jupyter_execute").rglob("*.glue.json"):
+        glued.update(json.loads(file.read_text(encoding="utf-8")))
+    figures = {key: output["data"] for key, output in glued.items() if key.startswith("fig_")}
+    assert {f"fig_{name}" for name in FIGURES} <= set(figures)
+    assert [key for key, data in figures.items() if "image/png" not in data] == []
+    assert [key for key, data in figures.items() if "image/svg+xml" in data] == []
+
+
 def test_figures_are_described_linked_and_served_for_phones(html_dir, pages):
     for chapter, anchor in FIGURES.items():
         figure = pages[chapter].find("figure", id=anchor)

@@ -311,3 +311,10 @@ def test_the_korean_pdf_prints_korean_figures_and_the_english_one_english(pdf_di
         assert en["src"].endswith(".svg") and "-ko-" not in en["src"]
         assert ko["src"].endswith(".svg") and "-ko-" in ko["src"] and not ko.get("loading")
         assert (pdf_dir.parent / "singlehtml" / ko["src"]).is_file()  # assets linked from the root
+    # The English figure is drawn for the print as the figure's own SVG (the pages glue a PNG).
+    from pifi_ablation.figures import make_figure
+    from pifi_ablation.pages import _load, figure_svg
+
+    en = soup.select_one("figure#fig-sample-size picture.lang-en img")
+    printed = (pdf_dir.parent / "singlehtml" / en["src"]).read_text(encoding="utf-8")
+    assert printed == figure_svg(make_figure(_load("demo"), "sample_size"))

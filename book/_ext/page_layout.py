@@ -92,8 +92,9 @@ def _phone_images(outdir: Path, drawn: Path, names: list[str],
     Korean mode and the Korean PDF) in ``_images/``: file names by figure name and version
     (``phone``, ``ko``, ``ko_phone``).  As a page's kernel had them drawn into ``drawn`` (every page
     re-executes when code or data change, so these are current), else drawn here (matplotlib is
-    loaded only then).  ``names``: the figures the pages show.  ``vector``: the Korean desktop
-    version as SVG (the single page that ``make pdf`` prints), else PNG."""
+    loaded only then).  ``names``: the figures the pages show.  ``vector``: the single page that
+    ``make pdf`` prints, where the desktop figures are vector: the Korean version as SVG, and the
+    English one (``en``) drawn here as SVG too, since the pages glue a PNG only."""
     (outdir / "_images").mkdir(exist_ok=True)
     _wait_for_drawing(drawn, names)
 
@@ -125,6 +126,8 @@ def _phone_images(outdir: Path, drawn: Path, names: list[str],
             ko = save(kept_or(f"{name}.ko.png", name, korean=True), f"{name}-ko", "png")
         files[name] = {"phone": save(phone, f"{name}-phone", "png"), "ko": ko,
                        "ko_phone": save(ko_phone, f"{name}-ko-phone", "png")}
+        if vector:  # the English figure too: the pages glued its PNG only
+            files[name]["en"] = save(draw(name, vector=True), name, "svg")
     return files
 
 
@@ -188,6 +191,8 @@ def _describe_figures(page: str, phone: dict[str, dict[str, str]], lazy_korean: 
         if name in phone:
             folder = src.rsplit("/", 1)[0]
             files = {kind: f"{folder}/{file}" for kind, file in phone[name].items()}
+            src = files.get("en", src)  # printed: the vector figure
+            img = f'<img alt="" src="{src}" />'
             lazy = ' loading="lazy"' if lazy_korean else ""
             img = (f'<picture class="lang-en" lang="en"><source media="{PHONE_MEDIA}" '
                    f'srcset="{files["phone"]}" />{img}</picture>'

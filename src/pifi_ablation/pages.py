@@ -222,20 +222,21 @@ def figure_svg(fig: Figure) -> str:
 
 
 class FigureImages:
-    """A figure as both PNG (the HTML pages show it) and SVG (printed into the PDFs).
+    """A figure as the pages show it: PNG, and, when given, SVG.
 
-    MyST-NB keeps both renderings and each builder picks one: ``_config.yml`` ranks
-    PNG first for ``html`` and SVG first for ``singlehtml``, the build ``make pdf`` prints.
+    A page's kernel glues the PNG alone: the PDFs print the vector SVG, which the single-page
+    build that ``make pdf`` prints draws at its end (``book/_ext/page_layout.py``), so the
+    HTML build, which never shows it, does not draw it for every figure.
     """
 
-    def __init__(self, png: bytes, svg: str) -> None:
+    def __init__(self, png: bytes, svg: str | None = None) -> None:
         self.png = png
         self.svg = svg
 
     def _repr_png_(self) -> bytes:
         return self.png
 
-    def _repr_svg_(self) -> str:
+    def _repr_svg_(self) -> str | None:
         return self.svg
 
     def __repr__(self) -> str:
@@ -299,7 +300,7 @@ class Page:
         from myst_nb import glue
 
         fig = self.figure(name)
-        glue(f"fig_{name}", FigureImages(figure_png(fig), figure_svg(fig)), display=False)
+        glue(f"fig_{name}", FigureImages(figure_png(fig)), display=False)
         save_phone_layout(self.ablations, name)
 
 
