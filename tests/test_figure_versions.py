@@ -41,13 +41,20 @@ def test_nothing_is_drawn_outside_a_build(demo, monkeypatch, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_the_child_draws_what_the_kernel_would(demo, folder, page_layout, tmp_path_factory):
-    pages.save_phone_layout(demo, NAME)
+def test_the_child_draws_the_phone_layout_and_the_korean_figures(demo, folder, page_layout):
+    """Given the page's figure, the child puts it into Korean; what it writes is what each
+    version's own drawing gives."""
+    from pifi_ablation.figures import make_figure
+    from pifi_ablation.figures_ko import make_figure_ko
+
+    page_figure = make_figure(demo, NAME)
+    pages.figure_png(page_figure)
+    pages.save_phone_layout(demo, NAME, page_figure)
     page_layout._wait_for_drawing(folder, [NAME])
-    in_process = tmp_path_factory.mktemp("in_process")
-    pages._draw_versions(demo, NAME, in_process)
-    for file in VERSIONS:
-        assert (folder / file).read_bytes() == (in_process / file).read_bytes(), file
+    drawn = [make_figure(demo, NAME, phone=True), make_figure_ko(demo, NAME),
+             make_figure_ko(demo, NAME, phone=True)]
+    for file, fig in zip(VERSIONS, drawn, strict=True):
+        assert (folder / file).read_bytes() == pages.figure_png(fig), file
     assert not (folder / f".{NAME}.errors").exists()  # read and removed by the wait
     assert not [p.name for p in folder.iterdir() if p.name.startswith(f".{NAME}.") and p.suffix == ".png"]
 
@@ -55,7 +62,7 @@ def test_the_child_draws_what_the_kernel_would(demo, folder, page_layout, tmp_pa
 def test_the_build_waits_for_a_child_still_drawing(demo, folder, page_layout, monkeypatch):
     import time
 
-    def slow(ablations, name, where):
+    def slow(ablations, name, where, figure):
         time.sleep(0.5)
         (where / f"{name}.png").write_bytes(b"drawn")
         (where / "group").write_text(f"{os.getpid()} {os.getpgrp()}")
@@ -71,7 +78,7 @@ def test_the_build_waits_for_a_child_still_drawing(demo, folder, page_layout, mo
 
 
 def test_what_a_child_prints_is_a_warning_of_the_build(demo, folder, page_layout, monkeypatch, caplog):
-    def failing(ablations, name, where):
+    def failing(ablations, name, where, figure):
         print("Glyph 44032 missing from font(s)", file=sys.stderr)  # as matplotlib warns
         raise RuntimeError("the Korean face is not installed")
 
@@ -93,7 +100,7 @@ def test_what_a_child_prints_is_a_warning_of_the_build(demo, folder, page_layout
 
 def test_a_version_no_child_drew_is_drawn_by_the_build(demo, folder, page_layout, monkeypatch,
                                                        tmp_path_factory):
-    monkeypatch.setattr(pages, "_draw_versions", lambda ablations, name, where: None)
+    monkeypatch.setattr(pages, "_draw_versions", lambda ablations, name, where, figure: None)
     monkeypatch.setenv("PIFI_ABLATION_SOURCE", "demo")
     pages.save_phone_layout(demo, NAME)
     outdir = tmp_path_factory.mktemp("html")

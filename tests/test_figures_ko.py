@@ -77,3 +77,34 @@ def test_english_figures_stay_english_after_korean_ones(demo):
     texts = [t.get_text() for t in _texts(make_figure(demo, "model_size"))]
     assert not any(HANGUL.search(t) for t in texts)
     assert "(a) Selection potential" in texts
+
+
+def _sources(demo, tmp_path_factory):
+    """The demo, and a folder of measured results with every ablation."""
+    import pifi_ablation
+    from results_factory import write_results
+
+    measured = pifi_ablation.load(write_results(tmp_path_factory.mktemp("measured") / "results").root)
+    return {"demo": demo, "measured": measured}
+
+
+def test_a_figure_put_into_korean_is_the_korean_figure_drawn_anew(demo, tmp_path_factory):
+    """The build's Korean figures are its English ones put into Korean in place
+    (``english=``): the same PNG, byte for byte, as the Korean figure drawn from the start, in
+    both layouts, for every figure and source; the layer curves, which lay themselves out, are
+    drawn anew."""
+    from pifi_ablation.figure_layout import unfinish
+    from pifi_ablation.pages import figure_png
+
+    for source, ablations in _sources(demo, tmp_path_factory).items():
+        for name in (n for n in NAMES if n != "layer_curves"):
+            for phone in (False, True):
+                english = make_figure(ablations, name, phone=phone)
+                figure_png(english)  # as the page shows it first
+                anew = figure_png(make_figure_ko(ablations, name, phone=phone))
+                converted = figure_png(make_figure_ko(ablations, name, phone=phone, english=english))
+                assert converted == anew, (source, name, phone)
+    curves = make_figure(demo, "layer_curves")
+    assert unfinish(curves) is None
+    assert figure_png(make_figure_ko(demo, "layer_curves", english=curves)) == figure_png(
+        make_figure_ko(demo, "layer_curves"))

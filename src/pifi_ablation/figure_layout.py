@@ -11,6 +11,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -42,6 +43,8 @@ def finish(fig: Figure, stamp: str | None, legend_handles: Sequence[Line2D] = ()
            phone: bool = False) -> Figure:
     """Add the legend above the panels and the stamp below, and lay the figure out (``phone``: as
     :func:`new_figure` made it)."""
+    _FINISHED[fig] = (stamp, tuple(legend_handles), phone, tuple(fig.get_size_inches()),
+                      [tuple(ax.get_position().bounds) for ax in fig.axes])
     legend = fitted_legend(fig, list(legend_handles)) if legend_handles else None
     note = None
     if stamp:
@@ -51,6 +54,38 @@ def finish(fig: Figure, stamp: str | None, legend_handles: Sequence[Line2D] = ()
         fit_width(note)
     _lay_out(fig, legend, note, phone)
     return fig
+
+
+# What finish laid each figure out with, and each axis's tick formatter before its labels were
+# thinned: what unfinish needs to lay a figure out again, after its texts changed.
+_FINISHED: WeakKeyDictionary[Figure, tuple] = WeakKeyDictionary()
+_UNTHINNED: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def unfinish(fig: Figure) -> tuple[str | None, tuple, bool] | None:
+    """Undo what :func:`finish` did to ``fig`` (its legend, its stamp, its thinned tick labels,
+    its size and the panels' places) and return the arguments finish was given, so that calling
+    it again with them, once the figure's texts have changed, lays the figure out as if they had
+    been its texts from the start (``pifi_ablation.figures_ko``: the Korean figure from the
+    English one); None, and nothing undone, for a figure finish did not lay out."""
+    done = _FINISHED.pop(fig, None)
+    if done is None:
+        return None
+    stamp, handles, phone, size, positions = done
+    for legend in list(fig.legends):
+        legend.remove()
+    if fig._supxlabel is not None:
+        fig._supxlabel.remove()
+        fig._supxlabel = None
+    for ax in fig.axes:
+        formatter = _UNTHINNED.pop(ax.xaxis, None)
+        if formatter is not None:
+            ax.xaxis.set_major_formatter(formatter)
+    # As finish found the figure: its measurements then run on the same numbers.
+    fig.set_size_inches(size, forward=False)
+    for ax, position in zip(fig.axes, positions, strict=True):
+        ax.set_position(position)
+    return stamp, handles, phone
 
 
 # Spacing of the layout, in points: from the page edge to the nearest text, from
@@ -141,6 +176,7 @@ def _thin_tick_labels(axis, renderer) -> None:
             texts.append(label.get_text())
             kept = box
     if changed:
+        _UNTHINNED[axis] = axis.get_major_formatter()
         axis.set_ticks(locations, texts)
 
 

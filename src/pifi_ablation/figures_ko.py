@@ -221,13 +221,45 @@ def korean() -> Iterator[None]:
         _KOREAN.reset(token)
 
 
-def make_figure_ko(ablations: Ablations, name: str, *, phone: bool = False) -> Figure:
-    """Figure ``name`` in Korean (``phone=True``: its phone layout)."""
+def make_figure_ko(ablations: Ablations, name: str, *, phone: bool = False,
+                   english: Figure | None = None) -> Figure:
+    """Figure ``name`` in Korean (``phone=True``: its phone layout).
+
+    ``english``: the same figure and layout as :func:`pifi_ablation.figures.make_figure` drew
+    it, to be put into Korean in place (:func:`in_korean`) rather than drawn again; the result is
+    the same figure, to the byte of its PNG, for a quarter less of the drawing's time.  A figure
+    that ``figure_layout.finish`` did not lay out (the layer curves, which lay themselves out)
+    is drawn anew."""
+    from pifi_ablation.figure_layout import unfinish
     from pifi_ablation.figures import make_figure
 
+    if english is not None and (done := unfinish(english)) is not None:
+        return _relaid_in_korean(english, *done)
     with korean():
         fig = make_figure(ablations, name, phone=phone)
-    # Named ticks are set again when the figure is drawn (outside this context): their
+    _korean_ticks(fig)
+    return fig
+
+
+def _relaid_in_korean(fig: Figure, stamp: str | None, handles: tuple, phone: bool) -> Figure:
+    """``fig``, its legend, stamp and thinned tick labels undone (``figure_layout.unfinish``),
+    with every text put into Korean and in the Korean face, laid out again as finish lays out a
+    figure drawn in Korean: the same measurements of the same texts."""
+    from matplotlib.text import Text
+
+    from pifi_ablation import figure_layout
+
+    with style.paper_style(), korean():
+        for text in fig.findobj(Text):
+            text.set_fontfamily(FAMILY)
+            text.set_text(text.get_text())  # in Korean (see _set_text_in_korean)
+        figure_layout.finish(fig, stamp, handles, phone=phone)
+    _korean_ticks(fig)
+    return fig
+
+
+def _korean_ticks(fig: Figure) -> None:
+    # Named ticks are set again when the figure is drawn (outside the Korean context): their
     # formatters hold the Korean words, and new tick labels take the Korean face.
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
@@ -235,7 +267,6 @@ def make_figure_ko(ablations: Ablations, name: str, *, phone: bool = False) -> F
             if isinstance(formatter, (FixedFormatter, StrCategoryFormatter, FuncFormatter)):
                 axis.set_major_formatter(_InKorean(formatter))
         ax.tick_params(labelfontfamily=FAMILY)
-    return fig
 
 
 class _InKorean(Formatter):

@@ -301,18 +301,20 @@ class Page:
 
         fig = self.figure(name)
         glue(f"fig_{name}", FigureImages(figure_png(fig)), display=False)
-        save_phone_layout(self.ablations, name)
+        save_phone_layout(self.ablations, name, fig)
 
 
 # Where a build collects the figures' phone layouts (set by book/_ext/page_layout.py).
 PHONE_DIR_ENV = "PIFI_ABLATION_PHONE_DIR"
 
 
-def save_phone_layout(ablations: Ablations, name: str) -> None:
+def save_phone_layout(ablations: Ablations, name: str, figure: Figure | None = None) -> None:
     """Draw figure ``name``'s phone layout and its Korean versions into ``$PIFI_ABLATION_PHONE_DIR``
     (``{name}.png``, ``{name}.ko.png``, ``{name}.ko_phone.png``), from the page's kernel, which has
     the data and matplotlib loaded; the build serves them (``book/_ext/page_layout.py``).  Nothing
-    happens outside a build that set the variable.
+    happens outside a build that set the variable.  ``figure``: the desktop figure the page
+    drew, which becomes the Korean one (``make_figure_ko(..., english=figure)``): the phone
+    layout is drawn once, and each English figure is put into Korean rather than drawn again.
 
     Where the platform can fork, a child of the kernel draws them and the page goes on.  They
     are more than half of a page's work, and the build needs them only at its end: drawn on
@@ -328,7 +330,7 @@ def save_phone_layout(ablations: Ablations, name: str) -> None:
         return
     folder_path = Path(folder)
     if not hasattr(os, "fork"):
-        _draw_versions(ablations, name, folder_path)
+        _draw_versions(ablations, name, folder_path, figure)
         return
     import fcntl
 
@@ -341,12 +343,12 @@ def save_phone_layout(ablations: Ablations, name: str) -> None:
         return
     status = 1
     try:
-        status = _draw_in_child(ablations, name, folder_path)
+        status = _draw_in_child(ablations, name, folder_path, figure)
     finally:
         os._exit(status)  # nothing of the kernel's (its atexit, its threads' streams) runs here
 
 
-def _draw_in_child(ablations: Ablations, name: str, folder: Path) -> int:
+def _draw_in_child(ablations: Ablations, name: str, folder: Path, figure: Figure | None) -> int:
     import os
     import sys
     import traceback
@@ -357,7 +359,7 @@ def _draw_in_child(ablations: Ablations, name: str, folder: Path) -> int:
         os.dup2(errors.fileno(), 2)
         sys.stdout = sys.stderr = errors  # not the kernel's streams: their thread is not in this process
         try:
-            _draw_versions(ablations, name, folder)
+            _draw_versions(ablations, name, folder, figure)
         except BaseException:
             traceback.print_exc()
             return 1
@@ -369,19 +371,24 @@ def _version_files(name: str) -> tuple[str, str, str]:
     return f"{name}.png", f"{name}.ko.png", f"{name}.ko_phone.png"
 
 
-def _draw_versions(ablations: Ablations, name: str, folder: Path) -> None:
+def _draw_versions(ablations: Ablations, name: str, folder: Path, figure: Figure | None = None) -> None:
     import os
 
     from pifi_ablation.figures import make_figure
     from pifi_ablation.figures_ko import make_figure_ko
 
-    drawings = (lambda: make_figure(ablations, name, phone=True), lambda: make_figure_ko(ablations, name),
-                lambda: make_figure_ko(ablations, name, phone=True))
-    for file, draw in zip(_version_files(name), drawings, strict=True):
+    def save(file: str, fig: Figure) -> None:
         path = folder / file
         partial = path.with_name(f".{file}.{os.getpid()}")  # complete or absent, never half written
-        partial.write_bytes(figure_png(draw()))
+        partial.write_bytes(figure_png(fig))
         partial.replace(path)
+
+    phone_file, korean_file, korean_phone_file = _version_files(name)
+    phone = make_figure(ablations, name, phone=True)
+    save(phone_file, phone)
+    # The Korean versions: the English figures put into Korean (the same bytes as drawn anew).
+    save(korean_phone_file, make_figure_ko(ablations, name, phone=True, english=phone))
+    save(korean_file, make_figure_ko(ablations, name, english=figure))
 
 
 ABLATION_TITLES: dict[str, tuple[str, str]] = {a.name: a.title for a in study.ABLATIONS}
