@@ -12,7 +12,7 @@ demo source:
 - in a fresh interpreter, what the zygote pays once before the first page (the imports, loading
   the data, computing the findings);
 - drawing each figure the book shows and saving it as the page's PNG, its phone layout and
-  Korean desktop and phone versions (drawn by a child of the page's kernel,
+  Korean desktop and phone versions (the English figures put into Korean, by a child of the page's kernel,
   ``pages.save_phone_layout``, and served by book/_ext/page_layout.py), and the print SVG,
   which only the single-page build of ``make pdf`` draws.
 
@@ -70,10 +70,12 @@ for name in sys.argv[1:]:
     t2 = time.perf_counter()
     pages.figure_svg(fig)
     t3 = time.perf_counter()
-    pages.figure_png(make_figure(ab, name, phone=True))
+    phone = make_figure(ab, name, phone=True)
+    pages.figure_png(phone)
     t4 = time.perf_counter()
-    pages.figure_png(make_figure_ko(ab, name))
-    pages.figure_png(make_figure_ko(ab, name, phone=True))
+    # as the build draws them: the English figures put into Korean (pages.save_phone_layout)
+    pages.figure_png(make_figure_ko(ab, name, phone=True, english=phone))
+    pages.figure_png(make_figure_ko(ab, name, english=fig))
     t5 = time.perf_counter()
     figures[name] = (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)
 out["figures"] = figures
@@ -165,7 +167,7 @@ def main() -> None:
     rows.append(("figure saving: print SVG", svg, f"{n_fig} figures, by `make pdf` only, not this build"))
     children = f"{n_fig} figures, by the pages' kernels' children"
     rows.append(("phone layouts: drawn and saved", phone, children))
-    rows.append(("Korean versions (desktop, phone): drawn and saved", korean, children))
+    rows.append(("Korean versions (desktop, phone): put into Korean, saved", korean, children))
 
     print(f"cold build, wall: {cold:.2f} s ({os.cpu_count()} cores); notebook execution summed over "
           f"{n} pages: {sum(pages.values()):.2f} s")
