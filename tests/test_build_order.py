@@ -16,7 +16,13 @@ from book_build import CHAPTERS
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 
-from rebuild_fingerprint import balance_pages, page_cost, planned_finish  # noqa: E402
+from rebuild_fingerprint import (  # noqa: E402
+    _compile_while_waiting,
+    balance_pages,
+    compile_templates,
+    page_cost,
+    planned_finish,
+)
 
 
 def _pages() -> dict[str, float]:
@@ -59,3 +65,47 @@ def test_more_cores_read_the_chapters_sooner_than_in_sphinxs_order(nproc):
 def test_a_few_pages_are_left_in_an_order_sphinx_reads_one_by_one():
     cost = {"a": 1.0, "b": 2.0}
     assert sorted(balance_pages(["a", "b"], cost, 2)) == ["a", "b"]
+
+
+def _templates(tmp_path: Path):
+    """A builder's templates: a loader that counts the templates it reads, and its environment."""
+    from types import SimpleNamespace
+
+    from jinja2 import Environment, FileSystemLoader
+
+    class Counting(FileSystemLoader):
+        def __init__(self, folder: str) -> None:
+            super().__init__(folder)
+            self.read: list[str] = []
+
+        def get_source(self, environment, template):
+            self.read.append(template)
+            return super().get_source(environment, template)
+
+    (tmp_path / "page.html").write_text("{% block body %}{{ body }}{% endblock %}", encoding="utf-8")
+    (tmp_path / "broken.html").write_text("{% if %}", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("not a template", encoding="utf-8")
+    counting = Counting(str(tmp_path))
+    return SimpleNamespace(loaders=[counting], environment=Environment(loader=counting)), counting
+
+
+def test_the_theme_templates_are_compiled_before_the_pages_are_read(tmp_path):
+    """While the pages' kernels are being prepared, the build compiles the HTML templates it will
+    render the pages with: rendering then finds them compiled.  A template that does not
+    compile is left to rendering, which reports it if a page uses it."""
+    templates, counting = _templates(tmp_path)
+    assert compile_templates(templates) == 1
+    assert sorted(counting.read) == ["broken.html", "page.html"]
+    assert templates.environment.get_template("page.html").render(body="x") == "x"
+    assert sorted(counting.read) == ["broken.html", "page.html"]  # not read again
+
+
+def test_nothing_is_compiled_when_no_page_is_read(tmp_path):
+    from types import SimpleNamespace
+
+    templates, counting = _templates(tmp_path)
+    app = SimpleNamespace(builder=SimpleNamespace(format="html", templates=templates))
+    _compile_while_waiting(app, None, [])  # an unchanged rebuild: nothing is written either
+    assert counting.read == []
+    _compile_while_waiting(app, None, ["book/intro"])
+    assert sorted(counting.read) == ["broken.html", "page.html"]

@@ -251,7 +251,17 @@ def _write_favicon(app: Sphinx, outdir: Path) -> None:
     drawn_by.write_text(source, encoding="utf-8")
 
 
+def _load_while_waiting(app: Sphinx, env: object, docnames: list[str]) -> None:
+    """Import what the end of a build that writes pages needs (fontTools' subsetter, Pillow for
+    the favicon) before the pages are read, while a core would wait for the pages' kernels
+    (``warm_kernels.py``), rather than at the end, on one core."""
+    if docnames and app.builder.name == "html":
+        import fontTools.subset  # noqa: F401
+        from PIL import ImageDraw, ImageFont  # noqa: F401
+
+
 def setup(app: Sphinx) -> dict[str, object]:
+    app.connect("env-before-read-docs", _load_while_waiting, priority=995)
     app.add_js_file(JS_FILE)
     app.add_css_file(CSS_FILE)
     app.connect("build-finished", _finish, priority=900)

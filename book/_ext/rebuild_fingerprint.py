@@ -7,7 +7,10 @@ core a run of consecutive pages (``make_chunks``: 11 pages on 2 cores read as 5,
 then 1), so the order of the pages decides when the cores finish: :func:`balance_pages`
 orders them by what each costs to execute (the figures it draws, ``figure_cost.py``)
 so that the cores' runs cost about the same, and the runs that wait for a free core
-hold the cheapest pages.  The order changes nothing in the built pages.
+hold the cheapest pages.  The order changes nothing in the built pages.  Before the pages
+are read, while their kernels' zygote is still importing (``warm_kernels.py``) and a core
+would wait, this process compiles the theme's templates (:func:`compile_templates`), which
+it would otherwise do at the end, writing the first page on one core.
 
 *Never stale*: Sphinx re-reads only pages whose source changed, but a page's
 output also depends on the package's code and on the data source, and on the
@@ -166,6 +169,32 @@ def balance_pages(docnames: list[str], cost: dict[str, float], nproc: int) -> li
     return order
 
 
+def compile_templates(templates: object) -> int:
+    """Compile every HTML template that ``templates`` (a Sphinx builder's template loader) can
+    list, into its Jinja2 environment's cache, where rendering the pages finds them; a template
+    that does not compile is left for rendering to report, if a page uses it.  Returns how many
+    were compiled."""
+    import contextlib
+
+    from jinja2 import TemplateError
+
+    names: set[str] = set()
+    for loader in getattr(templates, "loaders", ()):
+        with contextlib.suppress(TypeError):  # a loader that cannot list its templates
+            names.update(name for name in loader.list_templates() if name.endswith(".html"))
+    compiled = 0
+    for name in sorted(names):
+        with contextlib.suppress(TemplateError):
+            templates.environment.get_template(name)
+            compiled += 1
+    return compiled
+
+
+def _compile_while_waiting(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    if docnames and app.builder.format == "html" and hasattr(app.builder, "templates"):
+        compile_templates(app.builder.templates)
+
+
 def _balance(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     if app.parallel <= 1 or len(docnames) <= 1:
         return
@@ -178,5 +207,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.connect("env-get-outdated", _outdated)
     app.connect("env-before-read-docs", _declare_parallel_safe)
     app.connect("env-before-read-docs", _balance, priority=950)  # after every page is listed
+    # After warm_kernels has started the zygote (900), before the pages' readers start.
+    app.connect("env-before-read-docs", _compile_while_waiting, priority=995)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1",
             "env_version": 1}
