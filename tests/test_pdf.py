@@ -313,8 +313,10 @@ def test_the_korean_pdf_prints_korean_figures_and_the_english_one_english(pdf_di
         assert (pdf_dir.parent / "singlehtml" / ko["src"]).is_file()  # assets linked from the root
     # The English figure is drawn for the print as the figure's own SVG (the pages glue a PNG).
     from pifi_ablation.figures import make_figure
+    from pifi_ablation.figures_ko import make_figure_ko
     from pifi_ablation.pages import _load, figure_svg
 
-    en = soup.select_one("figure#fig-sample-size picture.lang-en img")
-    printed = (pdf_dir.parent / "singlehtml" / en["src"]).read_text(encoding="utf-8")
-    assert printed == figure_svg(make_figure(_load("demo"), "sample_size"))
+    for lang, draw in (("en", make_figure), ("ko", make_figure_ko)):
+        img = soup.select_one(f"figure#fig-sample-size picture.lang-{lang} img")
+        printed = (pdf_dir.parent / "singlehtml" / img["src"]).read_text(encoding="utf-8")
+        assert printed == figure_svg(draw(_load("demo"), "sample_size")), lang

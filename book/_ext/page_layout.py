@@ -94,18 +94,19 @@ def _phone_images(outdir: Path, drawn: Path, names: list[str],
     re-executes when code or data change, so these are current), else drawn here (matplotlib is
     loaded only then).  ``names``: the figures the pages show.  ``vector``: the single page that
     ``make pdf`` prints, where the desktop figures are vector: the Korean version as SVG, and the
-    English one (``en``) drawn here as SVG too, since the pages glue a PNG only."""
+    English one (``en``) as SVG too, since the pages glue a PNG only, both drawn here on every
+    core (:func:`_print_svgs`)."""
     (outdir / "_images").mkdir(exist_ok=True)
     _wait_for_drawing(drawn, names)
 
-    def draw(name: str, *, korean: bool = False, phone: bool = False, vector: bool = False) -> bytes:
+    def draw(name: str, *, korean: bool = False, phone: bool = False) -> bytes:
         from pifi_ablation import paths
         from pifi_ablation.figures import make_figure
         from pifi_ablation.figures_ko import make_figure_ko
-        from pifi_ablation.pages import _load, figure_png, figure_svg
+        from pifi_ablation.pages import _load, figure_png
 
-        fig = (make_figure_ko if korean else make_figure)(_load(paths.default_source()), name, phone=phone)
-        return figure_svg(fig).encode() if vector else figure_png(fig)
+        return figure_png((make_figure_ko if korean else make_figure)(_load(paths.default_source()), name,
+                                                                      phone=phone))
 
     def kept_or(file: str, name: str, **version: bool) -> bytes:
         saved = drawn / file
@@ -116,19 +117,56 @@ def _phone_images(outdir: Path, drawn: Path, names: list[str],
         (outdir / "_images" / file).write_bytes(data)
         return file
 
+    printed = _print_svgs(names) if vector else {}
     files = {}
     for name in names:
         phone = kept_or(f"{name}.png", name, phone=True)
         ko_phone = kept_or(f"{name}.ko_phone.png", name, korean=True, phone=True)
         if vector:
-            ko = save(draw(name, korean=True, vector=True), f"{name}-ko", "svg")
+            ko = save(printed[name][1], f"{name}-ko", "svg")
         else:
             ko = save(kept_or(f"{name}.ko.png", name, korean=True), f"{name}-ko", "png")
         files[name] = {"phone": save(phone, f"{name}-phone", "png"), "ko": ko,
                        "ko_phone": save(ko_phone, f"{name}-ko-phone", "png")}
         if vector:  # the English figure too: the pages glued its PNG only
-            files[name]["en"] = save(draw(name, vector=True), name, "svg")
+            files[name]["en"] = save(printed[name][0], name, "svg")
     return files
+
+
+def _print_svg_pair(name: str) -> tuple[bytes, bytes]:
+    """Figure ``name``'s desktop layout as the print SVG, in English and in Korean (the English
+    figure put into Korean: the same as drawn in Korean)."""
+    from pifi_ablation import paths
+    from pifi_ablation.figures import make_figure
+    from pifi_ablation.figures_ko import make_figure_ko
+    from pifi_ablation.pages import _load, figure_svg
+
+    ablations = _load(paths.default_source())
+    fig = make_figure(ablations, name)
+    english = figure_svg(fig).encode()
+    return english, figure_svg(make_figure_ko(ablations, name, english=fig)).encode()
+
+
+def _print_svgs(names: list[str]) -> dict[str, tuple[bytes, bytes]]:
+    """:func:`_print_svg_pair` of every figure in ``names``, drawn on every core (forked from this
+    process once it has loaded the data and matplotlib), the costliest first."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    from pifi_ablation import paths
+    from pifi_ablation.figure_cost import figure_cost
+    from pifi_ablation.pages import _load
+
+    cores = min(os.cpu_count() or 1, len(names))
+    if cores < 2 or not hasattr(os, "fork"):
+        return {name: _print_svg_pair(name) for name in names}
+    import pifi_ablation.figures_ko  # noqa: F401  (with matplotlib: loaded once, before the fork)
+
+    _load(paths.default_source())
+    order = sorted(names, key=lambda name: -figure_cost(name))
+    with ProcessPoolExecutor(max_workers=cores, mp_context=multiprocessing.get_context("fork")) as pool:
+        return dict(zip(order, pool.map(_print_svg_pair, order), strict=True))
 
 
 DRAWING_PATIENCE = 300.0  # seconds: as long as a page may execute (_config.yml's timeout)
