@@ -2,7 +2,8 @@
 
 ``make_figure_ko`` draws a figure as :func:`pifi_ablation.figures.make_figure` does, with every
 text it sets (panel titles, axis labels, legend entries, notes, the data stamp, named ticks)
-put into Korean as it is set, so the layout measures the Korean text it then draws.  The
+put into Korean as it is set, so the layout measures the Korean text it then draws; or, given
+the English figure, puts its texts into Korean and lays it out again, to the same figure.  The
 terms are those of the book's glossary (``book/korean-style.md``).  Hangul is drawn in Noto
 Sans CJK KR (``scripts/system-deps.sh`` installs it); digits, Latin and Greek stay in the
 figures' own face.  ``export`` and the paper's ``figures/`` stay English: nothing changes
@@ -226,8 +227,8 @@ def make_figure_ko(ablations: Ablations, name: str, *, phone: bool = False,
     """Figure ``name`` in Korean (``phone=True``: its phone layout).
 
     ``english``: the same figure and layout as :func:`pifi_ablation.figures.make_figure` drew
-    it, to be put into Korean in place (:func:`in_korean`) rather than drawn again; the result is
-    the same figure, to the byte of its PNG, for a quarter less of the drawing's time.  A figure
+    it, to be put into Korean in place (:func:`_relaid_in_korean`) rather than drawn again; the
+    result is the same figure, to the byte of its PNG, for a quarter less of the drawing's time.  A figure
     that ``figure_layout.finish`` did not lay out (the layer curves, which lay themselves out)
     is drawn anew."""
     from pifi_ablation.figure_layout import unfinish
