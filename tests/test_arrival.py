@@ -56,3 +56,15 @@ def test_a_second_pass_over_an_unchanged_site_reads_no_page_and_subsets_no_font(
     assert len(lightened) == 1 and "fa-moon" in lightened[0]
     assert len(subsets) == 1  # another icon, another subset
     assert "fa-moon" in (out / arrival.THEME_CSS).read_text(encoding="utf-8")
+
+
+def test_subsetting_the_icon_font_prints_no_notes_into_the_build(caplog):
+    """fontTools logs what it pruned at INFO, which a build's output showed line by line (27 lines
+    with timestamps); the subset is made without them."""
+    import logging
+
+    with caplog.at_level(logging.INFO):
+        woff = arrival.subset_font(FONT, {0xF0C9})
+    assert woff.startswith(b"wOFF")
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("fontTools")] == []
+    assert logging.getLogger("fontTools").level == logging.NOTSET  # as it was

@@ -122,9 +122,22 @@ def used_glyphs(css: list[str], names: set[str]) -> set[int]:
 
 
 def subset_font(font: Path, points: set[int]) -> bytes:
-    """``font`` cut down to ``points`` (and the glyphs they need), as WOFF."""
+    """``font`` cut down to ``points`` (and the glyphs they need), as WOFF.  fontTools' notes on
+    what it pruned (INFO) are not printed into the build's output; its warnings are."""
+    import logging
+
     from fontTools import subset
 
+    quiet = logging.getLogger("fontTools")
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)
+    try:
+        return _subset(subset, font, points)
+    finally:
+        quiet.setLevel(level)
+
+
+def _subset(subset, font: Path, points: set[int]) -> bytes:
     options = subset.Options()
     options.flavor = "woff"
     options.layout_features = ["*"]
