@@ -63,13 +63,16 @@ def test_the_build_waits_for_a_child_still_drawing(demo, folder, page_layout, mo
     import time
 
     def slow(ablations, name, where, figure):
-        time.sleep(0.5)
+        deadline = time.monotonic() + 60
+        while not (where / "go").exists() and time.monotonic() < deadline:  # until the test says
+            time.sleep(0.01)
         (where / f"{name}.png").write_bytes(b"drawn")
         (where / "group").write_text(f"{os.getpid()} {os.getpgrp()}")
 
     monkeypatch.setattr(pages, "_draw_versions", slow)
     pages.save_phone_layout(demo, NAME)
     assert not (folder / f"{NAME}.png").exists()  # the page went on before the child was done
+    (folder / "go").touch()
     page_layout._wait_for_drawing(folder, [NAME])
     assert (folder / f"{NAME}.png").read_bytes() == b"drawn"
     pid, group = map(int, (folder / "group").read_text().split())
