@@ -128,20 +128,13 @@ def subset_font(font: Path, points: set[int]) -> bytes:
 
     from fontTools import subset
 
-    quiet = logging.getLogger("fontTools")
-    level = quiet.level
-    quiet.setLevel(logging.WARNING)
-    try:
-        return _subset(subset, font, points)
-    finally:
-        quiet.setLevel(level)
-
-
-def _subset(subset, font: Path, points: set[int]) -> bytes:
     options = subset.Options()
     options.flavor = "woff"
     options.layout_features = ["*"]
     loaded = subset.load_font(str(font), options)
+    notes = logging.getLogger("fontTools")
+    level = notes.level
+    notes.setLevel(logging.WARNING)
     try:
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=sorted(points))
@@ -150,6 +143,7 @@ def _subset(subset, font: Path, points: set[int]) -> bytes:
         subset.save_font(loaded, out, options)
     finally:
         loaded.close()  # the font file, which fontTools reads lazily
+        notes.setLevel(level)
     return out.getvalue()
 
 
