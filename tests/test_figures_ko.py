@@ -119,3 +119,31 @@ def test_a_figure_put_into_korean_is_the_korean_figure_drawn_anew(demo, tmp_path
     assert unfinish(curves) is None
     assert _pixels(make_figure_ko(demo, "layer_curves", english=curves)) == _pixels(
         make_figure_ko(demo, "layer_curves"))
+
+
+def test_a_measured_figure_names_its_source_in_korean(tmp_path_factory):
+    """The stamp under a figure of measured data (folder, files, hash, how a table was derived)
+    is in Korean on the Korean figure, as on the page's caption, in both layouts; so is every
+    other text of every figure but names."""
+    import copy
+    import pickle
+
+    import pifi_ablation
+    from results_factory import write_results
+
+    measured = pifi_ablation.load(write_results(tmp_path_factory.mktemp("measured") / "results").root)
+    provenance = measured.provenance
+    for name in ("keyword_weight", "layer_curves"):
+        for phone in (False, True):
+            stamp = " ".join(make_figure_ko(measured, name, phone=phone)._supxlabel.get_text().split())
+            assert stamp.startswith(f"측정값: {provenance.folder_name} (파일 {len(provenance.files)}개, "
+                                    f"sha256 {provenance.short_hash})"), stamp
+            assert "Measured" not in stamp and "files" not in stamp
+    english = " ".join(make_figure(measured, "keyword_weight")._supxlabel.get_text().split())
+    assert english.startswith(f"Measured: {provenance.folder_name} ({len(provenance.files)} files")
+    for name in NAMES:  # and no other text is left in English (a legend's runs behind its n)
+        for phone in (False, True):
+            fig = make_figure_ko(measured, name, phone=phone)
+            assert _english([t for t in _texts(fig) if t is not fig._supxlabel]) == [], (name, phone)
+    label = provenance.label("keyword_weight")  # copied and pickled (to a worker) with its Korean
+    assert pickle.loads(pickle.dumps(label)).ko == copy.deepcopy(label).ko == label.ko

@@ -154,7 +154,11 @@ _NUMBERED = re.compile(r"^(.*?) \(([^()]*)\)$", re.S)
 _PATTERNS: list[tuple[re.Pattern[str], object]] = [
     (re.compile(rf"^({'|'.join(map(re.escape, _SWEEPS))}) vs (\S+)$"),
      lambda m: f"{_SWEEPS[m[1]]}: 기본값 {m[2]} 대비"),
-    (re.compile(r"^95% CI over tasks \(n=(\d+)\)$"), lambda m: f"태스크 95% 신뢰구간(n={m[1]})"),
+    # n tasks, and where seeds or models repeat a task the runs behind them (a measured source)
+    (re.compile(r"^95% CI over tasks \(n=([\d-]+)(?:; ([\d-]+) runs)?\)$"),
+     lambda m: f"태스크 95% 신뢰구간(n={m[1]}" + (f"; 실행 {m[2]}개" if m[2] else "") + ")"),
+    (re.compile(r"^Logged runs, stages 1\+2 \(b; ([\d-]+) runs\)$"),
+     lambda m: f"기록된 실행, 1+2단계(b; 실행 {m[1]}개)"),
     (re.compile(r"^(Recommended \S+) (\([a-e]\)): (\d+)% of best mean$"),
      lambda m: f"{WORDS[m[1]]} {m[2]}: 최고 평균의 {m[3]}%"),
     (re.compile(r"^(.*?) Spearman ρ = (\S+), n = (\d+) tasks$"),
@@ -191,7 +195,8 @@ _set_text = Text.set_text
 
 def _set_text_in_korean(self: Text, s: object) -> None:
     if _KOREAN.get() and s is not None:
-        s = translate(str(s))
+        # A text that carries its Korean (a source's stamp: provenance.Label, a loader message)
+        s = getattr(s, "ko", None) or translate(str(s))
         if hasattr(self, "_fontproperties"):  # not yet while the Text is being made
             self.set_fontfamily(FAMILY)
     _set_text(self, s)

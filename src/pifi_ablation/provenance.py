@@ -9,6 +9,21 @@ from typing import Literal
 SourceKind = Literal["demo", "measured"]
 
 
+class Label(str):
+    """An English label that carries its Korean (``ko``): a figure drawn in Korean sets the
+    Korean (``pifi_ablation.figures_ko``)."""
+
+    ko: str
+
+    def __new__(cls, en: str, ko: str) -> Label:
+        label = super().__new__(cls, en)
+        label.ko = ko
+        return label
+
+    def __getnewargs__(self) -> tuple[str, str]:  # copied and pickled with its Korean
+        return str(self), self.ko
+
+
 @dataclass(frozen=True)
 class Provenance:
     """The source of a set of ablation tables.
@@ -54,5 +69,8 @@ class Provenance:
         if self.is_demo:
             return "Illustrative simulation (demo data), not measurements"
         text = f"Measured: {self.folder_name} ({len(self.files)} files, sha256 {self.short_hash})"
+        text_ko = f"측정값: {self.folder_name} (파일 {len(self.files)}개, sha256 {self.short_hash})"
         note = self.note(table) if table else None
-        return f"{text}; {note}" if note else text
+        if not note:
+            return Label(text, text_ko)
+        return Label(f"{text}; {note}", f"{text_ko}; {getattr(note, 'ko', None) or note}")
