@@ -109,6 +109,7 @@ def test_page_loads_offline_without_errors(browser, server, html_dir, chapter):
     page.on("request", lambda req: requests.append(req.url))
     page.goto(_url(server, chapter), wait_until="networkidle")
     page.wait_for_function("() => !window.MathJax || !MathJax.startup || MathJax.startup.promise")
+    page.evaluate(_READY)  # the figures shown are lazy: fetched now, as scrolling down would
     page.wait_for_timeout(300)
 
     assert errors == [], errors
@@ -142,13 +143,17 @@ def _new_context(browser: Browser, width: int, theme: str):
 
 
 # A page is ready when it has loaded (its scripts, stylesheets and eager images), its fonts are
-# in, MathJax has typeset it and its eager images are in (a lazy one, the other language's
-# figure, is fetched when shown): what waiting for the network to go quiet gave, without that
-# wait's half second of silence on every load.
+# in, MathJax has typeset it and every image it shows is in: what waiting for the network to go
+# quiet gave, without that wait's half second of silence on every load.  The figures are lazy
+# (each language's version loads when shown, so the hidden language's is never fetched): those
+# of the language shown are fetched now, as a reader scrolling down would have them, rather than
+# when the browser finds them near enough the screen.
 _READY = """async () => {
     await document.fonts.ready;
     if (window.MathJax && MathJax.startup) await MathJax.startup.promise;
-    await Promise.all([...document.images].filter(i => !i.complete && i.loading !== 'lazy').map(
+    const shown = [...document.images].filter(i => i.loading !== 'lazy' || i.getClientRects().length);
+    shown.forEach(i => { i.loading = 'eager'; });
+    await Promise.all(shown.filter(i => !i.complete).map(
         i => new Promise(done => { i.addEventListener('load', done); i.addEventListener('error', done); })));
 }"""
 

@@ -20,6 +20,7 @@ from pypdf.generic import ContentStream
 
 from book_build import CHAPTERS
 from pdf_text import page_texts
+from test_browser import FIGURE_CHAPTERS as CHAPTERS_WITH_FIGURES
 from test_browser import _open, _url, axe_source, browser, server  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.book
@@ -197,6 +198,14 @@ def test_a_page_weighs_what_its_reader_needs(browser, server, html_dir, chapter)
     assert weight <= PAGE_BUDGET[has_math], (chapter, weight, sorted(
         ((f.stat().st_size, f.name) for f in files), reverse=True)[:5])
     assert not any(p.endswith("fontawesome.js") for p in paths)
+    # The English figures, hidden in Korean mode, are not fetched (nor their phone layouts).
+    hidden = page.evaluate("""() => [...document.querySelectorAll('article picture.lang-en')].flatMap(
+        p => [...p.querySelectorAll('img, source')]
+            .map(e => e.getAttribute('src') || e.getAttribute('srcset')))""")
+    if chapter in CHAPTERS_WITH_FIGURES:
+        assert hidden, "the chapter's figures have an English version"
+    fetched = {unquote(p).rsplit("/", 1)[-1] for p in paths}
+    assert not fetched & {h.rsplit("/", 1)[-1] for h in hidden}, (chapter, sorted(fetched))
     # The icons are drawn from the subset font: the ☰ button's glyph has a width.
     font = page.evaluate("""() => [...document.fonts].filter(f => f.family.includes('Font Awesome')
         && f.status === 'loaded').map(f => f.weight)""")

@@ -211,14 +211,15 @@ _NUMBER = re.compile(r'<span class="caption-number">[^<\d]*(\d+)')
 FULL_SIZE = {"en": "Figure {n}, full size", "ko": "그림 {n} 원본 크기"}
 
 
-def _describe_figures(page: str, phone: dict[str, dict[str, str]], lazy_korean: bool = True) -> str:
+def _describe_figures(page: str, phone: dict[str, dict[str, str]], lazy: bool = True) -> str:
     """The phone layout as a source, and a link to the full size named "Figure N, full size".
 
     The caption describes the figure, once: the image inside the link has an empty ``alt``
     (the link's name is its own) and the figure is named by its number only, so a screen
     reader does not read the caption two or three times.  On a phone the link opens the phone
     layout, in Korean mode the Korean figure (``data-*-href``, book/_static/arrival.js).  The
-    Korean versions load only when shown (``lazy_korean``; not on the page printed to PDF)."""
+    version of each language loads only when shown (``lazy``: ``loading="lazy"``, so the hidden
+    language's figures are never fetched; not on the page printed to PDF)."""
 
     def one(match: re.Match[str]) -> str:
         start, anchor, src, rest = match.groups()
@@ -230,12 +231,11 @@ def _describe_figures(page: str, phone: dict[str, dict[str, str]], lazy_korean: 
             folder = src.rsplit("/", 1)[0]
             files = {kind: f"{folder}/{file}" for kind, file in phone[name].items()}
             src = files.get("en", src)  # printed: the vector figure
-            img = f'<img alt="" src="{src}" />'
-            lazy = ' loading="lazy"' if lazy_korean else ""
+            loading = ' loading="lazy"' if lazy else ""
             img = (f'<picture class="lang-en" lang="en"><source media="{PHONE_MEDIA}" '
-                   f'srcset="{files["phone"]}" />{img}</picture>'
+                   f'srcset="{files["phone"]}" /><img alt="" src="{src}"{loading} /></picture>'
                    f'<picture class="lang-ko" lang="ko"><source media="{PHONE_MEDIA}" '
-                   f'srcset="{files["ko_phone"]}" /><img alt="" src="{files["ko"]}"{lazy} /></picture>')
+                   f'srcset="{files["ko_phone"]}" /><img alt="" src="{files["ko"]}"{loading} /></picture>')
             extra = (f' data-phone-href="{files["phone"]}" data-ko-href="{files["ko"]}"'
                      f' data-ko-phone-href="{files["ko_phone"]}"')
         label = ""
@@ -277,7 +277,7 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
                     for match in _FIGURE.finditer(text)})
     phone = _phone_images(outdir, drawn, [name for name in shown if _ours(name, drawn)], vector=printed)
     for page, text in pages.items():
-        page.write_text(_describe_figures(text, phone, lazy_korean=not printed), encoding="utf-8")
+        page.write_text(_describe_figures(text, phone, lazy=not printed), encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict[str, object]:
