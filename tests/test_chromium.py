@@ -32,7 +32,7 @@ def test_every_caller_gets_debians_chromium_offline_and_its_own_arguments_after(
     assert chromium.launch(playwright) == "browser"
     assert chromium.launch(playwright, ["--disable-quic"]) == "browser"
     plain, extra = launcher.calls
-    assert plain["executable_path"] == "/usr/bin/chromium"
+    assert plain["executable_path"] == "/usr/bin/chromium-headless-shell"
     assert {"--no-sandbox", "--disable-background-networking", "--disable-component-update",
             "--disable-sync"} <= set(plain["args"])
     assert extra["args"] == [*plain["args"], "--disable-quic"]
@@ -50,7 +50,8 @@ def test_make_pdf_prints_with_the_arguments_it_always_had():
 def test_a_missing_chromium_says_how_to_install_it(monkeypatch, tmp_path):
     monkeypatch.setattr(chromium, "CHROMIUM", tmp_path / "chromium")
     launcher = _Launcher()
-    with pytest.raises(chromium.ChromiumMissing, match=r"Debian's chromium .*make setup installs it"):
+    with pytest.raises(chromium.ChromiumMissing,
+                       match=r"Debian's chromium-headless-shell .*make setup installs it"):
         chromium.launch(SimpleNamespace(chromium=launcher))
     assert launcher.calls == []
     # make_pdf stops with the message alone, before it writes anything
