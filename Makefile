@@ -68,9 +68,11 @@ export: setup
 # The whole suite on TEST_WORKERS processes (pytest-xdist); each file runs in one worker, so a
 # file's module fixtures (its book builds) are made once, and the demo and measured books are
 # built once per run and shared by the workers (tests/conftest.py). (--dist loadgroup would
-# spread files finer, but pytest-xdist 3.8 cannot group tests under pytest 9.)
+# spread files finer, but pytest-xdist 3.8 cannot group tests under pytest 9.)  The files are
+# handed out longest first, in the order tests/conftest.py gives them (LONGEST_FIRST), which
+# --no-loadscope-reorder keeps: pytest-xdist would order them by their number of tests.
 TEST_WORKERS ?= 2
-PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadfile
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
