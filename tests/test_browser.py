@@ -4,7 +4,7 @@ Chromium is Debian's (installed by `make setup`); Playwright drives it and never
 downloads a browser.  axe-core (pinned in package.json, installed by `make setup`)
 is injected into each page for the accessibility checks.  Screenshots of every
 page in both languages, both themes and both widths are written next to the
-built HTML, in ``_build/screenshots/{chapter}-{lang}-{theme}-{width}.png``.
+built HTML, in ``_build/screenshots/{chapter}-{lang}-{theme}-{width}.jpg``.
 """
 
 from __future__ import annotations
@@ -389,8 +389,7 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, server, chapter):
     context = browser.new_context(viewport=NARROW, device_scale_factor=1)
     page = context.new_page()
     for lang in ("en", "ko"):
-        page.goto(f"{_url(server, chapter)}?lang={lang}", wait_until="networkidle")
-        page.wait_for_timeout(200)
+        _open(page, f"{_url(server, chapter)}?lang={lang}")  # laid out, its fonts and figures in
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= NARROW["width"], f"{chapter} ({lang}) is {width}px wide"
         # Figures scale to the screen.
