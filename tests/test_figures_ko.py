@@ -4,8 +4,10 @@ has it, the same panels and layout rules as the English figures, and the English
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
+from matplotlib.figure import Figure
 from matplotlib.font_manager import findfont
 from matplotlib.text import Text
 
@@ -79,13 +81,27 @@ def test_english_figures_stay_english_after_korean_ones(demo):
     assert "(a) Selection potential" in texts
 
 
-def _sources(demo, tmp_path_factory):
-    """The demo, and a folder of measured results with every ablation."""
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory) -> Ablations:
+    """A folder of measured results with every ablation, written and loaded once for the module."""
     import pifi_ablation
     from results_factory import write_results
 
-    measured = pifi_ablation.load(write_results(tmp_path_factory.mktemp("measured") / "results").root)
-    return {"demo": demo, "measured": measured}
+    return pifi_ablation.load(write_results(tmp_path_factory.mktemp("measured") / "results").root)
+
+
+@pytest.fixture(scope="module")
+def korean_anew() -> Callable[[Ablations, str, bool], Figure]:
+    """Each Korean figure drawn from the start, once for the module: two tests read them."""
+    drawn: dict[tuple[int, str, bool], Figure] = {}
+
+    def draw(ablations: Ablations, name: str, phone: bool) -> Figure:
+        key = (id(ablations), name, phone)
+        if key not in drawn:
+            drawn[key] = make_figure_ko(ablations, name, phone=phone)
+        return drawn[key]
+
+    return draw
 
 
 def _pixels(fig) -> bytes:
@@ -100,19 +116,19 @@ def _pixels(fig) -> bytes:
     return buffer.getvalue()
 
 
-def test_a_figure_put_into_korean_is_the_korean_figure_drawn_anew(demo, tmp_path_factory):
+def test_a_figure_put_into_korean_is_the_korean_figure_drawn_anew(demo, measured, korean_anew):
     """The build's Korean figures are its English ones put into Korean in place
     (``english=``): the same pixels as the Korean figure drawn from the start, in both layouts,
     for every figure and source (so the same PNG); the layer curves, which lay themselves out,
     are drawn anew."""
     from pifi_ablation.figure_layout import unfinish
 
-    for source, ablations in _sources(demo, tmp_path_factory).items():
+    for source, ablations in {"demo": demo, "measured": measured}.items():
         for name in (n for n in NAMES if n != "layer_curves"):
             for phone in (False, True):
                 english = make_figure(ablations, name, phone=phone)
                 _pixels(english)  # as the page shows it first
-                anew = _pixels(make_figure_ko(ablations, name, phone=phone))
+                anew = _pixels(korean_anew(ablations, name, phone))
                 converted = _pixels(make_figure_ko(ablations, name, phone=phone, english=english))
                 assert converted == anew, (source, name, phone)
     curves = make_figure(demo, "layer_curves")
@@ -121,21 +137,17 @@ def test_a_figure_put_into_korean_is_the_korean_figure_drawn_anew(demo, tmp_path
         make_figure_ko(demo, "layer_curves"))
 
 
-def test_a_measured_figure_names_its_source_in_korean(tmp_path_factory):
+def test_a_measured_figure_names_its_source_in_korean(measured, korean_anew):
     """The stamp under a figure of measured data (folder, files, hash, how a table was derived)
     is in Korean on the Korean figure, as on the page's caption, in both layouts; so is every
     other text of every figure but names."""
     import copy
     import pickle
 
-    import pifi_ablation
-    from results_factory import write_results
-
-    measured = pifi_ablation.load(write_results(tmp_path_factory.mktemp("measured") / "results").root)
     provenance = measured.provenance
     for name in ("keyword_weight", "layer_curves"):
         for phone in (False, True):
-            stamp = " ".join(make_figure_ko(measured, name, phone=phone)._supxlabel.get_text().split())
+            stamp = " ".join(korean_anew(measured, name, phone)._supxlabel.get_text().split())
             assert stamp.startswith(f"측정값: {provenance.folder_name} (파일 {len(provenance.files)}개, "
                                     f"sha256 {provenance.short_hash})"), stamp
             assert "Measured" not in stamp and "files" not in stamp
@@ -143,7 +155,7 @@ def test_a_measured_figure_names_its_source_in_korean(tmp_path_factory):
     assert english.startswith(f"Measured: {provenance.folder_name} ({len(provenance.files)} files")
     for name in NAMES:  # and no other text is left in English (a legend's runs behind its n)
         for phone in (False, True):
-            fig = make_figure_ko(measured, name, phone=phone)
+            fig = korean_anew(measured, name, phone)
             assert _english([t for t in _texts(fig) if t is not fig._supxlabel]) == [], (name, phone)
     label = provenance.label("keyword_weight")  # copied and pickled (to a worker) with its Korean
     assert pickle.loads(pickle.dumps(label)).ko == copy.deepcopy(label).ko == label.ko
