@@ -159,6 +159,26 @@ def test_an_out_of_date_figure_is_an_error(project):
     assert result.status == 1
 
 
+def test_only_the_figures_the_paper_includes_are_drawn(project, monkeypatch):
+    """A per-layer figure is compared as an ablation figure is; the others are not drawn."""
+    from pifi_ablation import export
+
+    asked: list[list[str]] = []
+    real = export.export_figures
+
+    def recorded(*args, names=None, **kwargs):
+        asked.append(sorted(names))
+        return real(*args, names=names, **kwargs)
+
+    monkeypatch.setattr(export, "export_figures", recorded)
+    main = _paper(project, "\\includegraphics{../figures/ablation_sample_size.pdf}\n"
+                           "\\includegraphics{../figures/layer_curves.png}\n")
+    assert check(main, source="demo").items == []
+    assert asked == [["layer_curves", "sample_size"]]
+    (main.parent.parent / "figures" / "layer_curves.png").write_bytes(b"edited")
+    assert [(i.kind, i.line) for i in check(main, source="demo").items] == [("figure", 3)]
+
+
 def test_ignored_lines_and_unusable_input(project, found, tmp_path):
     main = _paper(project, f"A baseline of {_tex(found['kw_recovery_best'].text)}. % check-paper: ignore\n")
     assert check(main, source="demo").items == []

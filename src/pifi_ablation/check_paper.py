@@ -348,15 +348,19 @@ def _related(changed: Mapping[str, Any], found: Mapping[str, Any]) -> dict[str, 
 
 def _figures(paper: Paper, ablations: Any, base: Path) -> list[Item]:
     """Generated files whose bytes differ from what the export writes now."""
-    from pifi_ablation.export import export_all, export_latex
+    from pifi_ablation.data import export_data
+    from pifi_ablation.export import export_figures, export_latex, figure_files
 
     items = []
     with tempfile.TemporaryDirectory() as tmp:
-        # The LaTeX files take milliseconds; the figures are drawn only when the paper includes one.
-        if all(path.suffix == ".tex" for _, path in paper.generated):
-            export_latex(ablations, tmp)
-        else:
-            export_all(ablations, tmp)
+        # The LaTeX files and the CSVs take milliseconds; the figures are drawn only when the paper
+        # includes them, each one it includes and no other.
+        export_latex(ablations, tmp)
+        if any(path.suffix != ".tex" for _, path in paper.generated):
+            export_data(ablations, tmp)
+            included = {path.name for _, path in paper.generated}
+            export_figures(ablations, tmp, names=[name for name, files in figure_files(Path(tmp)).items()
+                                                  if included & {f.name for f in files}])
         for line, path in paper.generated:
             fresh = Path(tmp) / path.name
             if not fresh.is_file():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -52,9 +52,17 @@ def _warm_up() -> None:
             font_manager.get_font(font_manager.findfont(family))
 
 
+def figure_files(out_dir: Path) -> dict[str, list[Path]]:
+    """Every figure the export draws, by name, with the files it writes of it in ``out_dir``."""
+    return {**{name: figure_paths(out_dir, name) for name in EXPORTED_FIGURES},
+            **{name: export_main.layer_figure_paths(out_dir, name) for name in LAYER_FIGURE_NAMES}}
+
+
 def export_figures(ablations: Ablations, out_dir: Path | str,
-                   meanwhile: Callable[[], list[Path]] | None = None) -> list[Path]:
-    """Write ``ablation_{name}.{pdf,png}`` for the five figures and the paired one into ``out_dir``.
+                   meanwhile: Callable[[], list[Path]] | None = None,
+                   names: Collection[str] | None = None) -> list[Path]:
+    """Write ``ablation_{name}.{pdf,png}`` for the five figures and the paired one, and the
+    per-layer figures, into ``out_dir`` (only the figures ``names``, when given).
 
     ``meanwhile`` runs in this process while the workers draw; the paths it
     returns follow the figures'.
@@ -62,9 +70,11 @@ def export_figures(ablations: Ablations, out_dir: Path | str,
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     also = meanwhile or list
-    if (os.cpu_count() or 1) == 1:
-        return ([p for name in EXPORTED_FIGURES for p in export_figure(ablations, name, out)]
-                + [p for name in LAYER_FIGURE_NAMES
+    ablation_names = [name for name in EXPORTED_FIGURES if names is None or name in names]
+    layer_names = [name for name in LAYER_FIGURE_NAMES if names is None or name in names]
+    if (os.cpu_count() or 1) == 1 or len(ablation_names) + len(layer_names) < 2:
+        return ([p for name in ablation_names for p in export_figure(ablations, name, out)]
+                + [p for name in layer_names
                    for p in export_main.export_layer_figure(ablations, name, out)] + also())
     # Forked workers, one per core, each drawing figures one after another: a worker's first
     # figure pays for what matplotlib sets up once per process (caches of fonts and text
@@ -74,14 +84,14 @@ def export_figures(ablations: Ablations, out_dir: Path | str,
     # depend on which process drew it.
     _warm_up()
     context = multiprocessing.get_context("fork")
-    jobs = sorted([(export_figure, name) for name in EXPORTED_FIGURES]
-                  + [(export_main.export_layer_figure, name) for name in LAYER_FIGURE_NAMES],
+    jobs = sorted([(export_figure, name) for name in ablation_names]
+                  + [(export_main.export_layer_figure, name) for name in layer_names],
                   key=lambda job: -figure_cost(job[1]))
-    with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, len(jobs)), mp_context=context) as pool:
         done = {name: pool.submit(job, ablations, name, out) for job, name in jobs}
         others = also()
-        return ([p for name in EXPORTED_FIGURES for p in done[name].result()]
-                + [p for name in LAYER_FIGURE_NAMES for p in done[name].result()] + others)
+        return ([p for name in ablation_names for p in done[name].result()]
+                + [p for name in layer_names for p in done[name].result()] + others)
 
 
 def table_path(out_dir: Path, name: str) -> Path:
