@@ -274,3 +274,32 @@ def test_the_recommended_sample_size_is_explained_in_the_legend_not_over_the_dat
     assert len(fig.axes[0].texts) == 0
     labels = [text.get_text() for legend in fig.legends for text in legend.get_texts()]
     assert "Recommended n (a): 90% of best mean" in labels
+
+
+def test_the_canvas_that_remembers_line_metrics_draws_the_same_pixels(demo, monkeypatch):
+    """figure_layout.Canvas gives matplotlib each font's line metrics from a table instead of
+    reading the font again for every text: the same pixels as matplotlib's own canvas, in both
+    languages and layouts, and matplotlib asks it (were it to stop asking, the table would be
+    left unused and the figures slower, not different)."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from pifi_ablation import figure_layout
+    from pifi_ablation.figures_ko import make_figure_ko
+
+    def pixels(make, name: str, phone: bool) -> bytes:
+        buffer = io.BytesIO()
+        with style.paper_style():
+            make(demo, name, phone=phone).savefig(buffer, format="raw", dpi=200)
+        return buffer.getvalue()
+
+    asked = []
+    remembered = figure_layout._line_metrics
+    monkeypatch.setattr(figure_layout, "_line_metrics", lambda *a: asked.append(a) or remembered(*a))
+    cases = [(make, name, phone) for make in (figures.make_figure, make_figure_ko)
+             for name in ("sample_size", "layer_curves") for phone in (False, True)]
+    ours = [pixels(*case) for case in cases]
+    assert asked, "matplotlib no longer asks the renderer for line metrics"
+    monkeypatch.setattr(figure_layout.Canvas, "get_renderer", FigureCanvasAgg.get_renderer)
+    assert [pixels(*case) for case in cases] == ours

@@ -24,6 +24,65 @@ from matplotlib.text import Text
 
 from pifi_ablation import style
 
+# The rcParams that decide which fonts a generic family ("sans-serif") resolves to.
+_FAMILY_RC = ("font.family", "font.serif", "font.sans-serif", "font.cursive", "font.fantasy",
+              "font.monospace")
+# Ascent, descent and line gap in pixels; None when the font has neither table (matplotlib then
+# measures a text instead).
+LineMetrics = tuple[float, float, float] | tuple[None, None, None]
+_LINE_METRICS: dict[tuple, LineMetrics] = {}
+
+
+class Canvas(FigureCanvasAgg):
+    """matplotlib's raster canvas, whose renderer looks up each font's line metrics once.
+
+    matplotlib 3.11 lays out every text with its font's ascent, descent and line gap, and finds
+    the font and reads its tables again for each text it measures or draws: about a tenth of the
+    CPU of drawing a figure and saving its PNG.  A renderer may give those metrics itself
+    (``_get_font_height_metrics``, which matplotlib's PDF renderer has); this canvas's renderer
+    gives them from a table of the fonts already read, computed as matplotlib computes them, so
+    the pixels are the same (tests/test_figures.py draws a figure on both canvases)."""
+
+    def get_renderer(self):  # type: ignore[override]
+        renderer = super().get_renderer()
+        if "_get_font_height_metrics" not in vars(renderer):
+            dpi = renderer.dpi
+            renderer._get_font_height_metrics = lambda prop: _line_metrics(prop, dpi)
+        return renderer
+
+
+def _line_metrics(prop: FontProperties, dpi: float) -> LineMetrics:
+    """Ascent, descent and line gap of the font ``prop`` resolves to, at ``dpi``, in pixels."""
+    from matplotlib.font_manager import font_family_aliases, fontManager
+
+    families = tuple(prop.get_family())
+    key = (families, prop.get_style(), prop.get_variant(), prop.get_weight(), prop.get_stretch(),
+           prop.get_size_in_points(), prop.get_file(), dpi, len(fontManager.ttflist))
+    if not font_family_aliases.isdisjoint(families):  # "sans-serif" and the like name rcParams' lists
+        import matplotlib as mpl
+
+        key += tuple(tuple(mpl.rcParams[name]) for name in _FAMILY_RC)
+    found = _LINE_METRICS.get(key)
+    if found is None:
+        found = _LINE_METRICS[key] = _read_line_metrics(prop, dpi)
+    return found
+
+
+def _read_line_metrics(prop: FontProperties, dpi: float) -> LineMetrics:
+    """What matplotlib's ``Text._get_layout`` reads when a renderer gives no metrics: the OS/2
+    table's typographic metrics, else the hhea table's."""
+    from matplotlib.font_manager import fontManager, get_font
+
+    font = get_font(fontManager._find_fonts_by_props(prop))
+    for table_name, gap, ascent, descent in (("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+                                             ("hhea", "lineGap", "ascent", "descent")):
+        table = font.get_sfnt_table(table_name)
+        if table is None:
+            continue
+        scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * prop.get_size_in_points() * dpi / 72
+        return table[ascent] * scale, -table[descent] * scale, table[gap] * scale
+    return None, None, None
+
 
 def new_figure(n_panels: int, phone: bool = False) -> tuple[Figure, list[Axes]]:
     """A figure of ``n_panels`` panels side by side, at the paper's text width; ``phone``: the
@@ -34,7 +93,7 @@ def new_figure(n_panels: int, phone: bool = False) -> tuple[Figure, list[Axes]]:
     # No layout engine: finish lays the figure out once (see _lay_out).
     width = style.PHONE_WIDTH_IN if phone else style.TEXT_WIDTH_IN
     fig = Figure(figsize=(width, 2 * style.PANEL_HEIGHT_IN), layout=None)
-    FigureCanvasAgg(fig)  # a renderer to measure text with
+    Canvas(fig)  # a renderer to measure text with
     axes = fig.subplots(n_panels, 1) if phone else fig.subplots(1, n_panels)
     return fig, list(np.atleast_1d(axes))
 

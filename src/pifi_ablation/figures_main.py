@@ -13,7 +13,6 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -168,7 +167,7 @@ def layer_curves_figure(layers: Layers, *, stamp: str | None = None, phone: bool
     panel_h = _CURVE_PHONE_PANEL_H if phone else _CURVE_PANEL_H
     with style.paper_style():
         fig = Figure(figsize=(width, 3.0), layout=None)
-        FigureCanvasAgg(fig)
+        figure_layout.Canvas(fig)
         handles = [Line2D([], [], color="0.35", label="Accuracy by layer"),
                    Line2D([], [], linestyle="none", marker="*", markersize=7, color=BEST_COLOR,
                           markeredgecolor="0.15", label="Best layer(s)"),
