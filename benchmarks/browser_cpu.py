@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import argparse
 import functools
-import os
-import resource
 import statistics
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+
+import orphans  # benchmarks/orphans.py
 
 ROOT = Path(__file__).resolve().parents[1]
 FULL = Path("/usr/bin/chromium")
@@ -59,28 +59,10 @@ def _work(executable: str, html: Path) -> None:
     httpd.shutdown()
 
 
-def _adopt_orphans() -> None:
-    import ctypes
-
-    if ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) != 0:  # PR_SET_CHILD_SUBREAPER
-        sys.exit("this benchmark needs Linux (prctl PR_SET_CHILD_SUBREAPER) to count the browser's CPU")
-
-
-def _cpu() -> float:
-    while True:  # the browser's processes that outlived their parents are this process's to reap
-        try:
-            if os.waitpid(-1, os.WNOHANG)[0] == 0:
-                break
-        except ChildProcessError:
-            break
-    used = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return used.ru_utime + used.ru_stime
-
-
 def _timed(executable: Path, html: Path) -> tuple[float, float]:
-    cpu, start = _cpu(), time.perf_counter()
+    cpu, start = orphans.children_cpu(), time.perf_counter()
     subprocess.run([sys.executable, __file__, "--worker", str(executable), "--html", str(html)], check=True)
-    return time.perf_counter() - start, _cpu() - cpu
+    return time.perf_counter() - start, orphans.children_cpu() - cpu
 
 
 def main() -> None:
@@ -100,7 +82,7 @@ def main() -> None:
         sys.exit(f"the baseline is Debian's full browser at {FULL}: apt-get install chromium")
     if not (args.html / "book" / "intro.html").is_file():
         sys.exit(f"no built book at {args.html}: run `make book` first")
-    _adopt_orphans()
+    orphans.adopt("the browser's CPU")
     runs: dict[Path, list[tuple[float, float]]] = {FULL: [], shell: []}
     for _ in range(args.repeat):
         for executable in runs:

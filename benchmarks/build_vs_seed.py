@@ -13,64 +13,35 @@ less than the wall ratio).
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import orphans  # benchmarks/orphans.py
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seeds" / "seed_notebook.py"
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 
 
-def _adopt_orphans() -> None:
-    """Become the reaper of this benchmark's orphaned descendants (Linux), so that their CPU is
-    counted: the build's figure versions are drawn by children of the pages' kernels that
-    outlive them (``pifi_ablation.pages.save_phone_layout``), which would otherwise be reaped by
-    init and left out of ``RUSAGE_CHILDREN``."""
-    import ctypes
-
-    pr_set_child_subreaper = 36
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(pr_set_child_subreaper, 1, 0, 0, 0) != 0:
-        sys.exit("cannot count the CPU of the build's detached processes: prctl(PR_SET_CHILD_SUBREAPER) "
-                 "failed (this benchmark needs Linux)")
-
-
-def _reap_orphans() -> None:
-    while True:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
-
-
-def _cpu() -> float:
-    _reap_orphans()
-    used = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return used.ru_utime + used.ru_stime
-
-
 def _timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
     """Wall and CPU seconds of ``cmd`` (CPU: it and every process it waited for)."""
-    cpu = _cpu()
+    cpu = orphans.children_cpu()
     start = time.perf_counter()
     result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
-    return elapsed, _cpu() - cpu
+    return elapsed, orphans.children_cpu() - cpu
 
 
 def main() -> None:
     if not SEED.is_file():
         sys.exit(f"this benchmark times the seed notebook's code and needs it at {SEED} "
                  "(../shared/seeds/ beside the repository); the tests do not need it")
-    _adopt_orphans()
+    orphans.adopt("the CPU of the build's detached processes")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         env = {**os.environ, "SEED_FIGURES_DIR": str(work / "seed"), "MPLBACKEND": "Agg",

@@ -66,23 +66,19 @@ print(json.dumps({"seconds": elapsed, "rss": rss, "traced": peak, "runs": runs})
 # processes it started (as their reaper, those that outlive their parents too: the build's figure
 # versions are drawn by children of the pages' kernels, pifi_ablation.pages.save_phone_layout).
 TIMED = r"""
-import ctypes, json, os, resource, subprocess, sys, time
-if ctypes.CDLL(None).prctl(36, 1, 0, 0, 0) != 0:  # PR_SET_CHILD_SUBREAPER (Linux)
-    sys.exit("cannot measure the build's detached processes: prctl(PR_SET_CHILD_SUBREAPER) failed")
+import json, resource, subprocess, sys, time
+sys.path.insert(0, @BENCHMARKS@)
+import orphans
+orphans.adopt("the build's detached processes")
 start = time.perf_counter()
 done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
 elapsed = time.perf_counter() - start
 if done.returncode != 0:
     sys.exit(done.stdout[-3000:] + done.stderr[-3000:])
-while True:  # reap the orphans, so that their peak counts
-    try:
-        if os.waitpid(-1, os.WNOHANG)[0] == 0:
-            break
-    except ChildProcessError:
-        break
+orphans.reap()  # so that their peak counts
 rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
 print(json.dumps({"seconds": elapsed, "rss": rss}))
-"""
+""".replace("@BENCHMARKS@", repr(str(Path(__file__).parent)))
 
 
 def write_folder(root: Path, n_logs: int) -> int:
