@@ -102,8 +102,7 @@ def finish(fig: Figure, stamp: str | None, legend_handles: Sequence[Line2D] = ()
            phone: bool = False) -> Figure:
     """Add the legend above the panels and the stamp below, and lay the figure out (``phone``: as
     :func:`new_figure` made it)."""
-    _FINISHED[fig] = (stamp, tuple(legend_handles), phone, tuple(fig.get_size_inches()),
-                      [tuple(ax.get_position().bounds) for ax in fig.axes])
+    remember(fig, finish, stamp, tuple(legend_handles), phone=phone)
     legend = fitted_legend(fig, list(legend_handles)) if legend_handles else None
     note = None
     if stamp:
@@ -115,22 +114,32 @@ def finish(fig: Figure, stamp: str | None, legend_handles: Sequence[Line2D] = ()
     return fig
 
 
-# What finish laid each figure out with, and each axis's tick formatter before its labels were
+# How each figure was laid out (the function and its arguments), and its size and the panels'
+# places as that function found them; and each axis's tick formatter before its labels were
 # thinned: what unfinish needs to lay a figure out again, after its texts changed.
 _FINISHED: WeakKeyDictionary[Figure, tuple] = WeakKeyDictionary()
 _UNTHINNED: WeakKeyDictionary = WeakKeyDictionary()
 
 
-def unfinish(fig: Figure) -> tuple[str | None, tuple, bool] | None:
-    """Undo what :func:`finish` did to ``fig`` (its legend, its stamp, its thinned tick labels,
-    its size and the panels' places) and return the arguments finish was given, so that calling
-    it again with them, once the figure's texts have changed, lays the figure out as if they had
-    been its texts from the start (``pifi_ablation.figures_ko``: the Korean figure from the
-    English one); None, and nothing undone, for a figure finish did not lay out."""
+def remember(fig: Figure, lay_out: Callable[..., Figure], *args: object, phone: bool) -> None:
+    """Record that ``lay_out(fig, *args, phone=phone)`` lays ``fig`` out, from the figure as it is
+    now: :func:`unfinish` undoes it and can do it again.  :func:`finish` records itself; a figure
+    that lays itself out records its own function.  ``args`` must not hold the figure or its
+    artists (the record would keep the figure alive)."""
+    _FINISHED[fig] = (lay_out, args, phone, tuple(fig.get_size_inches()),
+                      [tuple(ax.get_position().bounds) for ax in fig.axes])
+
+
+def unfinish(fig: Figure) -> Callable[[], Figure] | None:
+    """Undo the layout of ``fig`` (its legend, its stamp, its thinned tick labels, its size and the
+    panels' places) and return a function that lays it out again as before, so that calling it
+    once the figure's texts have changed lays the figure out as if they had been its texts from
+    the start (``pifi_ablation.figures_ko``: the Korean figure from the English one); None, and
+    nothing undone, for a figure whose layout was not recorded (:func:`remember`)."""
     done = _FINISHED.pop(fig, None)
     if done is None:
         return None
-    stamp, handles, phone, size, positions = done
+    lay_out, args, phone, size, positions = done
     for legend in list(fig.legends):
         legend.remove()
     if fig._supxlabel is not None:
@@ -140,11 +149,11 @@ def unfinish(fig: Figure) -> tuple[str | None, tuple, bool] | None:
         formatter = _UNTHINNED.pop(ax.xaxis, None)
         if formatter is not None:
             ax.xaxis.set_major_formatter(formatter)
-    # As finish found the figure: its measurements then run on the same numbers.
+    # As the layout found the figure: its measurements then run on the same numbers.
     fig.set_size_inches(size, forward=False)
     for ax, position in zip(fig.axes, positions, strict=True):
         ax.set_position(position)
-    return stamp, handles, phone
+    return lambda: lay_out(fig, *args, phone=phone)
 
 
 # Spacing of the layout, in points: from the page edge to the nearest text, from

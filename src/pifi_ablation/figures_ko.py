@@ -24,7 +24,7 @@ from matplotlib.ticker import FixedFormatter, Formatter, FuncFormatter
 from pifi_ablation import study, style
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from matplotlib.figure import Figure
 
@@ -239,27 +239,25 @@ def make_figure_ko(ablations: Ablations, name: str, *, phone: bool = False,
     from pifi_ablation.figure_layout import unfinish
     from pifi_ablation.figures import make_figure
 
-    if english is not None and (done := unfinish(english)) is not None:
-        return _relaid_in_korean(english, *done)
+    if english is not None and (again := unfinish(english)) is not None:
+        return _relaid_in_korean(english, again)
     with korean():
         fig = make_figure(ablations, name, phone=phone)
     _korean_ticks(fig)
     return fig
 
 
-def _relaid_in_korean(fig: Figure, stamp: str | None, handles: tuple, phone: bool) -> Figure:
+def _relaid_in_korean(fig: Figure, lay_out_again: Callable[[], Figure]) -> Figure:
     """``fig``, its legend, stamp and thinned tick labels undone (``figure_layout.unfinish``),
-    with every text put into Korean and in the Korean face, laid out again as finish lays out a
-    figure drawn in Korean: the same measurements of the same texts."""
+    with every text put into Korean and in the Korean face, laid out again (``lay_out_again``)
+    as its layout lays out a figure drawn in Korean: the same measurements of the same texts."""
     from matplotlib.text import Text
-
-    from pifi_ablation import figure_layout
 
     with style.paper_style(), korean():
         for text in fig.findobj(Text):
             text.set_fontfamily(FAMILY)
             text.set_text(text.get_text())  # in Korean (see _set_text_in_korean)
-        figure_layout.finish(fig, stamp, handles, phone=phone)
+        lay_out_again()
     _korean_ticks(fig)
     return fig
 
