@@ -234,8 +234,8 @@ def make_figure_ko(ablations: Ablations, name: str, *, phone: bool = False,
     ``english``: the same figure and layout as :func:`pifi_ablation.figures.make_figure` drew
     it, to be put into Korean in place (:func:`_relaid_in_korean`) rather than drawn again; the
     result is the same figure, to the byte of its PNG, for a quarter less of the drawing's time.  A figure
-    that ``figure_layout.finish`` did not lay out (the layer curves, which lay themselves out)
-    is drawn anew."""
+    whose layout ``figure_layout`` has no record of (one not made by ``make_figure``) is drawn
+    anew."""
     from pifi_ablation.figure_layout import unfinish
     from pifi_ablation.figures import make_figure
 

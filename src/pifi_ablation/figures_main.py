@@ -161,45 +161,24 @@ def layer_curves_figure(layers: Layers, *, stamp: str | None = None, phone: bool
     tasks = [t for t in TASKS if any(k[0] == t for k in grids)]
     models = [m for m in MODEL_ORDER if any(k[1] == m for k in grids)]
     cells = [(t, m) for t in tasks for m in models]
-    ncols = 1 if phone else max(len(models), 1)
-    nrows = max(-(-len(cells) // ncols), 1) if phone else max(len(tasks), 1)
     width = style.PHONE_WIDTH_IN if phone else style.TEXT_WIDTH_IN
-    panel_h = _CURVE_PHONE_PANEL_H if phone else _CURVE_PANEL_H
     with style.paper_style():
         fig = Figure(figsize=(width, 3.0), layout=None)
         figure_layout.Canvas(fig)
-        handles = [Line2D([], [], color="0.35", label="Accuracy by layer"),
+        handles = (Line2D([], [], color="0.35", label="Accuracy by layer"),
                    Line2D([], [], linestyle="none", marker="*", markersize=7, color=BEST_COLOR,
                           markeredgecolor="0.15", label="Best layer(s)"),
                    Line2D([], [], linestyle="none", marker="s", markersize=3.5, color=LAST_COLOR,
                           label="Last layer"),
                    Line2D([], [], linestyle="none", marker="^", markersize=4, color=AUTO_COLOR,
-                          label="Selected (final layer, any seed)")]
-        legend = figure_layout.fitted_legend(fig, handles)
-        renderer = fig.canvas.get_renderer()
-        legend_h = legend.get_window_extent(renderer).height / fig.dpi
-        note = None
-        if stamp:
-            note = fig.supxlabel(stamp, x=0.995, ha="right", va="bottom", fontsize=style.MIN_FONT_PT,
-                                 color="0.4")
-            figure_layout.fit_width(note)
-        note_h = note.get_window_extent(renderer).height / fig.dpi if note else 0.0
-        top = _CURVE_TOP + legend_h
-        bottom = _CURVE_BOTTOM + note_h
-        height = top + bottom + nrows * panel_h + (nrows - 1) * _CURVE_GAP_H
-        fig.set_figheight(height, forward=False)
-        panel_w = (width - _CURVE_LEFT - _CURVE_RIGHT - (ncols - 1) * _CURVE_GAP_W) / ncols
+                          label="Selected (final layer, any seed)"))
         by_cell: dict[tuple[str, str], list[LayerRun]] = {}
         for run in layers.runs:
             by_cell.setdefault((run.task, run.model), []).append(run)
         if not cells:
-            ax = fig.add_axes((_CURVE_LEFT / width, bottom / height, panel_w / width, panel_h / height))
-            _no_data(ax, "Layer curves")
-        for i, (task, model) in enumerate(cells):
-            row, col = (i, 0) if phone else (tasks.index(task), models.index(model))
-            x0 = _CURVE_LEFT + col * (panel_w + _CURVE_GAP_W)
-            y0 = height - top - (row + 1) * panel_h - row * _CURVE_GAP_H
-            ax = fig.add_axes((x0 / width, y0 / height, panel_w / width, panel_h / height))
+            _no_data(fig.add_axes((0.0, 0.0, 1.0, 1.0)), "Layer curves")
+        for task, model in cells:  # placed by _lay_out_curves
+            ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
             if (task, model) in grids:
                 _curve(ax, grids[(task, model)], by_cell[(task, model)])
             else:
@@ -207,13 +186,52 @@ def layer_curves_figure(layers: Layers, *, stamp: str | None = None, phone: bool
             # y given: no automatic title position, which measures every panel again at each draw.
             ax.set_title(f"{task_label(task)} · {_model_tick(model)}", loc="left", pad=2, y=1.0)
         fig.supylabel("Accuracy (%)", x=0.005, ha="left", fontsize=style.RC["axes.labelsize"])
-        fig.text(_CURVE_LEFT / width + (width - _CURVE_LEFT - _CURVE_RIGHT) / width / 2,
-                 (note_h + 0.05) / height, "LLM layer plugged in", ha="center", va="bottom")
-        edge = figure_layout.EDGE_PT / 72
-        legend.set_bbox_to_anchor((0.5, 1.0 - edge / height), transform=fig.transFigure)
-        if note:
-            note.set_y(edge / height)
-        return fig
+        fig.text(0.5, 0.0, "LLM layer plugged in", ha="center", va="bottom", gid=_CURVES_XLABEL)
+        # Each panel's place in the grid: its task's row and its model's column.
+        places = tuple((tasks.index(task), models.index(model)) for task, model in cells) or ((0, 0),)
+        figure_layout.remember(fig, _lay_out_curves, stamp, handles, places, phone=phone)
+        return _lay_out_curves(fig, stamp, handles, places, phone=phone)
+
+
+_CURVES_XLABEL = "layer-curves-xlabel"
+
+
+def _lay_out_curves(fig: Figure, stamp: str | None, handles: tuple[Line2D, ...],
+                    places: tuple[tuple[int, int], ...], *, phone: bool) -> Figure:
+    """Lay the small multiples out: the legend above and the stamp below, as tall as they are,
+    and the panels between them at fixed sizes, in rows by task and columns by model (``places``,
+    one per panel), or one under another (``phone``); the x label under the panels."""
+    width = fig.get_figwidth()
+    ncols = 1 if phone else max(col for _, col in places) + 1
+    nrows = len(places) if phone else max(row for row, _ in places) + 1
+    panel_h = _CURVE_PHONE_PANEL_H if phone else _CURVE_PANEL_H
+    legend = figure_layout.fitted_legend(fig, list(handles))
+    renderer = fig.canvas.get_renderer()
+    legend_h = legend.get_window_extent(renderer).height / fig.dpi
+    note = None
+    if stamp:
+        note = fig.supxlabel(stamp, x=0.995, ha="right", va="bottom", fontsize=style.MIN_FONT_PT,
+                             color="0.4")
+        figure_layout.fit_width(note)
+    note_h = note.get_window_extent(renderer).height / fig.dpi if note else 0.0
+    top = _CURVE_TOP + legend_h
+    bottom = _CURVE_BOTTOM + note_h
+    height = top + bottom + nrows * panel_h + (nrows - 1) * _CURVE_GAP_H
+    fig.set_figheight(height, forward=False)
+    panel_w = (width - _CURVE_LEFT - _CURVE_RIGHT - (ncols - 1) * _CURVE_GAP_W) / ncols
+    for i, (ax, place) in enumerate(zip(fig.axes, places, strict=True)):
+        row, col = (i, 0) if phone else place
+        x0 = _CURVE_LEFT + col * (panel_w + _CURVE_GAP_W)
+        y0 = height - top - (row + 1) * panel_h - row * _CURVE_GAP_H
+        ax.set_position((x0 / width, y0 / height, panel_w / width, panel_h / height))
+    xlabel = next(text for text in fig.texts if text.get_gid() == _CURVES_XLABEL)
+    xlabel.set_position((_CURVE_LEFT / width + (width - _CURVE_LEFT - _CURVE_RIGHT) / width / 2,
+                         (note_h + 0.05) / height))
+    edge = figure_layout.EDGE_PT / 72
+    legend.set_bbox_to_anchor((0.5, 1.0 - edge / height), transform=fig.transFigure)
+    if note:
+        note.set_y(edge / height)
+    return fig
 
 
 def _normalised(x: np.ndarray) -> np.ndarray:
