@@ -116,19 +116,30 @@ def _pixels(fig) -> bytes:
     return buffer.getvalue()
 
 
-def test_a_figure_put_into_korean_is_the_korean_figure_drawn_anew(demo, measured, korean_anew):
-    """The build's Korean figures are its English ones put into Korean in place
-    (``english=``): the same pixels as the Korean figure drawn from the start, in both layouts,
-    for every figure and source (so the same PNG), the layer curves, which lay themselves out,
-    included."""
+def test_each_version_made_in_place_is_the_version_drawn_anew(demo, measured, korean_anew):
+    """The build makes a figure's phone layout and Korean versions from the page's English
+    desktop figure, changing it in place (``pages.figure_versions``: laid out again as the
+    phone layout, put into Korean, laid out again as the desktop one): each is the same
+    pixels as the version drawn from the start, for every figure and source (so the same PNG),
+    the layer curves, which lay themselves out, and the paired figure, whose shared y label
+    only the first panel shows side by side, included."""
+    from pifi_ablation.pages import figure_versions
+
     for source, ablations in {"demo": demo, "measured": measured}.items():
         for name in NAMES:
-            for phone in (False, True):
-                english = make_figure(ablations, name, phone=phone)
-                _pixels(english)  # as the page shows it first
-                anew = _pixels(korean_anew(ablations, name, phone))
-                converted = _pixels(make_figure_ko(ablations, name, phone=phone, english=english))
-                assert converted == anew, (source, name, phone)
+            english = make_figure(ablations, name)
+            _pixels(english)  # as the page shows it first
+            anew = {f"{name}.png": (False, True), f"{name}.ko_phone.png": (True, True),
+                    f"{name}.ko.png": (True, False)}  # (in Korean, phone)
+            made = []
+            for file, fig in figure_versions(ablations, name, english):
+                assert fig is english  # changed in place, not drawn again
+                in_korean, phone = anew[file]
+                drawn = (korean_anew(ablations, name, phone) if in_korean
+                         else make_figure(ablations, name, phone=phone))
+                assert _pixels(fig) == _pixels(drawn), (source, file)
+                made.append(file)
+            assert sorted(made) == sorted(anew)
 
 
 def test_a_figure_whose_layout_was_not_recorded_is_drawn_anew(demo):

@@ -91,18 +91,26 @@ def new_figure(n_panels: int, phone: bool = False) -> tuple[Figure, list[Axes]]:
     # A bare Figure, not pyplot's: nothing is registered with a GUI or global
     # state, so figures need no closing and pyplot is not imported to export.
     # No layout engine: finish lays the figure out once (see _lay_out).
-    width = style.PHONE_WIDTH_IN if phone else style.TEXT_WIDTH_IN
-    fig = Figure(figsize=(width, 2 * style.PANEL_HEIGHT_IN), layout=None)
+    fig = Figure(figsize=(width_in(phone), 2 * style.PANEL_HEIGHT_IN), layout=None)
     Canvas(fig)  # a renderer to measure text with
     axes = fig.subplots(n_panels, 1) if phone else fig.subplots(1, n_panels)
     return fig, list(np.atleast_1d(axes))
 
 
+def width_in(phone: bool) -> float:
+    """A figure's width in inches: the paper's text width, or a phone's (``phone``)."""
+    return style.PHONE_WIDTH_IN if phone else style.TEXT_WIDTH_IN
+
+
 def finish(fig: Figure, stamp: str | None, legend_handles: Sequence[Line2D] = (), *,
-           phone: bool = False) -> Figure:
+           phone: bool = False, shared_ylabel: bool = False) -> Figure:
     """Add the legend above the panels and the stamp below, and lay the figure out (``phone``: as
-    :func:`new_figure` made it)."""
-    remember(fig, finish, stamp, tuple(legend_handles), phone=phone)
+    :func:`new_figure` made it).  ``shared_ylabel``: the panels have the same y label, which
+    side by side only the first shows; stacked, each shows it."""
+    remember(fig, finish, stamp, tuple(legend_handles), phone=phone, shared_ylabel=shared_ylabel)
+    if shared_ylabel:
+        for i, ax in enumerate(fig.axes):
+            ax.yaxis.label.set_visible(phone or i == 0)
     legend = fitted_legend(fig, list(legend_handles)) if legend_handles else None
     note = None
     if stamp:
@@ -121,25 +129,29 @@ _FINISHED: WeakKeyDictionary[Figure, tuple] = WeakKeyDictionary()
 _UNTHINNED: WeakKeyDictionary = WeakKeyDictionary()
 
 
-def remember(fig: Figure, lay_out: Callable[..., Figure], *args: object, phone: bool) -> None:
-    """Record that ``lay_out(fig, *args, phone=phone)`` lays ``fig`` out, from the figure as it is
-    now: :func:`unfinish` undoes it and can do it again.  :func:`finish` records itself; a figure
-    that lays itself out records its own function.  ``args`` must not hold the figure or its
-    artists (the record would keep the figure alive)."""
-    _FINISHED[fig] = (lay_out, args, phone, tuple(fig.get_size_inches()),
+def remember(fig: Figure, lay_out: Callable[..., Figure], *args: object, phone: bool,
+             **options: object) -> None:
+    """Record that ``lay_out(fig, *args, phone=phone, **options)`` lays ``fig`` out, from the
+    figure as it is now: :func:`unfinish` undoes it and can do it again, in either layout.
+    :func:`finish` records itself; a figure that lays itself out records its own function, which
+    must lay the figure out in both layouts, at the width :func:`width_in` gives.  ``args`` must
+    not hold the figure or its artists (the record would keep the figure alive)."""
+    _FINISHED[fig] = (lay_out, args, options, phone, tuple(fig.get_size_inches()),
                       [tuple(ax.get_position().bounds) for ax in fig.axes])
 
 
-def unfinish(fig: Figure) -> Callable[[], Figure] | None:
+def unfinish(fig: Figure) -> Callable[..., Figure] | None:
     """Undo the layout of ``fig`` (its legend, its stamp, its thinned tick labels, its size and the
-    panels' places) and return a function that lays it out again as before, so that calling it
-    once the figure's texts have changed lays the figure out as if they had been its texts from
-    the start (``pifi_ablation.figures_ko``: the Korean figure from the English one); None, and
+    panels' places) and return a function that lays it out again, so that calling it once the
+    figure's texts have changed lays the figure out as if they had been its texts from the start
+    (``pifi_ablation.figures_ko``: the Korean figure from the English one).  Called with
+    ``phone=``, it lays the figure out in that layout, at its width: the same figure as drawn in
+    that layout from the start (the page's phone layout from its desktop figure).  None, and
     nothing undone, for a figure whose layout was not recorded (:func:`remember`)."""
     done = _FINISHED.pop(fig, None)
     if done is None:
         return None
-    lay_out, args, phone, size, positions = done
+    lay_out, args, options, was_phone, size, positions = done
     for legend in list(fig.legends):
         legend.remove()
     if fig._supxlabel is not None:
@@ -153,7 +165,24 @@ def unfinish(fig: Figure) -> Callable[[], Figure] | None:
     fig.set_size_inches(size, forward=False)
     for ax, position in zip(fig.axes, positions, strict=True):
         ax.set_position(position)
-    return lambda: lay_out(fig, *args, phone=phone)
+
+    def lay_out_again(phone: bool = was_phone) -> Figure:
+        if phone != was_phone:
+            fig.set_figwidth(width_in(phone), forward=False)
+        remember(fig, lay_out, *args, phone=phone, **options)  # to be undone again, if need be
+        return lay_out(fig, *args, phone=phone, **options)
+
+    return lay_out_again
+
+
+def relay_out(fig: Figure, *, phone: bool) -> Figure | None:
+    """``fig`` laid out again, in place, in the phone layout (``phone``) or the paper's; None, and
+    nothing changed, for a figure whose layout was not recorded (:func:`remember`)."""
+    again = unfinish(fig)
+    if again is None:
+        return None
+    with style.paper_style():  # as the figure was made: its texts' sizes are the figures' own
+        return again(phone=phone)
 
 
 # Spacing of the layout, in points: from the page edge to the nearest text, from

@@ -402,8 +402,7 @@ def paired_figure(ablations: Ablations, *, stamp: str | None = None,
             ax.set_xlim(-0.55, len(found) - 0.4)
             ax.set_xlabel(sweep.axis)
             ax.grid(axis="x", visible=False)
-        # Side by side the panels share the first one's label; stacked (phone), each has it.
-        for ax in axes if phone else axes[:1]:
+        for ax in axes:  # shown by the first panel alone, side by side (finish)
             ax.set_ylabel("Difference from default\n(pp of recovery)")
         handles = _task_handles(tasks)
         for h in handles:
@@ -413,7 +412,7 @@ def paired_figure(ablations: Ablations, *, stamp: str | None = None,
                     Line2D([], [], color=_GOLD, marker="*", markersize=9, linestyle="none",
                            markeredgecolor="0.15", label="Best mean"),
                     Line2D([], [], **style.DEFAULT_LINE, label="Default (no difference)")]
-        return finish(fig, stamp, handles, phone=phone)
+        return finish(fig, stamp, handles, phone=phone, shared_ylabel=True)
 
 
 # Figures drawn from all the ablations at once, not from one table.

@@ -231,20 +231,33 @@ def make_figure_ko(ablations: Ablations, name: str, *, phone: bool = False,
                    english: Figure | None = None) -> Figure:
     """Figure ``name`` in Korean (``phone=True``: its phone layout).
 
-    ``english``: the same figure and layout as :func:`pifi_ablation.figures.make_figure` drew
-    it, to be put into Korean in place (:func:`_relaid_in_korean`) rather than drawn again; the
-    result is the same figure, to the byte of its PNG, for a quarter less of the drawing's time.  A figure
-    whose layout ``figure_layout`` has no record of (one not made by ``make_figure``) is drawn
-    anew."""
+    ``english``: the same figure as :func:`pifi_ablation.figures.make_figure` drew it, in either
+    layout, to be put into Korean and laid out in the layout ``phone`` in place
+    (:func:`_relaid_in_korean`) rather than drawn again; the result is the same figure, to the
+    byte of its PNG, for a quarter less of the drawing's time.  A figure whose layout
+    ``figure_layout`` has no record of (one not made by ``make_figure``) is drawn anew."""
     from pifi_ablation.figure_layout import unfinish
     from pifi_ablation.figures import make_figure
 
     if english is not None and (again := unfinish(english)) is not None:
-        return _relaid_in_korean(english, again)
+        return _relaid_in_korean(english, lambda: again(phone=phone))
     with korean():
         fig = make_figure(ablations, name, phone=phone)
     _korean_ticks(fig)
     return fig
+
+
+def relay_out(fig: Figure, *, phone: bool) -> Figure | None:
+    """A Korean figure (:func:`make_figure_ko`'s) laid out again, in place, in the phone layout
+    (``phone``) or the paper's, as its layout lays out a figure drawn in Korean; None, and nothing
+    changed, for a figure whose layout was not recorded (``figure_layout.remember``)."""
+    from pifi_ablation.figure_layout import unfinish
+
+    again = unfinish(fig)
+    if again is None:
+        return None
+    with style.paper_style(), korean():
+        return again(phone=phone)
 
 
 def _relaid_in_korean(fig: Figure, lay_out_again: Callable[[], Figure]) -> Figure:

@@ -161,9 +161,8 @@ def layer_curves_figure(layers: Layers, *, stamp: str | None = None, phone: bool
     tasks = [t for t in TASKS if any(k[0] == t for k in grids)]
     models = [m for m in MODEL_ORDER if any(k[1] == m for k in grids)]
     cells = [(t, m) for t in tasks for m in models]
-    width = style.PHONE_WIDTH_IN if phone else style.TEXT_WIDTH_IN
     with style.paper_style():
-        fig = Figure(figsize=(width, 3.0), layout=None)
+        fig = Figure(figsize=(figure_layout.width_in(phone), 3.0), layout=None)
         figure_layout.Canvas(fig)
         handles = (Line2D([], [], color="0.35", label="Accuracy by layer"),
                    Line2D([], [], linestyle="none", marker="*", markersize=7, color=BEST_COLOR,
