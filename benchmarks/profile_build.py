@@ -12,9 +12,9 @@ demo source:
 - in a fresh interpreter, what the zygote pays once before the first page (the imports, loading
   the data, computing the findings);
 - drawing each figure the book shows and saving it as the page's PNG, its phone layout and
-  Korean desktop and phone versions (the English figures put into Korean, by a child of the page's kernel,
-  ``pages.save_phone_layout``, and served by book/_ext/page_layout.py), and the print SVG,
-  which only the single-page build of ``make pdf`` draws.
+  Korean desktop and phone versions (the page's figure laid out again and put into Korean, by a
+  child of the page's kernel: ``pages.save_phone_layout``, served by book/_ext/page_layout.py),
+  and the print SVG, which only the single-page build of ``make pdf`` draws.
 
 The kernel-side costs are CPU seconds spent once per page (or per figure); the build spreads
 them over the cores, so they add up to more than the build's wall time.
@@ -51,8 +51,7 @@ t = time.perf_counter()
 from pifi_ablation import pages
 out["imports: pifi_ablation.pages"] = time.perf_counter() - t
 t = time.perf_counter()
-from pifi_ablation.figures import make_figure
-from pifi_ablation.figures_ko import make_figure_ko
+from pifi_ablation import figures, figures_ko  # noqa: F401
 out["imports: matplotlib and the figure code"] = time.perf_counter() - t
 t = time.perf_counter()
 ab = pages._load("demo")
@@ -70,12 +69,13 @@ for name in sys.argv[1:]:
     t2 = time.perf_counter()
     pages.figure_svg(fig)
     t3 = time.perf_counter()
-    phone = make_figure(ab, name, phone=True)
-    pages.figure_png(phone)
+    # as the build makes them (pages.save_phone_layout): the page's figure laid out again as the
+    # phone layout, put into Korean, laid out again as the desktop figure
+    versions = pages.figure_versions(ab, name, fig)
+    pages.figure_png(next(versions)[1])
     t4 = time.perf_counter()
-    # as the build draws them: the English figures put into Korean (pages.save_phone_layout)
-    pages.figure_png(make_figure_ko(ab, name, phone=True, english=phone))
-    pages.figure_png(make_figure_ko(ab, name, english=fig))
+    for _, version in versions:
+        pages.figure_png(version)
     t5 = time.perf_counter()
     figures[name] = (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)
 out["figures"] = figures
@@ -166,8 +166,8 @@ def main() -> None:
     rows.append(("figure saving: page PNG (palette)", png, f"{n_fig} figures"))
     rows.append(("figure saving: print SVG", svg, f"{n_fig} figures, by `make pdf` only, not this build"))
     children = f"{n_fig} figures, by the pages' kernels' children"
-    rows.append(("phone layouts: drawn and saved", phone, children))
-    rows.append(("Korean versions (desktop, phone): put into Korean, saved", korean, children))
+    rows.append(("phone layouts: laid out again, saved", phone, children))
+    rows.append(("Korean versions (phone, desktop): put into Korean, saved", korean, children))
 
     print(f"cold build, wall: {cold:.2f} s ({os.cpu_count()} cores); notebook execution summed over "
           f"{n} pages: {sum(pages.values()):.2f} s")
