@@ -34,6 +34,37 @@ def _english(texts: list[Text]) -> list[str]:
     return [t.get_text() for t in texts if re.search(r"[A-Za-z]{3,}", KEPT.sub("", t.get_text()))]
 
 
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory) -> Ablations:
+    """A folder of measured results with every ablation, written and loaded once for the module."""
+    import pifi_ablation
+    from results_factory import write_results
+
+    return pifi_ablation.load(write_results(tmp_path_factory.mktemp("measured") / "results").root)
+
+
+@pytest.fixture(scope="module")
+def drawn_anew() -> Callable[..., Figure]:
+    """Each figure drawn from the start, in English or in Korean, once for the module: several
+    tests read them (none changes them)."""
+    drawn: dict[tuple[int, str, bool, bool], Figure] = {}
+
+    def draw(ablations: Ablations, name: str, phone: bool, *, korean: bool) -> Figure:
+        key = (id(ablations), name, phone, korean)
+        if key not in drawn:
+            drawn[key] = (make_figure_ko(ablations, name, phone=phone) if korean
+                          else make_figure(ablations, name, phone=phone))
+        return drawn[key]
+
+    return draw
+
+
+@pytest.fixture(scope="module")
+def korean_anew(drawn_anew) -> Callable[[Ablations, str, bool], Figure]:
+    """Each Korean figure drawn from the start, once for the module."""
+    return lambda ablations, name, phone: drawn_anew(ablations, name, phone, korean=True)
+
+
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
 @pytest.mark.parametrize("name", NAMES)
 def test_a_korean_figure_without_data_says_so_in_korean(demo, name, phone):
@@ -48,8 +79,8 @@ def test_a_korean_figure_without_data_says_so_in_korean(demo, name, phone):
 
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
 @pytest.mark.parametrize("name", NAMES)
-def test_every_text_of_a_korean_figure_is_korean_but_names(demo, name, phone):
-    fig = make_figure_ko(demo, name, phone=phone)
+def test_every_text_of_a_korean_figure_is_korean_but_names(demo, name, phone, drawn_anew):
+    fig = drawn_anew(demo, name, phone, korean=True)
     texts = _texts(fig)
     english = [t.get_text() for t in texts if re.search(r"[A-Za-z]{3,}", KEPT.sub("", t.get_text()))]
     assert english == []
@@ -62,7 +93,7 @@ def test_every_text_of_a_korean_figure_is_korean_but_names(demo, name, phone):
     width = style.PHONE_WIDTH_IN if phone else style.TEXT_WIDTH_IN
     assert fig.get_figwidth() == pytest.approx(width)
     assert min(t.get_fontsize() for t in texts) >= style.MIN_FONT_PT
-    assert len(fig.axes) == len(make_figure(demo, name, phone=phone).axes)
+    assert len(fig.axes) == len(drawn_anew(demo, name, phone, korean=False).axes)
 
 
 def test_the_data_stamp_and_glossary_terms(demo):
@@ -81,29 +112,6 @@ def test_english_figures_stay_english_after_korean_ones(demo):
     assert "(a) Selection potential" in texts
 
 
-@pytest.fixture(scope="module")
-def measured(tmp_path_factory) -> Ablations:
-    """A folder of measured results with every ablation, written and loaded once for the module."""
-    import pifi_ablation
-    from results_factory import write_results
-
-    return pifi_ablation.load(write_results(tmp_path_factory.mktemp("measured") / "results").root)
-
-
-@pytest.fixture(scope="module")
-def korean_anew() -> Callable[[Ablations, str, bool], Figure]:
-    """Each Korean figure drawn from the start, once for the module: two tests read them."""
-    drawn: dict[tuple[int, str, bool], Figure] = {}
-
-    def draw(ablations: Ablations, name: str, phone: bool) -> Figure:
-        key = (id(ablations), name, phone)
-        if key not in drawn:
-            drawn[key] = make_figure_ko(ablations, name, phone=phone)
-        return drawn[key]
-
-    return draw
-
-
 def _pixels(fig) -> bytes:
     """The figure's raster as the page's PNG is made from (before its palette)."""
     import io
@@ -116,7 +124,7 @@ def _pixels(fig) -> bytes:
     return buffer.getvalue()
 
 
-def test_each_version_made_in_place_is_the_version_drawn_anew(demo, measured, korean_anew):
+def test_each_version_made_in_place_is_the_version_drawn_anew(demo, measured, drawn_anew):
     """The build makes a figure's phone layout and Korean versions from the page's English
     desktop figure, changing it in place (``pages.figure_versions``: laid out again as the
     phone layout, put into Korean, laid out again as the desktop one): each is the same
@@ -135,8 +143,7 @@ def test_each_version_made_in_place_is_the_version_drawn_anew(demo, measured, ko
             for file, fig in figure_versions(ablations, name, english):
                 assert fig is english  # changed in place, not drawn again
                 in_korean, phone = anew[file]
-                drawn = (korean_anew(ablations, name, phone) if in_korean
-                         else make_figure(ablations, name, phone=phone))
+                drawn = drawn_anew(ablations, name, phone, korean=in_korean)
                 assert _pixels(fig) == _pixels(drawn), (source, file)
                 made.append(file)
             assert sorted(made) == sorted(anew)
