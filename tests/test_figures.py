@@ -303,3 +303,31 @@ def test_the_canvas_that_remembers_line_metrics_draws_the_same_pixels(demo, monk
     assert asked, "matplotlib no longer asks the renderer for line metrics"
     monkeypatch.setattr(figure_layout.Canvas, "get_renderer", FigureCanvasAgg.get_renderer)
     assert [pixels(*case) for case in cases] == ours
+
+
+def test_the_canvas_pdfs_are_matplotlibs_to_the_byte(demo, monkeypatch):
+    """The paper's PDFs drawn on figure_layout.Canvas, whose PDF renderer looks each font's line
+    metrics up once: the same bytes as matplotlib's own PDF canvas writes."""
+    import io
+
+    from pifi_ablation import figure_layout
+
+    def pdf(name: str) -> bytes:
+        buffer = io.BytesIO()
+        with style.paper_style():
+            figures.make_figure(demo, name).savefig(buffer, format="pdf", dpi=style.DPI_PRINT,
+                                                    **style.SAVE_OPTIONS["pdf"])
+        return buffer.getvalue()
+
+    asked = []
+    remembered = figure_layout._line_metrics
+    monkeypatch.setattr(figure_layout, "_line_metrics", lambda *a: asked.append(a) or remembered(*a))
+    names = ("sample_size", "paired", "layer_curves")
+    ours = [pdf(name) for name in names]
+    assert {dpi for _, dpi in asked} >= {72}, "the PDF renderer no longer asks for line metrics"
+    monkeypatch.delattr(figure_layout.Canvas, "print_pdf")
+    from matplotlib.backends import backend_pdf
+
+    assert backend_pdf.RendererPdf.__name__ == "RendererPdf"  # put back after each PDF
+    assert [pdf(name) for name in names] == ours
+

@@ -39,9 +39,11 @@ class Canvas(FigureCanvasAgg):
     matplotlib 3.11 lays out every text with its font's ascent, descent and line gap, and finds
     the font and reads its tables again for each text it measures or draws: about a tenth of the
     CPU of drawing a figure and saving its PNG.  A renderer may give those metrics itself
-    (``_get_font_height_metrics``, which matplotlib's PDF renderer has); this canvas's renderer
-    gives them from a table of the fonts already read, computed as matplotlib computes them, so
-    the pixels are the same (tests/test_figures.py draws a figure on both canvases)."""
+    (``_get_font_height_metrics``, which matplotlib's PDF renderer has for its own fonts only);
+    this canvas's renderer gives them from a table of the fonts already read, computed as
+    matplotlib computes them, so the pixels are the same (tests/test_figures.py draws a figure on
+    both canvases).  Its PDFs (``savefig(format="pdf")``) are matplotlib's, drawn by a PDF renderer
+    that does the same, to the same bytes."""
 
     def get_renderer(self):  # type: ignore[override]
         renderer = super().get_renderer()
@@ -49,6 +51,29 @@ class Canvas(FigureCanvasAgg):
             dpi = renderer.dpi
             renderer._get_font_height_metrics = lambda prop: _line_metrics(prop, dpi)
         return renderer
+
+    def print_pdf(self, filename, *, bbox_inches_restore=None, metadata=None, **_other_formats):
+        """matplotlib's PDF canvas's ``print_pdf``, its renderer giving each font's line metrics
+        from the table (``print_figure`` passes every canvas the options of the raster formats,
+        which PDF ignores)."""
+        from matplotlib.backends import backend_pdf
+
+        pdf = backend_pdf.FigureCanvasPdf(self.figure)  # as print_figure switches canvases
+        pdf._is_saving = self._is_saving
+        figure = self.figure
+        plain = backend_pdf.RendererPdf
+
+        class Renderer(plain):
+            def _get_font_height_metrics(self, prop):
+                found = super()._get_font_height_metrics(prop)
+                # Text._get_layout reads the font at the figure's dpi (72 while a PDF is drawn).
+                return _line_metrics(prop, figure.dpi) if found[0] is None else found
+
+        backend_pdf.RendererPdf = Renderer  # the name print_pdf makes its renderer with
+        try:
+            return pdf.print_pdf(filename, bbox_inches_restore=bbox_inches_restore, metadata=metadata)
+        finally:
+            backend_pdf.RendererPdf = plain
 
 
 def _line_metrics(prop: FontProperties, dpi: float) -> LineMetrics:
