@@ -162,3 +162,18 @@ def test_committed_figures_are_current(exported):
         assert committed.is_file(), f"{committed} is missing: run `python -m pifi_ablation export`"
         assert committed.read_bytes() == (exported / name).read_bytes(), (
             f"{committed} is stale: run `python -m pifi_ablation export` and commit figures/")
+
+
+def test_the_tables_macros_and_csvs_are_written_without_matplotlib(tmp_path):
+    """The export writes its LaTeX and CSVs while matplotlib is still being imported for the
+    figures (``export_all``), which needs their writing to import none of it."""
+    import subprocess
+    import sys
+
+    code = ("import sys; import pifi_ablation; from pifi_ablation.export import export_latex; "
+            "from pifi_ablation.data import export_data; ab = pifi_ablation.load('demo'); "
+            f"export_latex(ab, {str(tmp_path)!r}); export_data(ab, {str(tmp_path)!r}); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+    assert (tmp_path / MACROS_FILE).is_file()

@@ -13,18 +13,15 @@ from collections.abc import Callable, Collection
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-import matplotlib as mpl
-
-mpl.use("Agg")  # export never needs a display; set before pyplot is imported
-
-
-from pifi_ablation import export_main, latex, style
+from pifi_ablation import export_main, latex, study, style
 from pifi_ablation.ablations import Ablations
 from pifi_ablation.figure_cost import figure_cost
-from pifi_ablation.figures import EXPORTED_FIGURES, FIGURE_NAMES, make_figure
 from pifi_ablation.findings import findings
 from pifi_ablation.layer_rows import LAYER_FIGURE_NAMES
 from pifi_ablation.tables import PAIRED_TABLES, paired_table, summary_table
+
+# matplotlib (with pifi_ablation.figures) is imported by the functions that draw, not by this
+# module: the LaTeX tables, macros and CSVs need none of it.
 
 MACROS_FILE = "findings_macros.tex"
 MACRO_LIST_FILE = "findings_list.tex"
@@ -38,7 +35,18 @@ def figure_paths(out_dir: Path, name: str) -> list[Path]:
 
 def export_figure(ablations: Ablations, name: str, out_dir: Path) -> list[Path]:
     """Draw figure ``name`` and save it in every format; return the paths written."""
+    from pifi_ablation.figures import make_figure
+
     return style.save_print(make_figure(ablations, name), figure_paths(out_dir, name))
+
+
+def _drawing() -> None:
+    """Import what drawing the figures needs: matplotlib, with the raster backend (the export
+    never needs a display; set before anything imports pyplot), and the figure code."""
+    import matplotlib as mpl
+
+    mpl.use("Agg")
+    import pifi_ablation.figures  # noqa: F401
 
 
 def _warm_up() -> None:
@@ -55,6 +63,8 @@ def _warm_up() -> None:
 
 def figure_files(out_dir: Path) -> dict[str, list[Path]]:
     """Every figure the export draws, by name, with the files it writes of it in ``out_dir``."""
+    from pifi_ablation.figures import EXPORTED_FIGURES
+
     return {**{name: figure_paths(out_dir, name) for name in EXPORTED_FIGURES},
             **{name: export_main.layer_figure_paths(out_dir, name) for name in LAYER_FIGURE_NAMES}}
 
@@ -68,6 +78,9 @@ def export_figures(ablations: Ablations, out_dir: Path | str,
     ``meanwhile`` runs in this process while the workers draw; the paths it
     returns follow the figures'.
     """
+    _drawing()
+    from pifi_ablation.figures import EXPORTED_FIGURES
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     also = meanwhile or list
@@ -113,7 +126,7 @@ def export_latex(ablations: Ablations, out_dir: Path | str) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     found = findings(ablations)
     texts = {table_path(out, name): latex.table_tex(summary_table(ablations, name), ablations.provenance)
-             for name in FIGURE_NAMES}
+             for name in study.NAMES}
     for name in PAIRED_TABLES:  # each sweep's paired comparison with the default
         texts[paired_table_path(out, name)] = latex.table_tex(paired_table(ablations, name),
                                                               ablations.provenance)

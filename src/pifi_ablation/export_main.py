@@ -14,7 +14,6 @@ import pandas as pd
 
 from pifi_ablation import main_results, style
 from pifi_ablation.ablations import Ablations
-from pifi_ablation.figures import make_figure
 from pifi_ablation.latex import source_note, tex_escape
 from pifi_ablation.layer_rows import LAYER_FIGURE_NAMES, figure_data
 from pifi_ablation.registry import task_label
@@ -30,6 +29,8 @@ def layer_figure_paths(out_dir: Path, name: str) -> list[Path]:
 
 def export_layer_figure(ablations: Ablations, name: str, out_dir: Path) -> list[Path]:
     """Draw per-layer figure ``name`` and save it in every format; return the paths written."""
+    from pifi_ablation.figures import make_figure
+
     return style.save_print(make_figure(ablations, name), layer_figure_paths(out_dir, name))
 
 
