@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 from pathlib import Path
 
@@ -177,3 +178,20 @@ def test_the_tables_macros_and_csvs_are_written_without_matplotlib(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
     assert (tmp_path / MACROS_FILE).is_file()
+
+
+def test_what_goes_wrong_while_the_figures_are_drawn_is_raised(demo, tmp_path):
+    """The tables and CSVs are written by a child process while the figures are drawn: what it
+    returns follows the figures' paths, and what it raises is raised here, its traceback noted."""
+    def written() -> list[Path]:
+        return [tmp_path / "written.tex"]
+
+    def failing() -> list[Path]:
+        raise ValueError("the disk is full")
+
+    paths = export_figures(demo, tmp_path, meanwhile=written, names=["keyword_weight", "lambda_scale"])
+    assert paths[-1] == tmp_path / "written.tex" and len(paths) == 5
+    with pytest.raises(ValueError, match="the disk is full") as raised:
+        export_figures(demo, tmp_path, meanwhile=failing, names=["keyword_weight", "lambda_scale"])
+    if (os.cpu_count() or 1) > 1:  # drawn in parallel: the child's traceback is noted
+        assert any("failing" in note for note in raised.value.__notes__)

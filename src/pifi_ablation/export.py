@@ -75,18 +75,20 @@ def export_figures(ablations: Ablations, out_dir: Path | str,
     """Write ``ablation_{name}.{pdf,png}`` for the five figures and the paired one, and the
     per-layer figures, into ``out_dir`` (only the figures ``names``, when given).
 
-    ``meanwhile`` runs in this process while the workers draw; the paths it
-    returns follow the figures'.
+    ``meanwhile`` runs while the figures are drawn, in a child of this process started before
+    matplotlib is imported (in this process, where the figures are drawn one after another); the
+    paths it returns follow the figures'.
     """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    parallel = hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and (names is None or len(names) > 1)
+    also = (_forked(meanwhile) if parallel else meanwhile) if meanwhile else list
     _drawing()
     from pifi_ablation.figures import EXPORTED_FIGURES
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    also = meanwhile or list
     ablation_names = [name for name in EXPORTED_FIGURES if names is None or name in names]
     layer_names = [name for name in LAYER_FIGURE_NAMES if names is None or name in names]
-    if (os.cpu_count() or 1) == 1 or len(ablation_names) + len(layer_names) < 2:
+    if not parallel or len(ablation_names) + len(layer_names) < 2:
         return ([p for name in ablation_names for p in export_figure(ablations, name, out)]
                 + [p for name in layer_names
                    for p in export_main.export_layer_figure(ablations, name, out)] + also())
@@ -110,6 +112,51 @@ def export_figures(ablations: Ablations, out_dir: Path | str,
         others = also()
         return ([p for name in ablation_names for p in done[name].result()]
                 + [p for name in layer_names for p in done[name].result()] + others)
+
+
+def _forked(work: Callable[[], list[Path]]) -> Callable[[], list[Path]]:
+    """Start ``work`` in a forked child; return a function that waits for it and returns what it
+    returned, or raises what it raised.
+
+    The export's tables, macros and CSVs are written this way while this process imports
+    matplotlib for the figures, which they need none of: on two cores the import and the
+    writing (about 0.25 and 0.3 s) no longer take turns before the figures are drawn.  The
+    child lives for that work alone, with its garbage collector off."""
+    import pickle
+    import traceback
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        gc.disable()
+        try:
+            try:
+                payload = pickle.dumps((True, work()))
+            except BaseException as exc:  # raised again by the parent, the child's traceback noted
+                exc.add_note(f"in the export's child process:\n{traceback.format_exc()}")
+                try:
+                    payload = pickle.dumps((False, exc))
+                except Exception:
+                    payload = pickle.dumps((False, RuntimeError(traceback.format_exc())))
+            with os.fdopen(write, "wb") as pipe:
+                pipe.write(payload)
+        finally:
+            os._exit(0)  # nothing of the parent's (its atexit, its buffered output) runs here
+    os.close(write)
+
+    def result() -> list[Path]:
+        with os.fdopen(read, "rb") as pipe:
+            payload = pipe.read()  # read to its end before waiting: the child may fill the pipe
+        os.waitpid(pid, 0)
+        if not payload:
+            raise RuntimeError("the export's child process ended without writing its result")
+        ok, value = pickle.loads(payload)
+        if not ok:
+            raise value
+        return value
+
+    return result
 
 
 def table_path(out_dir: Path, name: str) -> Path:
