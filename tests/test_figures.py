@@ -331,3 +331,48 @@ def test_the_canvas_pdfs_are_matplotlibs_to_the_byte(demo, monkeypatch):
     assert backend_pdf.RendererPdf.__name__ == "RendererPdf"  # put back after each PDF
     assert [pdf(name) for name in names] == ours
 
+
+
+def test_titles_kept_in_place_are_where_each_draw_would_put_them(demo):
+    """figure_layout keeps a panel's titles where matplotlib's automatic placement put them
+    during the layout, when that is the top of the frame, so that a draw need not measure the y
+    axis again: the same pixels as titles placed at each draw, in both languages and layouts."""
+    import io
+
+    from pifi_ablation.figures_ko import make_figure_ko
+
+    def pixels(fig) -> bytes:
+        buffer = io.BytesIO()
+        with style.paper_style():
+            fig.savefig(buffer, format="raw", dpi=200)
+        return buffer.getvalue()
+
+    for make in (figures.make_figure, make_figure_ko):
+        for name in ("sample_size", "task_sensitivity", "paired", "selection_signals"):
+            for phone in (False, True):
+                fig = make(demo, name, phone=phone)
+                assert not any(ax._autotitlepos for ax in fig.axes), (name, phone)
+                kept = pixels(fig)
+                for ax in fig.axes:
+                    ax._autotitlepos = True
+                assert pixels(fig) == kept, (make.__name__, name, phone)
+
+
+def test_a_title_over_an_offset_text_is_placed_at_each_draw():
+    """A panel whose y axis shows an offset text keeps matplotlib's placement, which lifts the
+    title clear of it; laid out again (unfinish), every panel's titles are placed anew."""
+    from pifi_ablation import figure_layout
+
+    with style.paper_style():
+        fig, (plain, offset) = figure_layout.new_figure(2)
+        plain.plot([0, 1], [10, 20])
+        plain.set_title("Plain")
+        offset.plot([0, 1], [1000000.1, 1000000.3])
+        offset.set_title("A title over the offset", loc="left")
+        figure_layout.finish(fig, None)
+        fig.canvas.draw()
+    assert offset.yaxis.offsetText.get_text()
+    assert plain._autotitlepos is False and offset._autotitlepos is True
+    assert offset._left_title.get_position()[1] > 1.0  # lifted over the offset text
+    assert figure_layout.unfinish(fig) is not None
+    assert plain._autotitlepos is True

@@ -11,7 +11,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, WeakSet
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -152,6 +152,7 @@ def finish(fig: Figure, stamp: str | None, legend_handles: Sequence[Line2D] = ()
 # thinned: what unfinish needs to lay a figure out again, after its texts changed.
 _FINISHED: WeakKeyDictionary[Figure, tuple] = WeakKeyDictionary()
 _UNTHINNED: WeakKeyDictionary = WeakKeyDictionary()
+_KEPT_TITLES: WeakSet[Axes] = WeakSet()
 
 
 def remember(fig: Figure, lay_out: Callable[..., Figure], *args: object, phone: bool,
@@ -186,6 +187,9 @@ def unfinish(fig: Figure) -> Callable[..., Figure] | None:
         formatter = _UNTHINNED.pop(ax.xaxis, None)
         if formatter is not None:
             ax.xaxis.set_major_formatter(formatter)
+        if ax in _KEPT_TITLES:
+            _KEPT_TITLES.discard(ax)
+            ax._autotitlepos = True
     # As the layout found the figure: its measurements then run on the same numbers.
     fig.set_size_inches(size, forward=False)
     for ax, position in zip(fig.axes, positions, strict=True):
@@ -272,11 +276,29 @@ def _lay_out(fig: Figure, legend: Legend | None, note: Text | None, phone: bool)
             break
     for ax in axes:
         _thin_tick_labels(ax.xaxis, renderer)
+        _keep_titles(ax)
     height = fig.bbox.height
     if legend:
         legend.set_bbox_to_anchor((0.5, 1.0 - edge / height), transform=fig.transFigure)
     if note:
         note.set_y(edge / height)
+
+
+def _keep_titles(ax: Axes) -> None:
+    """Keep the panel's titles where matplotlib's automatic placement has just put them (its last
+    measurement, with the ticks the panel keeps), when that is their own place, at the top of the
+    frame: then every draw would put them there again, at any resolution, after measuring the y
+    axis's every tick label to find its offset text ("1e3") that the titles would clear.  Not
+    kept, and placed at each draw as matplotlib does, when the y axis shows an offset text or the
+    titles were moved.  :func:`unfinish` lets them be placed again."""
+    titles = (ax.title, ax._left_title, ax._right_title)
+    offset = ax.yaxis.offsetText
+    if (ax._autotitlepos and all(title.get_position()[1] == 1.0 for title in titles)
+            and not (offset.get_visible() and offset.get_text())
+            and ax.xaxis.get_ticks_position() == "bottom" and ax.xaxis.get_label_position() == "bottom"
+            and not ax.child_axes and len(ax._twinned_axes.get_siblings(ax)) == 1):
+        ax._autotitlepos = False
+        _KEPT_TITLES.add(ax)
 
 
 def _thin_tick_labels(axis, renderer) -> None:
