@@ -47,7 +47,7 @@ def main() -> None:
     t_ours, t_seed = statistics.median(ours), statistics.median(seed)
     print(f"seed notebook code : {t_seed:6.2f} s (median of {args.repeat})")
     print(f"pifi_ablation export: {t_ours:6.2f} s (median of {args.repeat})")
-    print(f"ratio export / seed : {t_ours / t_seed:.2f}  (target <= 0.33)")
+    print(f"ratio export / seed : {t_ours / t_seed:.3f}  (target <= 0.33)")
 
 
 if __name__ == "__main__":
