@@ -348,7 +348,7 @@ def test_titles_kept_in_place_are_where_each_draw_would_put_them(demo):
         return buffer.getvalue()
 
     for make in (figures.make_figure, make_figure_ko):
-        for name in ("sample_size", "task_sensitivity", "paired", "selection_signals"):
+        for name in ("task_sensitivity", "paired"):
             for phone in (False, True):
                 fig = make(demo, name, phone=phone)
                 assert not any(ax._autotitlepos for ax in fig.axes), (name, phone)
