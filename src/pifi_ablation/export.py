@@ -53,7 +53,7 @@ def _warm_up() -> None:
     """Import and load, once in the parent, what every figure's saves need, so
     that forked workers inherit it instead of each paying for it again."""
     import matplotlib.backends.backend_pdf  # noqa: F401  (imports fontTools.subset)
-    import PIL.PngImagePlugin  # noqa: F401
+    import pypdfium2  # noqa: F401  (rasterises each PDF into its PNG: style.pdf_to_png)
     from matplotlib import font_manager
 
     with style.paper_style():

@@ -156,6 +156,7 @@ def png_rgb(pixels, dpi: int) -> bytes:
                      chunk(b"IDAT", zlib.compress(rows.tobytes(), 3)),
                      chunk(b"IEND", b"")])
 
+
 # seaborn's "colorblind" palette, written out so that plotting does not import seaborn.
 _PALETTE: tuple[str, ...] = ("#0173b2", "#de8f05", "#029e73", "#d55e00", "#cc78bc", "#ca9161",
                              "#fbafe4", "#949494", "#ece133", "#56b4e9")
